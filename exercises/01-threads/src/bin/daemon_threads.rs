@@ -1,0 +1,5 @@
+//! `cargo run -p threads --bin daemon_threads`: see `threads::demos::daemon`.
+
+fn main() {
+    threads::demos::daemon::run();
+}

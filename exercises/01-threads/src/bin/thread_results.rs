@@ -1,0 +1,5 @@
+//! `cargo run -p threads --bin thread_results`: see `threads::demos::results`.
+
+fn main() {
+    threads::demos::results::run();
+}

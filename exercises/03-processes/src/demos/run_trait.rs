@@ -1,0 +1,38 @@
+//! Python's `Process` subclass with a `run` method, as a trait.
+
+use std::io;
+
+use super::process::{Process, child_println};
+
+// ANCHOR: run_trait
+/// What a process runs: Python's `run` method, whose return value becomes
+/// the exit code.
+pub trait Run {
+    fn run(&mut self) -> i32;
+}
+
+/// Forks a child that calls `task.run()`. The child works on its own copy of
+/// `task`: whatever `run` changes, the parent's `task` never sees.
+pub fn start<R: Run>(task: &mut R) -> io::Result<Process> {
+    Process::start(|| task.run())
+}
+// ANCHOR_END: run_trait
+
+// ANCHOR: print_numbers_process
+/// Prints `from..=to`, and counts what it printed.
+pub struct PrintNumbersProcess {
+    pub from: u32,
+    pub to: u32,
+    pub printed: u32,
+}
+
+impl Run for PrintNumbersProcess {
+    fn run(&mut self) -> i32 {
+        for i in self.from..=self.to {
+            child_println(&i.to_string());
+            self.printed += 1;
+        }
+        self.printed as i32 // the child's count, sent back as its exit code
+    }
+}
+// ANCHOR_END: print_numbers_process

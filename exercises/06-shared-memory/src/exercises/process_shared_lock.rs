@@ -1,0 +1,91 @@
+//! Exercise: a spin lock that works across processes.
+//!
+//! `std::sync::Mutex` cannot guard shared memory between processes (see the
+//! chapter). A lock built only from an atomic in the shared page can: taking
+//! it is a `compare_exchange` from `false` to `true`, releasing it a store of
+//! `false`, and a process that finds it taken spins until it is free. The
+//! lock here guards a [`Pair`] of plain, non-atomic fields that must always
+//! be changed together.
+//!
+//! Run the tests with `cargo test -p shared-memory --test process_shared_lock`.
+
+#![allow(unused_variables, dead_code)]
+
+use std::cell::UnsafeCell;
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::AtomicBool;
+
+use crate::demos::region::ProcessShared;
+
+/// Two plain counters that must move together: whoever holds the lock may
+/// find them equal, change them, and must leave them equal again.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pair {
+    pub left: u64,
+    pub right: u64,
+}
+
+// ANCHOR: spin_lock
+/// A lock made of one `AtomicBool`, guarding a value of `T`. All zero bytes
+/// are an unlocked lock (and, for a [`Pair`], a pair of zeros), so it can live
+/// in a [`SharedValue`](crate::demos::region::SharedValue).
+#[derive(Debug, Default)]
+pub struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+// SAFETY: the value is only reached through a guard, and at most one guard
+// exists at a time, in all processes together: that is what the lock is for.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+// SAFETY: zero bytes are an unlocked lock and a pair of zeros; no pointers;
+// no Drop; the pair changes only under the lock, which is an atomic.
+unsafe impl ProcessShared for SpinLock<Pair> {}
+
+/// Proof that this process holds the lock; releases it when dropped.
+pub struct SpinGuard<'a, T> {
+    lock: &'a SpinLock<T>,
+}
+// ANCHOR_END: spin_lock
+
+// ANCHOR: signature
+impl<T> SpinLock<T> {
+    /// Takes the lock, spinning until it is free, and returns the guard.
+    /// Taking it must make visible everything the previous holder wrote
+    /// before releasing it (whichever process that was).
+    pub fn lock(&self) -> SpinGuard<'_, T> {
+        // TODO: compare_exchange `locked` from false to true until it works.
+        todo!("spin on compare_exchange(false, true, Acquire, Relaxed) until it succeeds")
+    }
+
+    /// Takes the lock if it is free right now; `None` if someone holds it.
+    pub fn try_lock(&self) -> Option<SpinGuard<'_, T>> {
+        // TODO: one compare_exchange, no spinning.
+        todo!("try compare_exchange(false, true, Acquire, Relaxed) once")
+    }
+}
+
+impl<T> Drop for SpinGuard<'_, T> {
+    /// Releases the lock, publishing every write made under it.
+    fn drop(&mut self) {
+        // TODO: store false, with the ordering that publishes the writes.
+        todo!("release the lock: store false with Release ordering")
+    }
+}
+// ANCHOR_END: signature
+
+impl<T> Deref for SpinGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        // SAFETY: the guard exists, so this process holds the lock.
+        unsafe { &*self.lock.value.get() }
+    }
+}
+
+impl<T> DerefMut for SpinGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as above, and `&mut self` makes this the only reference.
+        unsafe { &mut *self.lock.value.get() }
+    }
+}

@@ -1,0 +1,176 @@
+//! Exercise `process_shared_lock`: a spin lock on an AtomicBool in shared
+//! memory keeps a pair of plain fields consistent across processes.
+
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use processes::demos::process::Process;
+use shared_memory::demos::counter::join_all;
+use shared_memory::demos::region::SharedValue;
+use shared_memory::demos::start_line::StartLine;
+use shared_memory::exercises::process_shared_lock::{Pair, SpinLock};
+use testkit::{DEADLINE, within};
+
+#[test]
+fn a_released_lock_can_be_taken_again() {
+    let pair = within(
+        DEADLINE,
+        "locking twice in a row",
+        "the guard's drop did not release the lock, so the second lock() spins forever",
+        || {
+            let lock = SpinLock::<Pair>::default();
+            {
+                let mut guard = lock.lock();
+                guard.left = 1;
+                guard.right = 1;
+            }
+            let guard = lock.lock();
+            *guard
+        },
+    );
+    assert_eq!(
+        pair,
+        Pair { left: 1, right: 1 },
+        "the write made under the first lock was lost"
+    );
+}
+
+#[test]
+fn try_lock_fails_while_the_lock_is_held() {
+    let lock = SpinLock::<Pair>::default();
+    let guard = lock.try_lock();
+    assert!(guard.is_some(), "try_lock on a free lock should succeed");
+    assert!(
+        lock.try_lock().is_none(),
+        "try_lock should return None while a guard is alive: is `locked` set to true?"
+    );
+    drop(guard);
+    assert!(
+        lock.try_lock().is_some(),
+        "try_lock should succeed again once the guard is dropped: does drop store false?"
+    );
+}
+
+#[test]
+fn another_process_waits_for_the_lock() {
+    let _clean = testkit::process_scope();
+    let lock = SharedValue::<SpinLock<Pair>>::new().expect("mmap failed");
+    let child_is_trying = SharedValue::<AtomicU32>::new().expect("mmap failed");
+    let outcome = within(
+        DEADLINE,
+        "a child waiting for the parent's lock",
+        "the child never got the lock after the parent released it: does lock() spin until \
+         it sees the lock free, and does the guard's drop store false?",
+        move || {
+            let mut held = lock.lock(); // the parent holds it before the fork
+            let mut child = Process::start(|| {
+                child_is_trying.store(1, Ordering::Release);
+                let mut guard = lock.lock();
+                guard.left += 10;
+                guard.right += 10;
+                0
+            })
+            .expect("fork failed");
+            // Wait until the child is at (or in) lock(); it cannot get past it.
+            let give_up_at = Instant::now() + DEADLINE / 2;
+            while child_is_trying.load(Ordering::Acquire) == 0 && Instant::now() < give_up_at {
+                std::thread::yield_now();
+            }
+            let before = *held;
+            held.left = 1;
+            held.right = 1;
+            drop(held);
+            let status = child.join().expect("waitpid failed");
+            (before, status.success(), *lock.lock())
+        },
+    );
+    let (before, child_ok, after) = outcome;
+    assert_eq!(
+        before,
+        Pair::default(),
+        "the child changed the pair while the parent held the lock: lock() let two processes in"
+    );
+    assert!(child_ok, "the child failed (did lock() panic?)");
+    assert_eq!(
+        after,
+        Pair {
+            left: 11,
+            right: 11
+        },
+        "the child should have added 10 to the parent's 1, after the parent released the lock"
+    );
+}
+
+#[test]
+fn the_pair_stays_consistent_with_four_processes() {
+    let _clean = testkit::process_scope();
+    const PROCESSES: u32 = 4;
+    const ROUNDS: u64 = 20_000;
+    let lock = SharedValue::<SpinLock<Pair>>::new().expect("mmap failed");
+    let inside = SharedValue::<AtomicU32>::new().expect("mmap failed");
+    let most_inside = SharedValue::<AtomicU32>::new().expect("mmap failed");
+    let torn = SharedValue::<AtomicU64>::new().expect("mmap failed");
+    let start = SharedValue::<StartLine>::new().expect("mmap failed");
+    let (pair, most_inside, torn) = within(
+        DEADLINE,
+        "four processes taking the lock",
+        "a process never got the lock: is it released when the guard is dropped?",
+        move || {
+            // Once in the parent first, so that a panic in lock() shows here.
+            drop(lock.lock());
+            let mut children = Vec::new();
+            for _ in 0..PROCESSES {
+                let child = Process::start(|| {
+                    let _ = start.wait(PROCESSES, Duration::from_secs(5));
+                    for _ in 0..ROUNDS {
+                        let mut guard = lock.lock();
+                        let now_inside = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                        most_inside.fetch_max(now_inside, Ordering::SeqCst);
+                        if guard.left != guard.right {
+                            torn.fetch_add(1, Ordering::Relaxed);
+                        }
+                        // Two separate writes: a second process in here
+                        // would see them unequal.
+                        guard.left += 1;
+                        std::hint::black_box(&mut *guard);
+                        guard.right += 1;
+                        inside.fetch_sub(1, Ordering::SeqCst);
+                    }
+                    0
+                })
+                .expect("fork failed");
+                children.push(child);
+            }
+            join_all(&mut children).expect("a child failed (did lock() panic?)");
+            let pair = *lock.lock();
+            (
+                pair,
+                most_inside.load(Ordering::SeqCst),
+                torn.load(Ordering::Relaxed),
+            )
+        },
+    );
+    assert!(
+        most_inside <= 1,
+        "{most_inside} processes were inside the critical section at once: the lock does not \
+         exclude (is the compare_exchange from false to true, and its result checked?)"
+    );
+    assert_eq!(
+        most_inside, 1,
+        "no process ever counted itself inside the critical section"
+    );
+    assert_eq!(
+        torn, 0,
+        "{torn} times a process found left != right under the lock"
+    );
+    let total = u64::from(PROCESSES) * ROUNDS;
+    assert_eq!(
+        pair,
+        Pair {
+            left: total,
+            right: total
+        },
+        "every one of the {total} rounds adds one to each side; a smaller count means two \
+         processes updated the pair at the same time"
+    );
+}

@@ -1,0 +1,86 @@
+//! Exercise 1, solved: wait on a pidfd with `poll`, so the wait ends the
+//! moment the child does, with no polling loop.
+
+use std::io;
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::time::{Duration, Instant};
+
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+
+use crate::demos::process::{ExitStatus, Process};
+
+// ANCHOR: solution
+/// Waits for `process` to end, for at most `timeout`.
+///
+/// * `Ok(Some(status))` as soon as the child has ended (or if it had ended
+///   before): it is reaped, so no zombie is left, and a later `join` returns
+///   the same status.
+/// * `Ok(None)` if it is still running once `timeout` has passed. The child
+///   is left running, untouched: join it or kill it later.
+/// * A `timeout` of zero only checks, without waiting.
+///
+/// It returns as soon as the child ends, not at the end of the timeout.
+/// Python's `join(timeout)` returns `None` in both cases and leaves you to
+/// look at `exitcode`; this one says which.
+pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Option<ExitStatus>> {
+    // First a check that never blocks. It also guarantees that the pid is
+    // still ours below: an unreaped child's pid cannot be reused.
+    if let Some(status) = process.try_join()? {
+        return Ok(Some(status));
+    }
+    let give_up_at = Instant::now() + timeout;
+    let pidfd = match pidfd_open(process.pid()) {
+        Ok(fd) => fd,
+        // Kernels before 5.3 have no pidfd: poll the old way.
+        Err(e) if e.raw_os_error() == Some(nix::libc::ENOSYS) => {
+            return poll_with_sleeps(process, give_up_at);
+        }
+        Err(e) => return Err(e),
+    };
+    loop {
+        let left = give_up_at.saturating_duration_since(Instant::now());
+        // A pidfd becomes readable when its process ends.
+        let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
+        let wait = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+        match poll(&mut fds, wait) {
+            Ok(0) if left.is_zero() => return Ok(None), // time is up
+            Ok(_) | Err(Errno::EINTR) => {}             // ended, or look again
+            Err(e) => return Err(e.into()),
+        }
+        if let Some(status) = process.try_join()? {
+            return Ok(Some(status));
+        }
+        if Instant::now() >= give_up_at {
+            return Ok(None);
+        }
+    }
+}
+/// `pidfd_open(2)`: a descriptor that refers to the process itself, not to
+/// a number that could be reused.
+fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
+    // SAFETY: a plain system call with two integer arguments.
+    let fd = unsafe { nix::libc::syscall(nix::libc::SYS_pidfd_open, pid, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: the kernel just gave us this descriptor; nobody else owns it.
+    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
+}
+
+/// The portable fallback: check, sleep a little (longer each time), check.
+fn poll_with_sleeps(process: &mut Process, give_up_at: Instant) -> io::Result<Option<ExitStatus>> {
+    let mut nap = Duration::from_micros(100);
+    loop {
+        if let Some(status) = process.try_join()? {
+            return Ok(Some(status));
+        }
+        let now = Instant::now();
+        if now >= give_up_at {
+            return Ok(None);
+        }
+        std::thread::sleep(nap.min(give_up_at - now));
+        nap = (nap * 2).min(Duration::from_millis(10));
+    }
+}
+// ANCHOR_END: solution

@@ -1,0 +1,52 @@
+//! One module per subcommand. Each `run` returns the process exit code, or an
+//! error that `main` prints.
+
+pub mod book;
+pub mod hint;
+pub mod list;
+pub mod test;
+pub mod verify;
+
+use anyhow::{Result, bail};
+
+use crate::course::{Chapter, Course, Exercise};
+use crate::suggest::did_you_mean;
+
+/// The exercise called `name`, or an error that suggests the closest name and
+/// lists them all.
+pub fn find_exercise<'a>(course: &'a Course, name: &str) -> Result<(&'a Chapter, &'a Exercise)> {
+    if let Some(found) = course.find(name) {
+        return Ok(found);
+    }
+    let names = course.names();
+    if names.is_empty() {
+        bail!(
+            "there is no exercise `{name}`: this course has no exercises yet (no exercises/*/course.toml)"
+        );
+    }
+    let suggestion = match did_you_mean(name, &names) {
+        Some(close) => format!(" Did you mean `{close}`?"),
+        None => String::new(),
+    };
+    bail!(
+        "there is no exercise `{name}`.{suggestion}\nThe exercises are: {}\n(`cargo course list` shows them by chapter.)",
+        names.join(", ")
+    )
+}
+
+/// Indents every line of `text` by `spaces`, dropping leading and trailing
+/// blank lines.
+pub fn indent(text: &str, spaces: usize) -> String {
+    let pad = " ".repeat(spaces);
+    text.trim_matches('\n')
+        .lines()
+        .map(|line| {
+            if line.trim().is_empty() {
+                String::new()
+            } else {
+                format!("{pad}{line}")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

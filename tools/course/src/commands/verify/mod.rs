@@ -1,0 +1,58 @@
+//! `cargo course verify [--quick]`: check every rule of LAYOUT.md.
+//!
+//! Each check module returns [`Finding`]s; this module prints them, one line
+//! per check, and sums them up. Checks never stop at the first problem.
+
+pub mod book;
+pub mod chapters;
+pub mod crates;
+pub mod listings;
+pub mod programs;
+pub mod report;
+pub mod student;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use crate::cli::VerifyArgs;
+use crate::course::Course;
+use crate::repo::Repo;
+pub use report::{Finding, Report};
+
+pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
+    let repo = Repo::discover()?;
+    let mut report = Report::new();
+    let course = match Course::load(&repo) {
+        Ok(course) => Some(course),
+        Err(error) => {
+            report.section("course.toml");
+            report.add(Finding::fail(
+                "exercises/*/course.toml",
+                format!("{error:#}"),
+                "fix the file named above; nothing else can be checked without it",
+            ));
+            None
+        }
+    };
+    report.section("1. listings are included from crates, with anchors");
+    report.extend(listings::check(&repo));
+    if let Some(course) = &course {
+        report.section("2. programs are shown in the book, tested, and built by the solution");
+        report.extend(programs::check(&repo, course));
+        report.section("3. chapter pages name their crate and test command");
+        report.extend(chapters::check(&repo, course));
+        report.section("4. exercise and solution crates share one set of tests");
+        report.extend(crates::check_layout(&repo, course));
+        if args.quick {
+            report.note("cargo builds and test runs skipped (--quick)");
+        } else {
+            crates::check_with_cargo(&repo, course, &mut report);
+        }
+    }
+    report.section("5. the book builds");
+    report.extend(book::check(&repo));
+    report.section("6. the student copy can drop the solutions");
+    report.extend(student::check(&repo));
+    Ok(report.finish())
+}

@@ -1,0 +1,20 @@
+//! The course tool behind `cargo course`: lists the exercises and their
+//! progress, runs an exercise's tests and explains the result, prints hints,
+//! builds the book, and verifies the layout rules of `tools/course/LAYOUT.md`.
+//!
+//! The binary (`src/main.rs`) is a thin dispatcher; everything lives here so
+//! that the integration tests can reach the parsers and checkers directly.
+
+pub mod book;
+pub mod cargo;
+pub mod cli;
+pub mod commands;
+pub mod course;
+pub mod diagnostics;
+pub mod manifest;
+pub mod markdown;
+pub mod repo;
+pub mod state;
+pub mod suggest;
+pub mod summary;
+pub mod test_output;
