@@ -34,7 +34,9 @@ pub struct ProcessScope {
 
 /// Starts a [`ProcessScope`]. See there.
 pub fn process_scope() -> ProcessScope {
-    let serial = SERIAL.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let serial = SERIAL
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     SUBREAPER.call_once(|| {
         nix::sys::prctl::set_child_subreaper(true)
             .expect("testkit: could not make the test process a child subreaper");
@@ -147,7 +149,11 @@ fn children_of(parent: i32) -> Vec<Leftover> {
     };
     let mut children = Vec::new();
     for entry in proc_dir.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<i32>().ok())
+        else {
             continue;
         };
         let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {

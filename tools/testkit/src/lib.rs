@@ -291,14 +291,21 @@ mod tests {
     #[should_panic(expected = "stuck did not finish within")]
     fn within_fails_with_the_likely_cause() {
         let (_keep, rx) = mpsc::channel::<()>();
-        within(Duration::from_millis(20), "stuck", "nobody sends", move || {
-            let _ = rx.recv();
-        });
+        within(
+            Duration::from_millis(20),
+            "stuck",
+            "nobody sends",
+            move || {
+                let _ = rx.recv();
+            },
+        );
     }
 
     #[test]
     #[should_panic(expected = "the inner assertion")]
     fn within_reraises_the_workers_panic() {
-        within(DEADLINE, "panicking", "none", || panic!("the inner assertion"));
+        within(DEADLINE, "panicking", "none", || {
+            panic!("the inner assertion")
+        });
     }
 }
