@@ -1,0 +1,31 @@
+//! Exercise: run a function in a child process and capture what it prints,
+//! like Python's `subprocess.run(..., capture_output=True)` or Rust's
+//! `Command::output()`, for a closure instead of a program.
+//!
+//! The child's standard output is descriptor 1. Make descriptor 1 a copy of
+//! a pipe's write end (`dup2`), and everything the child writes to its
+//! standard output goes into the pipe, where the parent reads it.
+#![allow(unused_variables, unused_imports)]
+
+use std::io;
+
+use processes::demos::process::{ExitStatus, Process};
+
+// ANCHOR: starter
+/// Runs `body` in a child process whose standard output (descriptor 1) is
+/// the write end of a pipe; returns how the child ended and every byte it
+/// wrote to its standard output.
+///
+/// Must work for output of any size: a child that writes more than the pipe
+/// holds (64 KiB) blocks until the parent reads.
+pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+where
+    F: FnOnce() -> i32,
+{
+    // TODO: make a pipe; start the child with the write end moved into its
+    // closure, where `nix::unistd::dup2_stdout` installs it as descriptor 1
+    // before `body` runs; in the parent, read until end-of-file, and only
+    // then join the child.
+    todo!("redirect the child's standard output into a pipe, read it all, then join")
+}
+// ANCHOR_END: starter

@@ -1,0 +1,24 @@
+//! Chapter 5 of the book: queues.
+//!
+//! Python's `multiprocessing.Queue` is a pipe, two locks, a semaphore and a
+//! feeder thread. [`demos::queue`] builds a queue between processes from the
+//! same kind of parts, minus the feeder thread: a pipe shared by every
+//! producer and consumer, small frames written atomically, a read lock that is
+//! itself a pipe ([`demos::token`]), and a shared anonymous file for items
+//! larger than the pipe can take in one write. When every sender is dropped,
+//! in every process, `recv` returns `None`.
+//!
+//! * [`demos::producer_consumer`]: the source tutorial's producer and consumer
+//!   with a `None` sentinel, and the same with closing instead;
+//! * [`demos::join_before_drain`]: Python's documented pitfall, which this
+//!   design does not have;
+//! * [`demos::in_process`]: the same shapes between threads, with
+//!   crossbeam-channel.
+//!
+//! Exercises: [`exercises::sentinel_workers`] (one sentinel per worker),
+//! [`exercises::closable_queue`] (a queue between threads whose
+//! `close` wakes every consumer) and [`exercises::work_queue`] (many producer
+//! and consumer processes, every item delivered exactly once).
+
+pub mod demos;
+pub mod exercises;

@@ -1,0 +1,97 @@
+//! A bounded queue: a full queue blocks its producers until a consumer takes
+//! an item. Proven with a rendezvous and the kernel's count of free slots,
+//! not with sleeps.
+
+use std::sync::Arc;
+use std::sync::mpsc;
+
+use processes::demos::process::{ExitStatus, Process};
+use queues::demos::queue::bounded;
+use testkit::{DEADLINE, Rendezvous};
+
+#[test]
+fn a_full_queue_blocks_the_producer_until_a_consumer_takes_an_item() {
+    let _clean = testkit::process_scope();
+    let (tx, rx) = bounded::<u32>(3).unwrap();
+    let filled = Arc::new(Rendezvous::new(2));
+    let (sent, sent_log) = mpsc::channel();
+    let producer = {
+        let filled = Arc::clone(&filled);
+        std::thread::spawn(move || {
+            for n in 0..3 {
+                tx.send(&n).unwrap();
+            }
+            filled
+                .wait(DEADLINE)
+                .expect("the test never met the producer");
+            tx.send(&3).unwrap(); // the fourth: must wait for room
+            sent.send(3).unwrap();
+        })
+    };
+    filled
+        .wait(DEADLINE)
+        .expect("the producer could not send 3 items into a queue of capacity 3");
+    assert_eq!(
+        rx.free_slots().unwrap(),
+        Some(0),
+        "after 3 sends into a queue of capacity 3 there should be no free slot, so the 4th send blocks"
+    );
+    assert!(
+        sent_log.try_recv().is_err(),
+        "the 4th send returned although the queue was full"
+    );
+
+    assert_eq!(rx.recv().unwrap(), Some(0), "taking one item makes room");
+    let fourth = sent_log.recv_timeout(DEADLINE);
+    assert_eq!(
+        fourth,
+        Ok(3),
+        "the blocked producer never woke up after a consumer made room"
+    );
+    testkit::within(
+        DEADLINE,
+        "the producer thread",
+        "it never finished",
+        move || producer.join().unwrap(),
+    );
+    for n in 1..4 {
+        assert_eq!(rx.recv().unwrap(), Some(n));
+    }
+    assert_eq!(
+        rx.recv().unwrap(),
+        None,
+        "the producer is gone, so the queue has ended"
+    );
+}
+
+#[test]
+fn a_bounded_queue_between_processes_delivers_everything_in_order() {
+    let _clean = testkit::process_scope();
+    let (tx, rx) = bounded::<String>(2).unwrap();
+    let mut producer = Process::start(move || {
+        for n in 0..200 {
+            if tx.send(&format!("item {n}")).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .unwrap();
+    let got = testkit::within(
+        DEADLINE,
+        "draining a bounded queue",
+        "deadlock: a slot was not given back, or the queue never ended",
+        move || {
+            let mut got = Vec::new();
+            while let Some(item) = rx.recv().unwrap() {
+                got.push(item);
+            }
+            got
+        },
+    );
+    assert_eq!(producer.join().unwrap(), ExitStatus::Exited(0));
+    assert_eq!(
+        got,
+        (0..200).map(|n| format!("item {n}")).collect::<Vec<_>>()
+    );
+}
