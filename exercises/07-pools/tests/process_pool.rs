@@ -1,0 +1,442 @@
+//! Tests of the process pool: order, completeness, crash reports, shutdown,
+//! and `imap` streaming results in order while workers finish out of order.
+
+use std::io::{self, Read, Write};
+use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
+use std::sync::atomic::{AtomicI32, Ordering};
+
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::signal::{Signal, kill};
+use nix::unistd::getpid;
+use pools::demos::process_pool::{PoolError, ProcessPool, python_chunksize};
+use pools::demos::tasks::{square, worker_pid};
+use processes::demos::process::{ExitStatus, exit_now};
+use testkit::{DEADLINE, within};
+
+const HANG: &str = "deadlock: map never returned. A worker that died or a reply that never \
+     came: look at how the pool waits for replies (poll on every busy worker's result pipe)";
+
+fn pool(workers: usize) -> ProcessPool {
+    ProcessPool::new(workers).expect("could not start the pool")
+}
+
+#[test]
+fn the_tutorials_example() {
+    let _clean = testkit::process_scope();
+    let result = within(DEADLINE, "map(square, [1..5])", HANG, || {
+        pool(4).map(square, &[1, 2, 3, 4, 5]).expect("map failed")
+    });
+    assert_eq!(result, vec![1, 4, 9, 16, 25]);
+}
+
+#[test]
+fn results_come_back_in_input_order() {
+    let _clean = testkit::process_scope();
+    let numbers: Vec<u64> = (0..1000).rev().collect();
+    let result = within(DEADLINE, "map over 1000 numbers", HANG, move || {
+        pool(3).map(square, &numbers).expect("map failed")
+    });
+    let expected: Vec<u64> = (0..1000u64).rev().map(|x| x * x).collect();
+    assert_eq!(
+        result, expected,
+        "results must be in the order of the inputs"
+    );
+}
+
+#[test]
+fn a_hundred_thousand_items_all_come_back() {
+    let _clean = testkit::process_scope();
+    let numbers: Vec<u64> = (0..100_000).collect();
+    let result = within(DEADLINE, "map over 100 000 numbers", HANG, move || {
+        pool(4).map(square, &numbers).expect("map failed")
+    });
+    assert_eq!(result.len(), 100_000, "one result per item");
+    let wrong = (0..100_000u64).find(|&i| result[i as usize] != i * i);
+    assert_eq!(wrong, None, "a wrong or misplaced result at this index");
+}
+
+#[test]
+fn the_tasks_run_in_the_workers_not_in_the_parent() {
+    let _clean = testkit::process_scope();
+    let (pids, ran_in) = within(DEADLINE, "map(worker_pid)", HANG, || {
+        let mut pool = pool(3);
+        let ran_in = pool
+            .imap(worker_pid, &[0u64; 60], 1)
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>();
+        (pool.pids(), ran_in.expect("map failed"))
+    });
+    let parent = std::process::id() as i32;
+    for pid in ran_in {
+        assert_ne!(pid, parent, "a task ran in the parent process");
+        assert!(
+            pids.contains(&pid),
+            "a task ran in {pid}, not one of the workers {pids:?}"
+        );
+    }
+}
+
+#[test]
+fn no_items_no_results() {
+    let _clean = testkit::process_scope();
+    let result = within(DEADLINE, "map over nothing", HANG, || {
+        pool(2).map(square, &[]).expect("map failed")
+    });
+    assert!(result.is_empty());
+}
+
+#[test]
+fn pythons_chunksize_is_about_four_chunks_per_worker() {
+    assert_eq!(python_chunksize(5, 4), 1); // the tutorial: 5 numbers, 4 cores
+    assert_eq!(python_chunksize(100, 4), 7); // divmod(100, 16) = (6, 4): 6 + 1
+    assert_eq!(python_chunksize(96, 4), 6); // no remainder: exactly 16 chunks
+    assert_eq!(python_chunksize(0, 4), 0);
+    for len in 1..500usize {
+        for workers in 1..9 {
+            let chunks = len.div_ceil(python_chunksize(len, workers));
+            assert!(
+                chunks <= 4 * workers,
+                "{len} items, {workers} workers: {chunks} chunks, more than 4 per worker"
+            );
+        }
+    }
+}
+
+#[test]
+fn items_larger_than_a_pipe_cross_both_ways() {
+    fn shout(text: String) -> String {
+        text.to_uppercase()
+    }
+    let _clean = testkit::process_scope();
+    let texts: Vec<String> = (0..6).map(|i| format!("{i}").repeat(300_000)).collect();
+    let result = within(DEADLINE, "map over 300 KB strings", HANG, move || {
+        let mut pool = pool(2);
+        let result = pool
+            .imap(shout, &texts, 2)
+            .unwrap()
+            .collect::<Result<Vec<_>, _>>();
+        result.expect("map failed")
+    });
+    for (i, text) in result.iter().enumerate() {
+        assert_eq!(text.len(), 300_000, "result {i} was cut short");
+    }
+}
+
+// ---------------------------------------------------------------------------
+// A worker that dies is reported, and the pool replaces it.
+
+/// Squares, but 7 aborts its worker (with no core file left behind).
+fn abort_on_seven(x: u64) -> u64 {
+    if x == 7 {
+        let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
+        std::process::abort();
+    }
+    x * x
+}
+
+fn kill_on_seven(x: u64) -> u64 {
+    if x == 7 {
+        let _ = kill(getpid(), Signal::SIGKILL);
+    }
+    x * x
+}
+
+fn exit_on_seven(x: u64) -> u64 {
+    if x == 7 {
+        exit_now(3);
+    }
+    x * x
+}
+
+fn panic_on_seven(x: u64) -> u64 {
+    assert!(x != 7, "seven is not welcome");
+    x * x
+}
+
+/// Runs `task` over 0..20 in chunks of 3 on 2 workers, expects an error,
+/// and checks that the pool goes on with 2 workers afterwards.
+fn crash(task: fn(u64) -> u64) -> (PoolError, Vec<i32>, Vec<i32>) {
+    within(
+        DEADLINE,
+        "map with a task that ends its worker",
+        "the pool waited for a reply from a dead worker, as Python's Pool.map does. \
+         End-of-file on the worker's result pipe means it died: reap it and report it",
+        move || {
+            let mut pool = pool(2);
+            let before = pool.pids();
+            let items: Vec<u64> = (0..20).collect();
+            let outcome = pool
+                .imap(task, &items, 3)
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>();
+            let error = outcome.expect_err("map succeeded although a worker died");
+            let after = pool.pids();
+            let again = pool
+                .map(square, &items)
+                .expect("the pool is unusable after a crash");
+            assert_eq!(again, items.iter().map(|x| x * x).collect::<Vec<_>>());
+            (error, before, after)
+        },
+    )
+}
+
+fn expect_death(task: fn(u64) -> u64, expected: ExitStatus, words: &str) {
+    let _clean = testkit::process_scope();
+    let (error, before, after) = crash(task);
+    let text = error.to_string();
+    let PoolError::WorkerDied {
+        chunk,
+        items,
+        pid,
+        status,
+    } = error
+    else {
+        panic!("expected WorkerDied, got {error:?}");
+    };
+    assert_eq!(
+        (chunk, items),
+        (2, 6..9),
+        "item 7 is in chunk 2 (items 6..9)"
+    );
+    assert!(
+        before.contains(&pid),
+        "pid {pid} is not one of the workers {before:?}"
+    );
+    assert_eq!(status, expected);
+    assert!(
+        !after.contains(&pid),
+        "the dead worker {pid} is still listed: {after:?}"
+    );
+    assert_eq!(after.len(), 2, "the pool must keep its worker count");
+    for needle in [pid.to_string().as_str(), "chunk 2", words] {
+        assert!(
+            text.contains(needle),
+            "the message {text:?} should mention {needle:?}"
+        );
+    }
+}
+
+#[test]
+fn a_worker_that_aborts_is_reported_with_its_pid_chunk_and_signal() {
+    expect_death(abort_on_seven, ExitStatus::Signaled(6), "SIGABRT");
+}
+
+#[test]
+fn a_worker_killed_with_sigkill_is_reported_not_waited_for() {
+    expect_death(kill_on_seven, ExitStatus::Signaled(9), "SIGKILL");
+}
+
+#[test]
+fn a_worker_that_exits_is_reported_with_its_exit_code() {
+    expect_death(exit_on_seven, ExitStatus::Exited(3), "code 3");
+}
+
+#[test]
+fn a_panicking_task_is_reported_and_its_worker_lives_on() {
+    let _clean = testkit::process_scope();
+    let (error, before, after) = crash(panic_on_seven);
+    let PoolError::TaskPanicked {
+        chunk,
+        items,
+        pid,
+        message,
+    } = error
+    else {
+        panic!("expected TaskPanicked, got {error:?}");
+    };
+    assert_eq!((chunk, items), (2, 6..9));
+    assert!(before.contains(&pid));
+    assert!(
+        message.contains("seven is not welcome"),
+        "message: {message:?}"
+    );
+    assert_eq!(before, after, "a caught panic must not cost a worker");
+}
+
+// ---------------------------------------------------------------------------
+// Shutdown.
+
+#[test]
+fn dropping_the_pool_leaves_no_worker_behind() {
+    // process_scope fails this test if a worker or a pipe end is left.
+    let _clean = testkit::process_scope();
+    within(
+        DEADLINE,
+        "drop(pool)",
+        "a worker never saw its task pipe close",
+        || {
+            let mut pool = pool(4);
+            pool.map(square, &[1, 2, 3]).unwrap();
+            drop(pool);
+        },
+    );
+}
+
+#[test]
+fn close_then_join_waits_for_clean_exits() {
+    let _clean = testkit::process_scope();
+    let statuses = within(
+        DEADLINE,
+        "close + join",
+        "a worker never saw end-of-file",
+        || {
+            let mut pool = pool(3);
+            pool.map(square, &[1, 2, 3]).unwrap();
+            pool.close();
+            assert!(
+                pool.map(square, &[1]).is_err(),
+                "map on a closed pool must fail, not hang"
+            );
+            pool.join().unwrap()
+        },
+    );
+    assert_eq!(statuses, vec![ExitStatus::Exited(0); 3]);
+}
+
+#[test]
+fn join_before_close_is_an_error() {
+    let _clean = testkit::process_scope();
+    let mut pool = pool(1);
+    assert!(
+        pool.join().is_err(),
+        "join must refuse while the pool is open"
+    );
+}
+
+#[test]
+fn terminate_stops_every_worker_with_sigterm() {
+    let _clean = testkit::process_scope();
+    let statuses = within(DEADLINE, "terminate", "a worker survived SIGTERM", || {
+        pool(3).terminate().unwrap()
+    });
+    assert_eq!(statuses, vec![ExitStatus::Signaled(15); 3]);
+}
+
+// ---------------------------------------------------------------------------
+// imap: in order, as results arrive. The workers inherit two pipes from the
+// test: a gate that holds one chosen item back until the test opens it, and
+// a report pipe on which each task says it is done.
+
+static GATE: AtomicI32 = AtomicI32::new(-1);
+static REPORT: AtomicI32 = AtomicI32::new(-1);
+static HELD_BACK: AtomicI32 = AtomicI32::new(-1);
+
+fn fd(slot: &AtomicI32) -> BorrowedFd<'static> {
+    // SAFETY: the test that sets the slot keeps the pipe open until every
+    // worker has exited.
+    unsafe { BorrowedFd::borrow_raw(slot.load(Ordering::SeqCst) as RawFd) }
+}
+
+/// Squares; the held-back item first waits for a byte on the gate. Every
+/// item then writes its value on the report pipe (one byte, one write).
+fn gated_square(x: u64) -> u64 {
+    if x as i32 == HELD_BACK.load(Ordering::SeqCst) {
+        let mut byte = [0u8];
+        while nix::unistd::read(fd(&GATE), &mut byte) != Ok(1) {}
+    }
+    let _ = nix::unistd::write(fd(&REPORT), &[x as u8]);
+    x * x
+}
+
+struct Pipes {
+    gate: io::PipeWriter,
+    reports: io::PipeReader,
+    _ends: (io::PipeReader, io::PipeWriter),
+}
+
+/// Makes the two pipes and a pool whose workers inherit them.
+fn gated_pool(held_back: u64) -> (ProcessPool, Pipes) {
+    let (gate_r, gate_w) = io::pipe().unwrap();
+    let (report_r, report_w) = io::pipe().unwrap();
+    GATE.store(gate_r.as_raw_fd(), Ordering::SeqCst);
+    REPORT.store(report_w.as_raw_fd(), Ordering::SeqCst);
+    HELD_BACK.store(held_back as i32, Ordering::SeqCst);
+    let pool = pool(2);
+    let pipes = Pipes {
+        gate: gate_w,
+        reports: report_r,
+        _ends: (gate_r, report_w),
+    };
+    (pool, pipes)
+}
+
+fn next_report(pipes: &mut Pipes) -> u8 {
+    let mut byte = [0u8];
+    pipes.reports.read_exact(&mut byte).unwrap();
+    byte[0]
+}
+
+#[test]
+fn imap_yields_in_input_order_when_workers_finish_out_of_order() {
+    let _clean = testkit::process_scope();
+    within(
+        DEADLINE,
+        "imap with item 0 held back",
+        "deadlock: item 1 never finished while item 0 was held back (are both workers \
+         given a chunk at once?), or imap never yielded after the gate opened",
+        || {
+            let (mut pool, mut pipes) = gated_pool(0);
+            let items = [0, 1, 2, 3];
+            let mut results = pool.imap(gated_square, &items, 1).unwrap();
+            // Item 1 finishes while item 0 waits at the gate...
+            assert_eq!(next_report(&mut pipes), 1, "item 1 should finish first");
+            pipes.gate.write_all(b"go").unwrap();
+            // ... yet the results come out in input order.
+            let first = results.next().expect("a first result").unwrap();
+            assert_eq!(first, 0, "imap must yield item 0's result first");
+            let rest: Vec<u64> = results.map(Result::unwrap).collect();
+            assert_eq!(rest, vec![1, 4, 9]);
+            drop(pool);
+        },
+    );
+}
+
+#[test]
+fn imap_yields_each_result_as_soon_as_the_ones_before_it_are_in() {
+    let _clean = testkit::process_scope();
+    within(
+        DEADLINE,
+        "imap with item 3 held back",
+        "imap waited for every result before yielding the first: it must yield \
+         result i as soon as results 0..=i have arrived",
+        || {
+            let (mut pool, mut pipes) = gated_pool(3);
+            let items = [0, 1, 2, 3];
+            let mut results = pool.imap(gated_square, &items, 1).unwrap();
+            // Item 3 is still at the gate: these three cannot wait for it.
+            for expected in [0, 1, 4] {
+                assert_eq!(results.next().unwrap().unwrap(), expected);
+            }
+            pipes.gate.write_all(b"go").unwrap();
+            assert_eq!(results.next().unwrap().unwrap(), 9);
+            assert!(results.next().is_none(), "four items, four results");
+            let mut reports: Vec<u8> = (0..4).map(|_| next_report(&mut pipes)).collect();
+            assert_eq!(reports.pop(), Some(3), "item 3 was held back until the end");
+            drop(results);
+            drop(pool);
+        },
+    );
+}
+
+#[test]
+fn a_dropped_imap_does_not_leak_results_into_the_next_map() {
+    let _clean = testkit::process_scope();
+    let (first, again) = within(DEADLINE, "imap dropped early, then map", HANG, || {
+        let mut pool = pool(3);
+        let items: Vec<u64> = (0..30).collect();
+        let first: Vec<u64> = pool
+            .imap(square, &items, 1)
+            .unwrap()
+            .take(2)
+            .map(Result::unwrap)
+            .collect();
+        let again = pool.map(square, &[100, 200, 300]).unwrap();
+        (first, again)
+    });
+    assert_eq!(first, vec![0, 1]);
+    assert_eq!(
+        again,
+        vec![10_000, 40_000, 90_000],
+        "results of the dropped imap leaked into the next map"
+    );
+}

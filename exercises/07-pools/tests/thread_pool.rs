@@ -1,0 +1,151 @@
+//! Tests of the thread pool: order, completeness, real parallelism, panics
+//! reported, graceful shutdown.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use pools::demos::tasks::square;
+use pools::demos::thread_pool::{TaskPanicked, ThreadPool};
+use testkit::{DEADLINE, Rendezvous, within};
+
+const HANG: &str = "deadlock: map never returned. Does every job send its result, and does \
+     map drop its own copy of the result Sender before collecting?";
+
+#[test]
+fn the_tutorials_example() {
+    let result = within(DEADLINE, "map(square, [1..5])", HANG, || {
+        ThreadPool::new(4).map(square, vec![1, 2, 3, 4, 5])
+    });
+    assert_eq!(result, Ok(vec![1, 4, 9, 16, 25]));
+}
+
+#[test]
+fn a_hundred_thousand_items_in_input_order() {
+    let numbers: Vec<u64> = (0..100_000).rev().collect();
+    let result = within(DEADLINE, "map over 100 000 numbers", HANG, move || {
+        ThreadPool::new(4).map(square, numbers).unwrap()
+    });
+    let expected: Vec<u64> = (0..100_000u64).rev().map(|x| x * x).collect();
+    assert!(
+        result == expected,
+        "results missing, wrong or out of input order"
+    );
+}
+
+#[test]
+fn map_takes_closures_that_capture() {
+    let offset = 10;
+    let result = ThreadPool::new(2).map(move |x: u64| x + offset, vec![1, 2, 3]);
+    assert_eq!(result, Ok(vec![11, 12, 13]));
+}
+
+#[test]
+fn all_workers_run_at_the_same_time() {
+    let workers = 4;
+    let pool = ThreadPool::new(workers);
+    let meet = Arc::new(Rendezvous::new(workers));
+    let met = within(DEADLINE, "4 jobs meeting", HANG, move || {
+        let meet = Arc::clone(&meet);
+        pool.map(move |_: usize| meet.wait(DEADLINE), vec![0; workers])
+    });
+    for outcome in met.unwrap() {
+        assert_eq!(
+            outcome,
+            Ok(()),
+            "the pool's workers did not run at the same time"
+        );
+    }
+}
+
+#[test]
+fn workers_have_names() {
+    let pool = ThreadPool::new(3);
+    let names = pool
+        .map(
+            |_: u8| std::thread::current().name().map(String::from),
+            vec![0; 30],
+        )
+        .unwrap();
+    for name in names {
+        let name = name.expect("a pool worker without a name");
+        assert!(name.starts_with("pool-worker-"), "unexpected name {name}");
+    }
+}
+
+#[test]
+fn a_panicking_task_is_reported_with_its_index_and_the_pool_goes_on() {
+    let workers = 3;
+    let pool = ThreadPool::new(workers);
+    let result = pool.map(
+        |x: u64| {
+            assert!(x % 10 != 7, "no sevens please, got {x}");
+            x
+        },
+        (0..40).collect(),
+    );
+    assert_eq!(
+        result,
+        Err(TaskPanicked {
+            index: 7,
+            message: "no sevens please, got 7".to_string()
+        }),
+        "the first item (in input order) that panicked"
+    );
+    // Still `workers` workers: they all meet again.
+    let meet = Arc::new(Rendezvous::new(workers));
+    let met = within(DEADLINE, "meeting after a panic", HANG, move || {
+        let meet = Arc::clone(&meet);
+        pool.map(move |_: usize| meet.wait(DEADLINE), vec![0; workers])
+    });
+    for outcome in met.unwrap() {
+        assert_eq!(outcome, Ok(()), "the pool lost workers to the panic");
+    }
+}
+
+#[test]
+fn a_panic_in_execute_is_counted_and_costs_no_worker() {
+    let pool = ThreadPool::new(2);
+    for _ in 0..5 {
+        pool.execute(|| panic!("a job that fails"));
+    }
+    let meet = Arc::new(Rendezvous::new(2));
+    let outcome = pool.map(
+        {
+            let meet = Arc::clone(&meet);
+            move |_: u8| meet.wait(DEADLINE)
+        },
+        vec![0; 2],
+    );
+    assert_eq!(
+        outcome,
+        Ok(vec![Ok(()); 2]),
+        "two workers should still meet"
+    );
+    assert_eq!(pool.panics(), 5);
+}
+
+#[test]
+fn drop_runs_every_queued_job_then_joins_the_workers() {
+    let done = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&done);
+    within(
+        DEADLINE,
+        "drop(pool)",
+        "a worker never saw the channel close",
+        move || {
+            let pool = ThreadPool::new(3);
+            for _ in 0..1000 {
+                let done = Arc::clone(&counted);
+                pool.execute(move || {
+                    done.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            drop(pool);
+        },
+    );
+    assert_eq!(
+        done.load(Ordering::SeqCst),
+        1000,
+        "drop returned before the queue was done"
+    );
+}

@@ -1,0 +1,639 @@
+//! From measured numbers to the book's results page: the rows of the table,
+//! the targets, and their Markdown.
+//!
+//! Every measurement is stored as seconds per operation. A row's [`Unit`]
+//! says how to show it: as a time, or as a rate (bytes or items per second)
+//! for the throughput benchmarks. Ratios are always ratios of times, so "7×
+//! faster" means the same thing in every row.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::{Deserialize, Serialize};
+
+use crate::machine::Machine;
+use crate::workloads::MESSAGE_BYTES;
+
+/// Everything one run of `bench-report` measured.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Results {
+    /// How the Rust side was measured: "criterion" or "quick".
+    pub mode: String,
+    pub machine: Machine,
+    /// Seconds per operation, by benchmark id (`group/name`).
+    pub rust: BTreeMap<String, f64>,
+    pub python: BTreeMap<String, f64>,
+}
+
+impl Results {
+    /// The value of one measurement, if it was made.
+    pub fn get(&self, measured: Measured) -> Option<f64> {
+        let (side, id) = match measured {
+            Measured::Rust(id) => (&self.rust, id),
+            Measured::Python(id) => (&self.python, id),
+        };
+        side.get(id).copied().filter(|s| s.is_finite() && *s > 0.0)
+    }
+}
+
+/// Where a number comes from: a Rust benchmark id or a Python one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measured {
+    Rust(&'static str),
+    Python(&'static str),
+}
+
+/// How a row's numbers are shown.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Unit {
+    /// Time per operation.
+    Time,
+    /// Bytes per second, with this many bytes per operation.
+    Bytes(f64),
+    /// Items per second, one item per operation.
+    Items,
+}
+
+impl Unit {
+    /// The value to show for `seconds` per operation: seconds, or a rate.
+    pub fn value(self, seconds: f64) -> f64 {
+        match self {
+            Unit::Time => seconds,
+            Unit::Bytes(per_op) => per_op / seconds,
+            Unit::Items => 1.0 / seconds,
+        }
+    }
+
+    /// `seconds` per operation, formatted for a reader.
+    pub fn format(self, seconds: f64) -> String {
+        match self {
+            Unit::Time => format_time(seconds),
+            Unit::Bytes(_) => format_bytes_rate(self.value(seconds)),
+            Unit::Items => format_items_rate(self.value(seconds)),
+        }
+    }
+
+    /// True when a longer bar is better (rates), false for times.
+    pub fn higher_is_better(self) -> bool {
+        !matches!(self, Unit::Time)
+    }
+}
+
+/// One line of the results table. The floor is always measured in Rust: it
+/// is the bare system calls, with nothing of ours around them.
+#[derive(Debug, Clone)]
+pub struct Row {
+    /// The chart it belongs to (`src/results/<section>.svg`).
+    pub section: &'static str,
+    pub title: &'static str,
+    /// What each column runs, for the notes under the table.
+    pub detail: &'static str,
+    pub rust: Option<&'static str>,
+    pub python: Option<&'static str>,
+    pub floor: Option<&'static str>,
+    pub unit: Unit,
+}
+
+/// A chart: one section of rows.
+#[derive(Debug, Clone, Copy)]
+pub struct Section {
+    pub name: &'static str,
+    pub title: &'static str,
+}
+
+pub const SECTIONS: &[Section] = &[
+    Section {
+        name: "threads",
+        title: "Start and join a thread",
+    },
+    Section {
+        name: "processes",
+        title: "Start and join a process",
+    },
+    Section {
+        name: "pipes",
+        title: "A pipe between two processes, 64 KiB messages",
+    },
+    Section {
+        name: "queues",
+        title: "A queue between two processes, small items",
+    },
+    Section {
+        name: "counters",
+        title: "A shared counter, per increment",
+    },
+    Section {
+        name: "cpu",
+        title: "A CPU-bound task: count the primes below 200 000",
+    },
+    Section {
+        name: "map",
+        title: "map(square) over 10^6 numbers",
+    },
+];
+
+/// The rows of the table, in order.
+pub fn rows() -> Vec<Row> {
+    let bytes = Unit::Bytes(MESSAGE_BYTES as f64);
+    vec![
+        Row {
+            section: "threads",
+            title: "Thread spawn + join",
+            detail: "`std::thread::spawn(..).join()` · `threading.Thread(..).start(); join()` · \
+                     floor: `pthread_create` + `pthread_join`",
+            rust: Some("thread/spawn_join"),
+            python: Some("thread/spawn_join"),
+            floor: Some("thread/pthread_floor"),
+            unit: Unit::Time,
+        },
+        Row {
+            section: "processes",
+            title: "Process start + join (fork)",
+            detail: "chapter 3's `Process::start(|| 0)` + `join` · \
+                     `multiprocessing.Process` with the fork start method · \
+                     floor: `fork`, `_exit(0)`, `waitpid`",
+            rust: Some("process/process_start_join"),
+            python: Some("process/mp_fork"),
+            floor: Some("process/fork_floor"),
+            unit: Unit::Time,
+        },
+        Row {
+            section: "processes",
+            title: "Bare fork + _exit + waitpid",
+            detail: "the three system calls from Rust (nix) · the same from Python \
+                     (`os.fork`, `os._exit`, `os.waitpid`)",
+            rust: Some("process/fork_floor"),
+            python: Some("process/os_fork"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "processes",
+            title: "Run /bin/true and wait",
+            detail: "`Command::new(\"/bin/true\").status()` · \
+                     `subprocess.run([\"/bin/true\"])`",
+            rust: Some("process/command_true"),
+            python: Some("process/subprocess_true"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "processes",
+            title: "Python Process, forkserver",
+            detail: "`multiprocessing.Process` with the forkserver start method \
+                     (no Rust counterpart)",
+            rust: None,
+            python: Some("process/mp_forkserver"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "processes",
+            title: "Python Process, spawn",
+            detail: "`multiprocessing.Process` with the spawn start method: a fresh \
+                     interpreter that imports the main module (compare with `/bin/true`)",
+            rust: None,
+            python: Some("process/mp_spawn"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "pipes",
+            title: "Pipe, framed bytes",
+            detail: "chapter 4's `framing::send`/`recv` of `serde_bytes` payloads · \
+                     `Connection.send_bytes`/`recv_bytes` · \
+                     floor: bare `write`/`read` of 64 KiB blocks",
+            rust: Some("pipe/framed_64k"),
+            python: Some("pipe/send_bytes"),
+            floor: Some("pipe/raw_64k_floor"),
+            unit: bytes,
+        },
+        Row {
+            section: "pipes",
+            title: "Pipe, framed `Vec<u8>` or pickle",
+            detail: "`framing::send`/`recv` of a plain `Vec<u8>` (serde sees a sequence \
+                     of numbers) · `Connection.send`/`recv` (pickle)",
+            rust: Some("pipe/framed_64k_vec"),
+            python: Some("pipe/send_pickled"),
+            floor: Some("pipe/raw_64k_floor"),
+            unit: bytes,
+        },
+        Row {
+            section: "pipes",
+            title: "Pipe, bare write/read loop",
+            detail: "`write_all`/`read` on the pipe from Rust · `os.write` and \
+                     `readinto` from Python",
+            rust: Some("pipe/raw_64k_floor"),
+            python: Some("pipe/os_write_read"),
+            floor: None,
+            unit: bytes,
+        },
+        Row {
+            section: "queues",
+            title: "Queue, one producer process",
+            detail: "chapter 5's `queue::<u64>()`, a producer process sends, the parent \
+                     receives · `multiprocessing.Queue` with `put`/`get` · \
+                     floor: one 16-byte `write` and one `read` per item",
+            rust: Some("queue/small_items"),
+            python: Some("queue/mp_queue"),
+            floor: Some("queue/write_read_floor"),
+            unit: Unit::Items,
+        },
+        Row {
+            section: "counters",
+            title: "Counter under a lock, 1 thread",
+            detail: "`Mutex<u64>` · `with threading.Lock(): counter += 1`",
+            rust: Some("counter/mutex_1"),
+            python: Some("counter/lock_1"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "counters",
+            title: "Counter under a lock, 2 threads",
+            detail: "the same, the increments split over two threads",
+            rust: Some("counter/mutex_2"),
+            python: Some("counter/lock_2"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "counters",
+            title: "Atomic counter, 1 thread",
+            detail: "`AtomicU64::fetch_add` (Python has no atomic integer)",
+            rust: Some("counter/atomic_1"),
+            python: None,
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "counters",
+            title: "Atomic counter, 2 threads",
+            detail: "the same, the increments split over two threads",
+            rust: Some("counter/atomic_2"),
+            python: None,
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "cpu",
+            title: "Primes, 1 thread",
+            detail: "trial division of every number below 200 000 on one thread",
+            rust: Some("cpu/threads_1"),
+            python: Some("cpu/threads_1"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "cpu",
+            title: "Primes, 2 threads",
+            detail: "the same numbers split over two threads (the GIL lets one Python \
+                     thread run at a time)",
+            rust: Some("cpu/threads_2"),
+            python: Some("cpu/threads_2"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "cpu",
+            title: "Primes, 2 processes",
+            detail: "Python's way around the GIL: `Pool(2).starmap` over the two shares, \
+                     pool start included",
+            rust: None,
+            python: Some("cpu/processes_2"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "map",
+            title: "map: process pool, 2 workers",
+            detail: "chapter 7's process pool · `multiprocessing.Pool(2).map`; pools made \
+                     before timing",
+            rust: Some("map/process_pool"),
+            python: Some("map/process_pool"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "map",
+            title: "map: thread pool, 2 workers",
+            detail: "chapter 7's thread pool · `multiprocessing.pool.ThreadPool(2).map`",
+            rust: Some("map/thread_pool"),
+            python: Some("map/thread_pool"),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "map",
+            title: "map: rayon",
+            detail: "`par_iter().map(square).collect()` (no Python counterpart)",
+            rust: Some("map/rayon"),
+            python: None,
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "map",
+            title: "map: plain loop",
+            detail: "`iter().map(square).collect()` · `[square(n) for n in range(10**6)]`",
+            rust: Some("map/loop"),
+            python: Some("map/list_comprehension"),
+            floor: None,
+            unit: Unit::Time,
+        },
+    ]
+}
+
+/// Which way a target's ratio must go.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Bound {
+    AtLeast(f64),
+    AtMost(f64),
+}
+
+/// A goal for the book's code, checked from a ratio of two times:
+/// `ratio = time(slower_side) / time(faster_side)`, written so that the
+/// bound reads like the sentence in `goal`.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub goal: &'static str,
+    /// The ratio is `time(numerator) / time(denominator)`.
+    pub numerator: Measured,
+    pub denominator: Measured,
+    pub bound: Bound,
+    /// What the ratio means, with `{}` for the number.
+    pub reads: &'static str,
+    /// The likely reason when it is missed, for the page.
+    pub if_missed: &'static str,
+}
+
+pub fn targets() -> Vec<Target> {
+    use Measured::{Python, Rust};
+    vec![
+        Target {
+            goal: "Process start + join within 1.5× of bare fork/_exit/waitpid",
+            numerator: Rust("process/process_start_join"),
+            denominator: Rust("process/fork_floor"),
+            bound: Bound::AtMost(1.5),
+            reads: "{}× the floor's time",
+            if_missed: "`Process::start` adds little to the three system calls \
+                        (catching a panic in the child); a miss means noise from \
+                        other work on the machine, so look at the load average",
+        },
+        Target {
+            goal: "Pipe throughput at least 0.8× the bare write/read loop",
+            numerator: Rust("pipe/raw_64k_floor"),
+            denominator: Rust("pipe/framed_64k"),
+            bound: Bound::AtLeast(0.8),
+            reads: "{}× the floor's throughput",
+            if_missed: "chapter 4's framing copies each message three more times than \
+                        the bare loop (postcard encodes it into a buffer, `send` \
+                        copies that into the frame, `recv` reads into a fresh zeroed \
+                        buffer that postcard copies again) and allocates three \
+                        buffers; Python's `send_bytes` writes the header and the \
+                        payload separately and `recv_bytes` reads straight into the \
+                        result, so it saves those copies",
+        },
+        Target {
+            goal: "Queue at least 10× the items/s of Python's multiprocessing.Queue",
+            numerator: Python("queue/mp_queue"),
+            denominator: Rust("queue/small_items"),
+            bound: Bound::AtLeast(10.0),
+            reads: "{}× Python's items/s",
+            if_missed: "each item costs the Rust queue five system calls (the \
+                        consumer takes the read lock, reads the header, reads the \
+                        body, gives the lock back; the producer writes once) and \
+                        often a context switch; Python's queue pays for pickling, \
+                        a feeder thread and locks, but the kernel work is the same \
+                        kind, so the gap is far smaller than in pure computation",
+        },
+        Target {
+            goal: "Process-pool map(square) over 10^6 at least 20× faster than Python's Pool(2).map",
+            numerator: Python("map/process_pool"),
+            denominator: Rust("map/process_pool"),
+            bound: Bound::AtLeast(20.0),
+            reads: "{}× the speed of Python's",
+            if_missed: "every number is encoded, sent through a pipe and decoded, \
+                        twice (items out, squares back), and chapter 7's messages \
+                        carry each encoded chunk as a `Vec<u8>` that serde encodes \
+                        again one byte at a time (see the framed `Vec<u8>` row); the \
+                        multiplications themselves take what the plain loop takes",
+        },
+        Target {
+            goal: "Process-pool map(square) within 5× of rayon",
+            numerator: Rust("map/process_pool"),
+            denominator: Rust("map/rayon"),
+            bound: Bound::AtMost(5.0),
+            reads: "{}× rayon's time",
+            if_missed: "rayon's threads square the numbers where they lie, in memory \
+                        they share; a process pool has none to share, so megabytes \
+                        of encoded numbers cross pipes both ways: the pipe traffic \
+                        alone takes longer than rayon's whole map, and encoding and \
+                        decoding every number twice costs more again. A pool whose \
+                        workers read the input and write the output in shared \
+                        memory (chapter 6) could come close",
+        },
+        Target {
+            goal: "A CPU-bound task on 2 threads at least 1.8× faster than on 1",
+            numerator: Rust("cpu/threads_1"),
+            denominator: Rust("cpu/threads_2"),
+            bound: Bound::AtLeast(1.8),
+            reads: "{}× the speed of 1 thread",
+            if_missed: "two threads need two idle cores; on a 2-core machine any \
+                        other running program takes one of them for part of the \
+                        time (see the load average above)",
+        },
+    ]
+}
+
+/// How a target fared.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verdict {
+    Met {
+        ratio: f64,
+    },
+    /// `by` is how far off, as a fraction of the bound (0.2 = 20%).
+    Missed {
+        ratio: f64,
+        by: f64,
+    },
+    NotMeasured,
+}
+
+impl Target {
+    pub fn verdict(&self, results: &Results) -> Verdict {
+        let (Some(num), Some(den)) = (results.get(self.numerator), results.get(self.denominator))
+        else {
+            return Verdict::NotMeasured;
+        };
+        let ratio = num / den;
+        match self.bound {
+            Bound::AtLeast(bound) if ratio >= bound => Verdict::Met { ratio },
+            Bound::AtMost(bound) if ratio <= bound => Verdict::Met { ratio },
+            Bound::AtLeast(bound) => Verdict::Missed {
+                ratio,
+                by: 1.0 - ratio / bound,
+            },
+            Bound::AtMost(bound) => Verdict::Missed {
+                ratio,
+                by: ratio / bound - 1.0,
+            },
+        }
+    }
+}
+
+// ------------------------------------------------------------ formatting
+
+/// Three significant digits, no exponent: 123, 12.3, 1.23, 0.123.
+pub fn three_digits(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_string();
+    }
+    let magnitude = x.abs().log10().floor() as i32;
+    let decimals = (2 - magnitude).max(0) as usize;
+    format!("{x:.decimals$}")
+}
+
+/// A time per operation in ns, µs, ms or s.
+pub fn format_time(seconds: f64) -> String {
+    let (value, unit) = if seconds < 1e-6 {
+        (seconds * 1e9, "ns")
+    } else if seconds < 1e-3 {
+        (seconds * 1e6, "µs")
+    } else if seconds < 1.0 {
+        (seconds * 1e3, "ms")
+    } else {
+        (seconds, "s")
+    };
+    format!("{} {unit}", three_digits(value))
+}
+
+/// Bytes per second in MiB/s or GiB/s.
+pub fn format_bytes_rate(bytes_per_second: f64) -> String {
+    const MIB: f64 = 1024.0 * 1024.0;
+    let mib = bytes_per_second / MIB;
+    if mib >= 1024.0 {
+        format!("{} GiB/s", three_digits(mib / 1024.0))
+    } else {
+        format!("{} MiB/s", three_digits(mib))
+    }
+}
+
+/// Items per second, with k or M.
+pub fn format_items_rate(items_per_second: f64) -> String {
+    if items_per_second >= 1e6 {
+        format!("{} M items/s", three_digits(items_per_second / 1e6))
+    } else if items_per_second >= 1e3 {
+        format!("{} k items/s", three_digits(items_per_second / 1e3))
+    } else {
+        format!("{} items/s", three_digits(items_per_second))
+    }
+}
+
+/// A ratio: `12.3×`.
+pub fn format_ratio(ratio: f64) -> String {
+    format!("{}×", three_digits(ratio))
+}
+
+/// Rust against Python, from the two times: "12.3× faster" or "1.5× slower".
+pub fn versus(rust_seconds: f64, python_seconds: f64) -> String {
+    let ratio = python_seconds / rust_seconds;
+    if ratio >= 1.0 {
+        format!("{} faster", format_ratio(ratio))
+    } else {
+        format!("{} slower", format_ratio(1.0 / ratio))
+    }
+}
+
+/// Rust against the floor, as the reader would say it for this unit:
+/// "1.07× its time" for times, "0.93× its rate" for rates.
+pub fn against_floor(unit: Unit, rust_seconds: f64, floor_seconds: f64) -> String {
+    if unit.higher_is_better() {
+        format!("{} its rate", format_ratio(floor_seconds / rust_seconds))
+    } else {
+        format!("{} its time", format_ratio(rust_seconds / floor_seconds))
+    }
+}
+
+// -------------------------------------------------------------- Markdown
+
+const MISSING: &str = "—";
+
+/// The whole `results.md`: machine, table, notes, targets. Pure: the same
+/// results always give the same text.
+pub fn render_markdown(results: &Results) -> String {
+    let mut md = String::new();
+    let m = &results.machine;
+    let _ = writeln!(
+        md,
+        "<!-- Written by `cargo course bench` (tools/bench); do not edit by hand. -->\n"
+    );
+    let _ = writeln!(md, "**Machine.** {}\n", m.summary());
+    let how = if results.mode == "criterion" {
+        "Rust: criterion, median of the samples."
+    } else {
+        "Rust: the quick harness (`--quick`), median of a few fixed batches; \
+         rougher than a full run."
+    };
+    let _ = writeln!(
+        md,
+        "**Method.** {how} Python: our harness, median of repeated runs timed \
+         with `time.perf_counter`. Times are per operation.\n"
+    );
+
+    md.push_str("| Benchmark | Rust | Python | Floor | Rust vs Python | Rust vs floor |\n");
+    md.push_str("| --- | ---: | ---: | ---: | ---: | ---: |\n");
+    let rows = rows();
+    for section in SECTIONS {
+        for row in rows.iter().filter(|r| r.section == section.name) {
+            let rust = row.rust.and_then(|id| results.get(Measured::Rust(id)));
+            let python = row.python.and_then(|id| results.get(Measured::Python(id)));
+            let floor = row.floor.and_then(|id| results.get(Measured::Rust(id)));
+            let show = |s: Option<f64>| s.map_or(MISSING.to_string(), |s| row.unit.format(s));
+            let vs_python = match (rust, python) {
+                (Some(r), Some(p)) => versus(r, p),
+                _ => MISSING.to_string(),
+            };
+            let vs_floor = match (rust, floor) {
+                (Some(r), Some(f)) => against_floor(row.unit, r, f),
+                _ => MISSING.to_string(),
+            };
+            let _ = writeln!(
+                md,
+                "| {} | {} | {} | {} | {} | {} |",
+                row.title,
+                show(rust),
+                show(python),
+                show(floor),
+                vs_python,
+                vs_floor
+            );
+        }
+    }
+
+    md.push_str("\nWhat each row runs (Rust · Python · floor):\n\n");
+    for row in &rows {
+        let _ = writeln!(md, "- **{}**: {}", row.title, row.detail);
+    }
+
+    md.push_str("\n**Targets.**\n\n| Target | Measured | Verdict |\n| --- | ---: | --- |\n");
+    for target in targets() {
+        let (measured, verdict) = match target.verdict(results) {
+            Verdict::Met { ratio } => (
+                target.reads.replace("{}", &three_digits(ratio)),
+                "met".to_string(),
+            ),
+            Verdict::Missed { ratio, by } => (
+                target.reads.replace("{}", &three_digits(ratio)),
+                format!(
+                    "**missed** by {}%: {}",
+                    three_digits(by * 100.0),
+                    target.if_missed
+                ),
+            ),
+            Verdict::NotMeasured => (MISSING.to_string(), "not measured".to_string()),
+        };
+        let _ = writeln!(md, "| {} | {} | {} |", target.goal, measured, verdict);
+    }
+    md
+}

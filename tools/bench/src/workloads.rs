@@ -1,0 +1,474 @@
+//! What is measured: each function does one operation `iters` times and
+//! returns how long that took, the shape of criterion's `iter_custom`.
+//!
+//! Setup that is not part of the operation (building the input, creating the
+//! queue) happens before the clock starts. Every workload checks its own
+//! result (all messages arrived, the counter holds the right total, the map
+//! returned the right squares): a benchmark that silently did less work would
+//! look fast.
+
+use std::hint::black_box;
+use std::io::{self, Read, Write};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::wait::{WaitStatus, waitpid};
+use nix::unistd::{ForkResult, fork};
+use pipes::demos::framing;
+use pools::demos::process_pool::ProcessPool;
+use pools::demos::thread_pool::ThreadPool;
+use processes::demos::process::{ExitStatus, Process};
+use queues::demos::queue::queue;
+use rayon::prelude::*;
+use serde_bytes::{ByteBuf, Bytes};
+
+// ---------------------------------------------------------------- threads
+
+/// `std::thread::spawn` of a thread that does nothing, then `join`.
+pub fn thread_spawn_join(iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        thread::spawn(|| black_box(()))
+            .join()
+            .expect("an empty thread panicked");
+    }
+    start.elapsed()
+}
+
+extern "C" fn do_nothing(arg: *mut nix::libc::c_void) -> *mut nix::libc::c_void {
+    arg
+}
+
+/// The floor under `thread::spawn`: `pthread_create` and `pthread_join`
+/// alone, with no name, no result slot, no `Arc`.
+pub fn pthread_create_join(iters: u64) -> Duration {
+    use nix::libc;
+    let start = Instant::now();
+    for _ in 0..iters {
+        let mut thread = std::mem::MaybeUninit::<libc::pthread_t>::uninit();
+        // SAFETY: `do_nothing` touches nothing; the thread is joined below.
+        let created = unsafe {
+            libc::pthread_create(
+                thread.as_mut_ptr(),
+                std::ptr::null(),
+                do_nothing,
+                std::ptr::null_mut(),
+            )
+        };
+        assert_eq!(created, 0, "pthread_create failed with error {created}");
+        // SAFETY: pthread_create succeeded, so `thread` is initialised, and
+        // it is joined exactly once.
+        let joined = unsafe { libc::pthread_join(thread.assume_init(), std::ptr::null_mut()) };
+        assert_eq!(joined, 0, "pthread_join failed with error {joined}");
+    }
+    start.elapsed()
+}
+
+// -------------------------------------------------------------- processes
+
+/// Chapter 3's `Process::start` of a child that returns 0 at once, then
+/// `join`.
+pub fn process_start_join(iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        let mut child = Process::start(|| 0).expect("fork failed");
+        let status = child.join().expect("waitpid failed");
+        assert_eq!(status, ExitStatus::Exited(0), "the empty child failed");
+    }
+    start.elapsed()
+}
+
+/// The floor: `fork`, `_exit(0)` in the child, `waitpid` in the parent.
+pub fn fork_exit_waitpid(iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        // SAFETY: the child calls only `_exit`, which is async-signal-safe.
+        match unsafe { fork() }.expect("fork failed") {
+            ForkResult::Child => unsafe { nix::libc::_exit(0) },
+            ForkResult::Parent { child } => {
+                let status = waitpid(child, None).expect("waitpid failed");
+                assert!(matches!(status, WaitStatus::Exited(_, 0)), "{status:?}");
+            }
+        }
+    }
+    start.elapsed()
+}
+
+/// The program that [`command_spawn_wait`] runs: the smallest one every
+/// Linux has.
+pub const TINY_PROGRAM: &str = "/bin/true";
+
+/// `std::process::Command` runs [`TINY_PROGRAM`] and waits for it: a fresh
+/// program, like Python's `subprocess.run`.
+pub fn command_spawn_wait(iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        let status = std::process::Command::new(TINY_PROGRAM)
+            .status()
+            .expect("could not run /bin/true");
+        assert!(status.success(), "/bin/true failed: {status}");
+    }
+    start.elapsed()
+}
+
+// ------------------------------------------------------------------ pipes
+
+/// The size of one message in the pipe benchmarks: 64 KiB, the default
+/// capacity of a Linux pipe.
+pub const MESSAGE_BYTES: usize = 64 * 1024;
+
+/// A child sends `iters` messages of 64 KiB through chapter 4's framing
+/// (`framing::send`, a length prefix and a postcard payload marked as bytes),
+/// the parent receives them with `framing::recv` until end-of-file.
+pub fn pipe_framed(iters: u64) -> Duration {
+    let payload = vec![0x5a_u8; MESSAGE_BYTES];
+    let start = Instant::now();
+    let (mut reader, mut writer) = io::pipe().expect("pipe failed");
+    let mut sender = Process::start(move || {
+        for _ in 0..iters {
+            if framing::send(&mut writer, Bytes::new(&payload)).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .expect("fork failed");
+    let mut received = 0;
+    while let Some(message) = framing::recv::<ByteBuf>(&mut reader).expect("recv failed") {
+        assert_eq!(message.len(), MESSAGE_BYTES, "a message was cut short");
+        received += 1;
+    }
+    let status = sender.join().expect("waitpid failed");
+    let elapsed = start.elapsed();
+    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
+    assert_eq!(received, iters, "messages were lost");
+    elapsed
+}
+
+/// The same transfer as [`pipe_framed`], but each message is a `Vec<u8>`
+/// that serde sees as a sequence of `u8`: one call per byte, both ways.
+pub fn pipe_framed_vec(iters: u64) -> Duration {
+    let payload = vec![0x5a_u8; MESSAGE_BYTES];
+    let start = Instant::now();
+    let (mut reader, mut writer) = io::pipe().expect("pipe failed");
+    let mut sender = Process::start(move || {
+        for _ in 0..iters {
+            if framing::send(&mut writer, &payload).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .expect("fork failed");
+    let mut received = 0;
+    while let Some(message) = framing::recv::<Vec<u8>>(&mut reader).expect("recv failed") {
+        assert_eq!(message.len(), MESSAGE_BYTES, "a message was cut short");
+        received += 1;
+    }
+    let status = sender.join().expect("waitpid failed");
+    let elapsed = start.elapsed();
+    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
+    assert_eq!(received, iters, "messages were lost");
+    elapsed
+}
+
+/// The floor: the child `write`s 64 KiB blocks, the parent `read`s them into
+/// one reused buffer. No header, no encoding, no allocation.
+pub fn pipe_raw(iters: u64) -> Duration {
+    let block = vec![0x5a_u8; MESSAGE_BYTES];
+    let mut buffer = vec![0_u8; MESSAGE_BYTES];
+    let start = Instant::now();
+    let (mut reader, mut writer) = io::pipe().expect("pipe failed");
+    let mut sender = Process::start(move || {
+        for _ in 0..iters {
+            if writer.write_all(&block).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .expect("fork failed");
+    let mut received = 0;
+    while framing::read_until_full(&mut reader, &mut buffer).expect("read failed") == MESSAGE_BYTES
+    {
+        received += 1;
+    }
+    let status = sender.join().expect("waitpid failed");
+    let elapsed = start.elapsed();
+    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
+    assert_eq!(received, iters, "blocks were lost");
+    elapsed
+}
+
+// ----------------------------------------------------------------- queues
+
+/// A producer process puts `iters` small items (`u64`) on chapter 5's queue,
+/// the parent takes them until the queue ends.
+pub fn queue_items(iters: u64) -> Duration {
+    let (tx, rx) = queue::<u64>().expect("could not create the queue");
+    let start = Instant::now();
+    let mut producer = Process::start(move || {
+        for item in 0..iters {
+            if tx.send(&item).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .expect("fork failed");
+    let mut sum = 0_u64;
+    let mut received = 0_u64;
+    while let Some(item) = rx.recv().expect("recv failed") {
+        sum = sum.wrapping_add(item);
+        received += 1;
+    }
+    let status = producer.join().expect("waitpid failed");
+    let elapsed = start.elapsed();
+    assert_eq!(status, ExitStatus::Exited(0), "the producer failed");
+    assert_eq!(received, iters, "items were lost");
+    assert_eq!(
+        sum,
+        (0..iters).fold(0_u64, u64::wrapping_add),
+        "items changed"
+    );
+    elapsed
+}
+
+/// Bytes per item in [`queue_floor`]: about the size of one of the queue's
+/// frames for a `u64`.
+pub const QUEUE_RECORD_BYTES: usize = 16;
+
+/// The floor under a queue of small items: one `write(2)` of a 16-byte
+/// record per item in the child, one `read(2)` per record in the parent.
+/// No framing, no encoding, no read lock.
+pub fn queue_floor(iters: u64) -> Duration {
+    let start = Instant::now();
+    let (mut reader, mut writer) = io::pipe().expect("pipe failed");
+    let mut producer = Process::start(move || {
+        for item in 0..iters {
+            let mut record = [0_u8; QUEUE_RECORD_BYTES];
+            record[..8].copy_from_slice(&item.to_le_bytes());
+            if writer.write_all(&record).is_err() {
+                return 1;
+            }
+        }
+        0
+    })
+    .expect("fork failed");
+    let mut record = [0_u8; QUEUE_RECORD_BYTES];
+    let mut received = 0_u64;
+    loop {
+        match reader.read_exact(&mut record) {
+            Ok(()) => received += 1,
+            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+            Err(e) => panic!("read failed: {e}"),
+        }
+    }
+    let status = producer.join().expect("waitpid failed");
+    let elapsed = start.elapsed();
+    assert_eq!(status, ExitStatus::Exited(0), "the producer failed");
+    assert_eq!(received, iters, "records were lost");
+    elapsed
+}
+
+// --------------------------------------------------------------- counters
+
+/// Splits `iters` increments over `threads` threads; returns the share of
+/// each and the total actually done (at least `iters`).
+fn shares(iters: u64, threads: u64) -> (u64, u64) {
+    let each = iters.div_ceil(threads).max(1);
+    (each, each * threads)
+}
+
+/// Scales a time measured for `done` operations to `iters` of them.
+fn scaled(elapsed: Duration, iters: u64, done: u64) -> Duration {
+    elapsed.mul_f64(iters as f64 / done as f64)
+}
+
+/// `threads` threads add 1 to a `Mutex<u64>`, `iters` times in all.
+pub fn mutex_counter(threads: u64, iters: u64) -> Duration {
+    let (each, done) = shares(iters, threads);
+    let counter = Mutex::new(0_u64);
+    let start = Instant::now();
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                for _ in 0..each {
+                    *counter.lock().expect("poisoned") += 1;
+                }
+            });
+        }
+    });
+    let elapsed = start.elapsed();
+    let total = counter.into_inner().expect("poisoned");
+    assert_eq!(total, done, "increments were lost under a Mutex");
+    scaled(elapsed, iters, done)
+}
+
+/// `threads` threads add 1 to an `AtomicU64` with `fetch_add`, `iters` times
+/// in all.
+pub fn atomic_counter(threads: u64, iters: u64) -> Duration {
+    let (each, done) = shares(iters, threads);
+    let counter = AtomicU64::new(0);
+    let start = Instant::now();
+    thread::scope(|scope| {
+        for _ in 0..threads {
+            scope.spawn(|| {
+                for _ in 0..each {
+                    counter.fetch_add(1, Ordering::Relaxed);
+                }
+            });
+        }
+    });
+    let elapsed = start.elapsed();
+    assert_eq!(counter.into_inner(), done, "increments were lost");
+    scaled(elapsed, iters, done)
+}
+
+// -------------------------------------------------------------------- map
+
+/// How many numbers the `map(square)` benchmarks square: the source
+/// tutorial's `Pool.map(square, ...)` scaled to 10^6.
+pub const MAP_LEN: u64 = 1_000_000;
+
+/// The function every `map` benchmark applies.
+pub fn square(x: u64) -> u64 {
+    x * x
+}
+
+/// The numbers `0..MAP_LEN`.
+pub fn map_input() -> Vec<u64> {
+    (0..MAP_LEN).collect()
+}
+
+/// Panics unless `output` is the squares of `0..MAP_LEN`, in order.
+pub fn check_squares(output: &[u64]) {
+    assert_eq!(output.len() as u64, MAP_LEN, "map returned the wrong count");
+    for (x, y) in output.iter().enumerate() {
+        assert_eq!(*y, square(x as u64), "map returned a wrong square");
+    }
+}
+
+/// Runs `map` over the input `iters` times, checking the first result.
+fn time_map(iters: u64, mut map: impl FnMut(&[u64]) -> Vec<u64>) -> Duration {
+    let input = map_input();
+    check_squares(&map(&input));
+    let start = Instant::now();
+    for _ in 0..iters {
+        black_box(map(black_box(&input)));
+    }
+    start.elapsed()
+}
+
+/// `input.iter().map(square).collect()` on this thread.
+pub fn map_loop(iters: u64) -> Duration {
+    time_map(iters, |input| input.iter().map(|&x| square(x)).collect())
+}
+
+/// rayon: `input.par_iter().map(square).collect()` on its global pool (one
+/// thread per core).
+pub fn map_rayon(iters: u64) -> Duration {
+    time_map(iters, |input| {
+        input.par_iter().map(|&x| square(x)).collect()
+    })
+}
+
+// --------------------------------------------------------------- CPU-bound
+
+/// The CPU-bound task: count the primes below this, by trial division.
+pub const PRIMES_BELOW: u64 = 200_000;
+
+/// Numbers per block handed out to the threads in turn.
+const PRIME_BLOCK: u64 = 1000;
+
+/// Trial division: slow on purpose, all arithmetic, no memory traffic.
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    let mut divisor = 2;
+    while divisor * divisor <= n {
+        if n.is_multiple_of(divisor) {
+            return false;
+        }
+        divisor += 1;
+    }
+    true
+}
+
+/// Counts the primes below `limit` on `threads` threads, each taking blocks
+/// of 1000 numbers in turn (block k goes to thread k mod threads), so that
+/// both get a fair share of the large numbers.
+pub fn count_primes(limit: u64, threads: u64) -> u64 {
+    thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|worker| {
+                scope.spawn(move || {
+                    let mut count = 0;
+                    let mut block_start = worker * PRIME_BLOCK;
+                    while block_start < limit {
+                        let block_end = (block_start + PRIME_BLOCK).min(limit);
+                        count += (block_start..block_end).filter(|&n| is_prime(n)).count() as u64;
+                        block_start += threads * PRIME_BLOCK;
+                    }
+                    count
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| w.join().expect("a counting thread panicked"))
+            .sum()
+    })
+}
+
+/// There are 17 984 primes below 200 000.
+pub const PRIMES_BELOW_COUNT: u64 = 17_984;
+
+/// The CPU-bound task on `threads` threads, `iters` times.
+pub fn primes(threads: u64, iters: u64) -> Duration {
+    let start = Instant::now();
+    for _ in 0..iters {
+        let count = count_primes(black_box(PRIMES_BELOW), threads);
+        assert_eq!(count, PRIMES_BELOW_COUNT, "wrong number of primes");
+    }
+    start.elapsed()
+}
+
+/// Chapter 7's `ProcessPool::map(square, &input)` on 2 worker processes,
+/// forked before the clock starts (as Python's pool is made before timing).
+pub fn map_process_pool(iters: u64) -> Duration {
+    let mut pool = ProcessPool::new(2).expect("could not fork the pool's workers");
+    let elapsed = time_map(iters, |input| {
+        pool.map(pools::demos::tasks::square, input)
+            .expect("the process pool failed")
+    });
+    pool.close();
+    let statuses = pool.join().expect("could not join the pool's workers");
+    assert!(statuses.iter().all(ExitStatus::success), "{statuses:?}");
+    elapsed
+}
+
+/// Chapter 7's `ThreadPool::map(square, input)` on 2 threads. It takes the
+/// input by value, so each run gets a copy, made before the clock starts.
+pub fn map_thread_pool(iters: u64) -> Duration {
+    let pool = ThreadPool::new(2);
+    let input = map_input();
+    let first = pool
+        .map(pools::demos::tasks::square, input.clone())
+        .expect("a task panicked");
+    check_squares(&first);
+    let mut elapsed = Duration::ZERO;
+    for _ in 0..iters {
+        let copy = input.clone();
+        let start = Instant::now();
+        let output = pool
+            .map(pools::demos::tasks::square, black_box(copy))
+            .expect("a task panicked");
+        elapsed += start.elapsed();
+        black_box(output);
+    }
+    elapsed
+}
