@@ -23,6 +23,18 @@ pub enum Command {
     Verify(VerifyArgs),
     /// Build the book into book/ (and optionally open it in a browser).
     Book(BookArgs),
+    /// Test the current exercise on every save of its file; move on when it passes.
+    Watch(WatchArgs),
+    /// Put back the starter code of one exercise (your version is kept as a .bak file).
+    Reset(ResetArgs),
+    /// Write a student repository: no solutions, a README, a grading workflow, one commit.
+    ExportStudent(ExportStudentArgs),
+    /// Write the folder to zip as a Gradescope autograder (setup.sh, run_autograder, course/).
+    ExportGradescope(ExportGradescopeArgs),
+    /// Grade a student's submission (or a class of them) in a sandbox: pristine tests, limits, reports.
+    Grade(crate::commands::grade::GradeArgs),
+    /// Run the benchmarks side by side with Python and rewrite the results page.
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -59,4 +71,42 @@ pub struct BookArgs {
     /// Open the built book in a browser ($BROWSER, or xdg-open).
     #[arg(long)]
     pub open: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// The exercise to start with (default: the first one not done).
+    pub exercise: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ResetArgs {
+    /// The exercise, as `cargo course list` names it.
+    pub exercise: String,
+    /// Do not ask for confirmation.
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportStudentArgs {
+    /// The folder to write the student repository into (new or empty).
+    pub dir: std::path::PathBuf,
+    /// Do not run `git init` and commit the copy.
+    #[arg(long)]
+    pub no_git: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportGradescopeArgs {
+    /// The folder to write the autograder into (new or empty).
+    pub dir: std::path::PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Passed on to tools/bench's bench-report: `--quick` (about a minute),
+    /// `--only TEXT`, `--out DIR`, `--render`.
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub report_args: Vec<String>,
 }

@@ -40,6 +40,10 @@ pub struct Exercise {
     /// A teacher's estimate, in minutes.
     pub minutes: u32,
     pub hint: String,
+    /// What the exercise is worth in `cargo course grade`, spread evenly over
+    /// its tests. Without it, each test is worth one point.
+    #[serde(default)]
+    pub points: Option<f64>,
 }
 
 impl CourseToml {

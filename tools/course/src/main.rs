@@ -18,6 +18,12 @@ fn main() -> ExitCode {
         Command::Hint(args) => commands::hint::run(&args),
         Command::Verify(args) => commands::verify::run(&args),
         Command::Book(args) => commands::book::run(&args),
+        Command::Watch(args) => commands::watch::run(&args),
+        Command::Reset(args) => commands::reset::run(&args),
+        Command::ExportStudent(args) => commands::export::run(&args),
+        Command::ExportGradescope(args) => commands::export::run_gradescope(&args),
+        Command::Grade(args) => commands::grade::run(&args),
+        Command::Bench(args) => commands::bench::run(&args),
     };
     match outcome {
         Ok(code) => code,

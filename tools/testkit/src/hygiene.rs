@@ -27,6 +27,11 @@ static SUBREAPER: Once = Once::new();
 ///
 /// Whatever it finds is killed and reaped first, then the test fails with a
 /// report. If the test is already failing, it only cleans up.
+///
+/// The checks look at the whole test process, so in a test binary where one
+/// test takes a scope, every test that starts a process or opens a descriptor
+/// (a pipe, a socket, a file) must take one too; otherwise a test running at
+/// the same time on another thread shows up as a leak.
 pub struct ProcessScope {
     fds_before: BTreeMap<i32, String>,
     _serial: MutexGuard<'static, ()>,

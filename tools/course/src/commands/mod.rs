@@ -1,11 +1,16 @@
 //! One module per subcommand. Each `run` returns the process exit code, or an
 //! error that `main` prints.
 
+pub mod bench;
 pub mod book;
+pub mod export;
+pub mod grade;
 pub mod hint;
 pub mod list;
+pub mod reset;
 pub mod test;
 pub mod verify;
+pub mod watch;
 
 use anyhow::{Result, bail};
 

@@ -1,0 +1,32 @@
+//! Exercise `io_fan_out`: many slow requests at once, but never more than a
+//! fixed number in flight.
+
+#![allow(unused_variables)]
+
+use std::io;
+use std::net::SocketAddr;
+
+// ANCHOR: starter
+/// Sends every request in `requests` to the server at `addr` with
+/// [`fetch`](crate::demos::io::fetch), with up to `max_threads` requests in
+/// flight at the same time (and never more), and returns the answers in the
+/// order of `requests`.
+///
+/// Use `min(max_threads, requests.len())` scoped worker threads that each take
+/// the next request nobody has taken yet, until none is left. A request that
+/// fails gives an `Err` in its place; the other requests still run.
+///
+/// Panics with "at least one thread" if `max_threads` is 0.
+pub fn fetch_all(
+    addr: SocketAddr,
+    requests: &[String],
+    max_threads: usize,
+) -> Vec<io::Result<String>> {
+    // TODO: share the index of the next request between the workers (an
+    // AtomicUsize); let each worker return the (index, answer) pairs it
+    // fetched, and put every answer back in its place.
+    todo!(
+        "fetch the requests on at most `max_threads` scoped worker threads, answers in request order"
+    )
+}
+// ANCHOR_END: starter

@@ -1,0 +1,844 @@
+//! `cargo course export-student <dir>`: a self-contained student repository.
+//!
+//! The copy has the exercises, the tools and the book, and nothing of the
+//! solutions: no `solutions/`, no `src/solutions/`, no Solutions entry in
+//! SUMMARY.md and no link to a solution page, a workspace that no longer names
+//! the solution crates, a lock file without them, a student README generated
+//! from `tools/course/templates/student/README.md`, the grading workflow of
+//! `tools/course/templates/github/`, and a pristine copy of every exercise file
+//! for `cargo course reset`. It ends with `git init` and one commit.
+//!
+//! The lock file keeps the versions of the course's: the solution crates and
+//! what only they use are taken out, and nothing is updated.
+//!
+//! Before committing, every exported file is searched for the distinctive
+//! lines of the solutions (lines of a solution file that appear nowhere else
+//! in the course); one found is an error, and nothing is committed.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+
+use anyhow::{Context, Result, bail};
+
+use super::reset::STARTERS_DIR;
+use crate::cli::{ExportGradescopeArgs, ExportStudentArgs};
+use crate::course::Course;
+use crate::markdown;
+use crate::repo::{Repo, normalize};
+use crate::summary;
+
+/// The student README's template, relative to the repository root.
+pub const README_TEMPLATE: &str = "tools/course/templates/student/README.md";
+/// The grading workflow's template, and where the copy puts it.
+pub const WORKFLOW_TEMPLATE: &str = "tools/course/templates/github/grade.yml";
+pub const WORKFLOW_PATH: &str = ".github/workflows/grade.yml";
+
+/// Top-level entries that never go into the student copy. (`target/`, the
+/// built book and the rest of .gitignore are skipped too.)
+const LEFT_OUT: &[&str] = &[".git", "solutions", ".ci", ".course", ".github"];
+
+/// What an export wrote.
+#[derive(Debug)]
+pub struct Exported {
+    pub files: usize,
+    pub committed: bool,
+}
+
+pub fn run(args: &ExportStudentArgs) -> Result<ExitCode> {
+    let repo = Repo::discover()?;
+    let exported = export_student(&repo, &args.dir, !args.no_git)?;
+    let dir = args.dir.display();
+    println!(
+        "Wrote the student repository to {dir}: {} files, no solutions{}.",
+        exported.files,
+        if exported.committed {
+            ", one git commit"
+        } else {
+            ""
+        }
+    );
+    println!(
+        "Try it:\n    cd {dir}\n    cargo course list\n    cargo course book --open\n\
+         Then push it to a new (private) repository for your class; see the \
+         \"For instructors\" chapter of the book for grading."
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The Gradescope autograder templates, copied to the root of the zip.
+pub const GRADESCOPE_TEMPLATES: &str = "tools/course/templates/gradescope";
+
+/// `cargo course export-gradescope <dir>`: the folder to zip as a Gradescope
+/// autograder: setup.sh and run_autograder at its root, and the student copy
+/// of the course (the pristine tests and the tool that grades) in `course/`.
+pub fn run_gradescope(args: &ExportGradescopeArgs) -> Result<ExitCode> {
+    let repo = Repo::discover()?;
+    let dest = prepare_destination(&repo, &args.dir)?;
+    export_student(&repo, &dest.join("course"), false)?;
+    for name in ["setup.sh", "run_autograder"] {
+        let source = repo.root().join(GRADESCOPE_TEMPLATES).join(name);
+        let target = dest.join(name);
+        let bytes =
+            std::fs::read(&source).with_context(|| format!("cannot read {}", repo.rel(&source)))?;
+        write_file(&target, &bytes)?;
+        copy_permissions(&source, &target);
+    }
+    println!(
+        "Wrote the Gradescope autograder to {0}. Zip its contents (not the folder \
+         itself) and upload the zip as the assignment's autograder:\n    \
+         cd {0} && zip -qr ../autograder.zip .",
+        dest.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the student repository of `repo` into `dest` (which must be empty
+/// or not exist yet), then commits it when `commit` is set.
+pub fn export_student(repo: &Repo, dest: &Path, commit: bool) -> Result<Exported> {
+    let course = Course::load(repo)?;
+    let dest = prepare_destination(repo, dest)?;
+    let skip = Skip::new(repo, &dest);
+    let mut files = 0;
+    for source in walk(repo.root(), &skip) {
+        let rel = repo.rel(&source);
+        let target = dest.join(&rel);
+        let bytes = std::fs::read(&source).with_context(|| format!("cannot read {rel}"))?;
+        let bytes = match rel.as_str() {
+            "Cargo.toml" => student_manifest(&utf8(&bytes, &rel)?)?.into_bytes(),
+            "Cargo.lock" => {
+                prune_lock(&utf8(&bytes, &rel)?, &solution_packages(repo))?.into_bytes()
+            }
+            "README.md" => continue,
+            "src/SUMMARY.md" => without_solution_entries(&utf8(&bytes, &rel)?).into_bytes(),
+            _ if rel.starts_with("src/") && rel.ends_with(".md") => {
+                let text = utf8(&bytes, &rel)?;
+                check_no_solution_include(repo, &source, &text)?;
+                unlink_solution_pages(&text, &rel).into_bytes()
+            }
+            _ => bytes,
+        };
+        write_file(&target, &bytes)?;
+        copy_permissions(&source, &target);
+        files += 1;
+    }
+    let template = repo.root().join(README_TEMPLATE);
+    let template = std::fs::read_to_string(&template)
+        .with_context(|| format!("cannot read the student README template {README_TEMPLATE}"))?;
+    write_file(
+        &dest.join("README.md"),
+        student_readme(&template, repo, &course).as_bytes(),
+    )?;
+    let workflow = std::fs::read(repo.root().join(WORKFLOW_TEMPLATE))
+        .with_context(|| format!("cannot read the grading workflow {WORKFLOW_TEMPLATE}"))?;
+    write_file(&dest.join(WORKFLOW_PATH), &workflow)?;
+    files += 2;
+    for (chapter, exercise) in course.exercises() {
+        let file = chapter.exercise_file(exercise);
+        let rel = repo.rel(&file);
+        let bytes = std::fs::read(&file).with_context(|| format!("cannot read {rel}"))?;
+        write_file(&dest.join(STARTERS_DIR).join(&rel), &bytes)?;
+        files += 1;
+    }
+    settle_lock(&dest);
+    let leaks = solution_leaks(repo, &dest)?;
+    if !leaks.is_empty() {
+        bail!(
+            "the student copy in {} contains solution code, so it was not committed:\n{}",
+            dest.display(),
+            leaks.join("\n")
+        );
+    }
+    let committed = commit && git_commit(&dest, &course)?;
+    Ok(Exported { files, committed })
+}
+
+fn utf8(bytes: &[u8], rel: &str) -> Result<String> {
+    String::from_utf8(bytes.to_vec()).with_context(|| format!("{rel} is not UTF-8"))
+}
+
+/// Creates `dest` if needed, refuses a folder that has files in it or that
+/// holds the course, and returns it absolute.
+fn prepare_destination(repo: &Repo, dest: &Path) -> Result<PathBuf> {
+    let dest = if dest.is_absolute() {
+        dest.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(dest)
+    };
+    let dest = normalize(&dest);
+    if normalize(repo.root()).starts_with(&dest) {
+        bail!(
+            "{} holds the course itself; export into a new folder",
+            dest.display()
+        );
+    }
+    if let Ok(mut entries) = std::fs::read_dir(&dest)
+        && entries.next().is_some()
+    {
+        bail!(
+            "{} is not empty; export into a new or empty folder",
+            dest.display()
+        );
+    }
+    std::fs::create_dir_all(&dest).with_context(|| format!("cannot create {}", dest.display()))?;
+    Ok(dest)
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Keeps the executable bit (of `.ci`-like scripts and the Gradescope files).
+fn copy_permissions(from: &Path, to: &Path) {
+    if let Ok(metadata) = std::fs::metadata(from) {
+        let _ = std::fs::set_permissions(to, metadata.permissions());
+    }
+}
+
+/// What the walk leaves out: [`LEFT_OUT`], the book's own solution pages, the
+/// export folder itself, and what the root .gitignore names (its simple
+/// patterns: a name, `name/` for folders, a leading `/` to anchor at the root).
+struct Skip {
+    root: PathBuf,
+    dest: PathBuf,
+    anchored: Vec<PathBuf>,
+    names: Vec<String>,
+}
+
+impl Skip {
+    fn new(repo: &Repo, dest: &Path) -> Skip {
+        let root = normalize(repo.root());
+        let mut anchored: Vec<PathBuf> = LEFT_OUT.iter().map(|name| root.join(name)).collect();
+        anchored.push(root.join("src").join("solutions"));
+        anchored.push(root.join(book_dir(repo)));
+        let mut names = vec!["target".to_string(), "node_modules".to_string()];
+        let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
+        for line in ignore.lines().map(str::trim) {
+            if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
+                continue;
+            }
+            let pattern = line.trim_end_matches('/');
+            match pattern.strip_prefix('/') {
+                Some(path) => anchored.push(root.join(path)),
+                None if !pattern.contains('/') && !pattern.contains('*') => {
+                    names.push(pattern.to_string())
+                }
+                None => anchored.push(root.join(pattern)),
+            }
+        }
+        Skip {
+            root,
+            dest: dest.to_path_buf(),
+            anchored,
+            names,
+        }
+    }
+
+    fn skips(&self, path: &Path) -> bool {
+        let path = normalize(path);
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        path.starts_with(&self.dest)
+            || self.anchored.iter().any(|a| &path == a)
+            || (path != self.root && self.names.contains(&name))
+    }
+}
+
+/// The `build-dir` of book.toml (`book` by default).
+fn book_dir(repo: &Repo) -> String {
+    std::fs::read_to_string(repo.root().join("book.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|table| {
+            table
+                .get("build")?
+                .get("build-dir")?
+                .as_str()
+                .map(str::to_string)
+        })
+        .unwrap_or_else(|| "book".to_string())
+}
+
+/// Every file under `dir` that `skip` does not leave out, sorted.
+fn walk(dir: &Path, skip: &Skip) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&current) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if skip.skips(&path) {
+                continue;
+            }
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() => pending.push(path),
+                Ok(kind) if kind.is_file() => found.push(path),
+                _ => {}
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// The root Cargo.toml for students: `members` and `default-members` without
+/// the `solutions/` globs, and the comment above them rewritten to match.
+pub fn student_manifest(text: &str) -> Result<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut section = String::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let trimmed = line.trim();
+        if trimmed.starts_with('[') {
+            section = trimmed.to_string();
+        }
+        let key = trimmed.split('=').next().unwrap_or("").trim();
+        if section == "[workspace]" && (key == "members" || key == "default-members") {
+            let mut value = trimmed.split_once('=').map_or("", |(_, v)| v).to_string();
+            while value.matches('[').count() > value.matches(']').count() {
+                let Some(next) = lines.next() else { break };
+                value.push('\n');
+                value.push_str(next);
+            }
+            let parsed: toml::Table = format!("v = {value}")
+                .parse()
+                .with_context(|| format!("cannot read `{key}` in the root Cargo.toml"))?;
+            let kept: Vec<String> = parsed["v"]
+                .as_array()
+                .context("`members` is not an array")?
+                .iter()
+                .filter_map(|v| v.as_str())
+                .filter(|m| !normalize(Path::new(m)).starts_with("solutions"))
+                .map(|m| format!("{m:?}"))
+                .collect();
+            if key == "members" {
+                while out.last().is_some_and(|l| l.trim_start().starts_with('#')) {
+                    out.pop();
+                }
+                out.push(
+                    "# Your exercise crates are members (`cargo test -p threads` works) but not \
+                     default\n# members: their tests fail until you solve them. A plain \
+                     `cargo test` runs\n# the tools' own tests."
+                        .to_string(),
+                );
+            }
+            out.push(format!("{key} = [{}]", kept.join(", ")));
+            continue;
+        }
+        out.push(line.to_string());
+    }
+    let manifest = out.join("\n") + "\n";
+    let parsed: toml::Table = manifest
+        .parse()
+        .context("the student Cargo.toml does not parse")?;
+    let workspace = parsed.get("workspace").context("no [workspace] table")?;
+    for key in ["members", "default-members"] {
+        if let Some(list) = workspace.get(key).and_then(|v| v.as_array())
+            && list
+                .iter()
+                .any(|m| m.as_str().is_some_and(|m| m.contains("solutions")))
+        {
+            bail!("the student Cargo.toml still names solutions/ in `{key}`");
+        }
+    }
+    Ok(manifest)
+}
+
+/// Lets cargo finish the lock file: [`prune_lock`] cannot see that a feature
+/// only the solutions turned on pulled in a package (`valuable`, through
+/// `tracing`, for example). `cargo metadata --offline` resolves the student
+/// workspace against the lock, from the local registry cache, and drops what
+/// is no longer used, without changing any version.
+fn settle_lock(dest: &Path) {
+    if !dest.join("Cargo.lock").is_file() {
+        return;
+    }
+    let settled = crate::cargo::run(
+        dest,
+        ["metadata", "--offline", "--format-version", "1"],
+        crate::cargo::Echo::Quiet,
+    );
+    if !matches!(settled, Ok(ref run) if run.success) {
+        eprintln!(
+            "warning: `cargo metadata --offline` failed in {}: its Cargo.lock may still list \
+             packages only the solutions use (the first build there tidies it up)",
+            dest.display()
+        );
+    }
+}
+
+/// The package names of the solution crates (`solutions/*/Cargo.toml`).
+fn solution_packages(repo: &Repo) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(repo.solutions_dir()) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .filter_map(|e| std::fs::read_to_string(e.path().join("Cargo.toml")).ok())
+        .filter_map(|text| text.parse::<toml::Table>().ok())
+        .filter_map(|t| Some(t.get("package")?.get("name")?.as_str()?.to_string()))
+        .collect();
+    names.sort();
+    names
+}
+
+/// Cargo.lock without the local packages named in `drop` (local: they have
+/// no `source`) and without every package that only they depended on: what
+/// is kept is what the other local packages reach through `dependencies`.
+/// The text of the kept entries is left as it was.
+pub fn prune_lock(text: &str, drop: &[String]) -> Result<String> {
+    let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
+    for line in text.lines() {
+        if line.trim() == "[[package]]" {
+            blocks.push(Vec::new());
+        }
+        blocks.last_mut().expect("one block at least").push(line);
+    }
+    let lock: toml::Table = text.parse().context("Cargo.lock does not parse")?;
+    let empty = Vec::new();
+    let packages = lock
+        .get("package")
+        .and_then(|p| p.as_array())
+        .unwrap_or(&empty);
+    if packages.len() + 1 != blocks.len() {
+        bail!("Cargo.lock has an unexpected layout: its [[package]] entries cannot be told apart");
+    }
+    let field = |index: usize, key: &str| -> Option<&str> { packages[index].get(key)?.as_str() };
+    // A dependency is written `name`, `name version` or `name version (source)`.
+    let find = |dependency: &str| -> Option<usize> {
+        let mut words = dependency.split_whitespace();
+        let name = words.next()?;
+        let version = words.next();
+        (0..packages.len()).find(|&i| {
+            field(i, "name") == Some(name) && version.is_none_or(|v| field(i, "version") == Some(v))
+        })
+    };
+    let mut kept = vec![false; packages.len()];
+    let mut pending: Vec<usize> = (0..packages.len())
+        .filter(|&i| {
+            field(i, "source").is_none() && !drop.iter().any(|d| field(i, "name") == Some(d))
+        })
+        .collect();
+    while let Some(index) = pending.pop() {
+        if std::mem::replace(&mut kept[index], true) {
+            continue;
+        }
+        let dependencies = packages[index]
+            .get("dependencies")
+            .and_then(|d| d.as_array())
+            .unwrap_or(&empty);
+        pending.extend(
+            dependencies
+                .iter()
+                .filter_map(|d| d.as_str())
+                .filter_map(find),
+        );
+    }
+    let mut out = String::new();
+    for (index, block) in blocks.iter().enumerate() {
+        if index > 0 && !kept[index - 1] {
+            continue;
+        }
+        for line in block {
+            out.push_str(line);
+            out.push('\n');
+        }
+    }
+    Ok(out)
+}
+
+/// SUMMARY.md without the "Solutions" entry, its sub-entries, and any other
+/// entry that points into `solutions/`.
+pub fn without_solution_entries(text: &str) -> String {
+    let entries = summary::entries(text);
+    let mut dropped: HashSet<usize> = HashSet::new();
+    for (index, entry) in entries.iter().enumerate() {
+        let into_solutions = entry
+            .path
+            .as_deref()
+            .is_some_and(|p| normalize(Path::new(p)).starts_with("solutions"));
+        if entry.title.trim().eq_ignore_ascii_case("solutions") || into_solutions {
+            dropped.insert(entry.line);
+            dropped.extend(summary::children(&entries, index).iter().map(|e| e.line));
+        }
+    }
+    let kept: Vec<&str> = text
+        .lines()
+        .enumerate()
+        .filter(|(i, _)| !dropped.contains(&(i + 1)))
+        .map(|(_, l)| l)
+        .collect();
+    kept.join("\n").trim_end().to_string() + "\n"
+}
+
+/// Whether the link `target`, written on the page at `page_rel` (relative to
+/// the repository root), points at a page under `src/solutions/`.
+fn links_to_solutions(page_rel: &str, target: &str) -> bool {
+    if target.contains("://") || target.starts_with('#') || target.starts_with("mailto:") {
+        return false;
+    }
+    let page_dir = Path::new(page_rel).parent().unwrap_or(Path::new(""));
+    let path = target.split('#').next().unwrap_or("");
+    normalize(&page_dir.join(path)).starts_with("src/solutions")
+}
+
+/// The page with every link to a solution page replaced by its text, and
+/// every reference definition pointing at one removed.
+pub fn unlink_solution_pages(text: &str, page_rel: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with('[')
+            && let Some((_, target)) = trimmed.split_once("]:")
+            && links_to_solutions(page_rel, target.split_whitespace().next().unwrap_or(""))
+        {
+            continue;
+        }
+        let mut rest = line;
+        while let Some(open) = rest.find('[') {
+            let Some(close) = rest[open..].find("](").map(|i| open + i) else {
+                break;
+            };
+            let Some(end) = rest[close + 2..].find(')').map(|i| close + 2 + i) else {
+                break;
+            };
+            let label = &rest[open + 1..close];
+            let target = &rest[close + 2..end];
+            if !label.contains('[') && links_to_solutions(page_rel, target.trim()) {
+                out.push_str(&rest[..open]);
+                out.push_str(label);
+            } else {
+                out.push_str(&rest[..end + 1]);
+            }
+            rest = &rest[end + 1..];
+        }
+        out.push_str(rest);
+    }
+    out
+}
+
+/// Fails if a page outside src/solutions/ includes a file from solutions/
+/// (`verify` reports it too; the export must not carry it out).
+fn check_no_solution_include(repo: &Repo, page: &Path, text: &str) -> Result<()> {
+    let dir = page.parent().unwrap_or(repo.root());
+    for include in markdown::includes(text) {
+        if normalize(&dir.join(&include.path)).starts_with(normalize(&repo.solutions_dir())) {
+            bail!(
+                "{}:{} includes {} from solutions/; the student copy cannot show it. \
+                 Move that listing to a page under src/solutions/ (`cargo course verify` reports it too).",
+                repo.rel(page),
+                include.line,
+                include.path
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The student README: the template with `{{title}}`, `{{chapters}}` (a table
+/// of chapters, crates and test commands), `{{first_exercise}}`,
+/// `{{first_crate}}` and `{{first_file}}` filled in.
+pub fn student_readme(template: &str, repo: &Repo, course: &Course) -> String {
+    let title = std::fs::read_to_string(repo.root().join("book.toml"))
+        .ok()
+        .and_then(|text| text.parse::<toml::Table>().ok())
+        .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.to_string()))
+        .unwrap_or_else(|| "The course".to_string());
+    let mut chapters = String::from(
+        "| chapter | crate | exercises | minutes | test command |\n| --- | --- | --- | --- | --- |\n",
+    );
+    for chapter in &course.chapters {
+        let minutes: u32 = chapter.exercises.iter().map(|e| e.minutes).sum();
+        let names: Vec<String> = chapter
+            .exercises
+            .iter()
+            .map(|e| format!("`{}`", e.name))
+            .collect();
+        chapters.push_str(&format!(
+            "| {}. {} | [`{}`](exercises/{}/) | {} | {} | `cargo test -p {}` |\n",
+            chapter.info.number,
+            chapter.info.title,
+            chapter.crate_name,
+            chapter.folder,
+            names.join(", "),
+            minutes,
+            chapter.crate_name
+        ));
+    }
+    let (first_exercise, first_crate, first_file) = match course.exercises().next() {
+        Some((chapter, exercise)) => (
+            exercise.name.clone(),
+            chapter.crate_name.clone(),
+            repo.rel(&chapter.exercise_file(exercise)),
+        ),
+        None => Default::default(),
+    };
+    template
+        .replace("{{title}}", &title)
+        .replace("{{chapters}}", chapters.trim_end())
+        .replace("{{first_exercise}}", &first_exercise)
+        .replace("{{first_crate}}", &first_crate)
+        .replace("{{first_file}}", &first_file)
+}
+
+/// Lines at least this long (trimmed) can be distinctive; shorter ones
+/// (`}`, `Ok(())`, `let mut total = 0;`) are everywhere.
+const DISTINCTIVE_LENGTH: usize = 24;
+
+/// The trimmed lines of `text` long enough to be distinctive.
+fn long_lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| l.len() >= DISTINCTIVE_LENGTH)
+}
+
+/// The solutions' distinctive lines: lines of the files under `solutions/`
+/// and `src/solutions/` that no other file of the course has.
+/// (`dest`, an export in progress, is not part of the course.)
+pub fn distinctive_solution_lines(repo: &Repo, dest: &Path) -> Result<BTreeSet<String>> {
+    let everything = Skip {
+        root: normalize(repo.root()),
+        dest: normalize(dest),
+        anchored: vec![repo.root().join(".git"), repo.root().join(book_dir(repo))],
+        names: vec!["target".to_string(), "node_modules".to_string()],
+    };
+    let solution_roots = [
+        normalize(&repo.solutions_dir()),
+        normalize(&repo.book_src().join("solutions")),
+    ];
+    let mut candidates = BTreeSet::new();
+    let mut elsewhere = HashSet::new();
+    for file in walk(repo.root(), &everything) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        let is_solution = solution_roots
+            .iter()
+            .any(|r| normalize(&file).starts_with(r));
+        for line in long_lines(&text) {
+            if is_solution {
+                candidates.insert(line.to_string());
+            } else {
+                elsewhere.insert(line.to_string());
+            }
+        }
+    }
+    candidates.retain(|line| !elsewhere.contains(line));
+    Ok(candidates)
+}
+
+/// `file:line: text` for every distinctive solution line found in `dest`.
+pub fn solution_leaks(repo: &Repo, dest: &Path) -> Result<Vec<String>> {
+    let distinctive = distinctive_solution_lines(repo, dest)?;
+    let copy = Repo::at(dest);
+    let mut leaks = Vec::new();
+    let skip = Skip {
+        root: normalize(dest),
+        dest: PathBuf::from("/nonexistent/course-export"),
+        anchored: vec![dest.join(".git")],
+        names: vec!["target".to_string()],
+    };
+    for file in walk(dest, &skip) {
+        let Ok(text) = std::fs::read_to_string(&file) else {
+            continue;
+        };
+        for (number, line) in text.lines().enumerate() {
+            if distinctive.contains(line.trim()) {
+                leaks.push(format!(
+                    "    {}:{}: {}",
+                    copy.rel(&file),
+                    number + 1,
+                    line.trim()
+                ));
+            }
+        }
+    }
+    Ok(leaks)
+}
+
+/// `git init`, add everything, one commit (with an author of its own, so that
+/// it works on a machine where git has no user configured). Returns false,
+/// after a warning, when git is not installed.
+fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
+    let git = |args: &[&str]| -> Result<Option<()>> {
+        let output = match Command::new("git")
+            .arg("-C")
+            .arg(dest)
+            .args([
+                "-c",
+                "user.name=Course export",
+                "-c",
+                "user.email=course-export@localhost",
+                "-c",
+                "init.defaultBranch=main",
+                "-c",
+                "commit.gpgsign=false",
+                "-c",
+                "core.hooksPath=/dev/null",
+            ])
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+        {
+            Ok(output) => output,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) => return Err(e).context("cannot run git"),
+        };
+        if !output.status.success() {
+            bail!(
+                "`git {}` failed in {}:\n{}",
+                args.join(" "),
+                dest.display(),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(Some(()))
+    };
+    if git(&["init", "--quiet"])?.is_none() {
+        eprintln!(
+            "warning: git is not installed: {} is not a git repository yet",
+            dest.display()
+        );
+        return Ok(false);
+    }
+    git(&["add", "--all"])?;
+    let exercises = course.exercises().count();
+    let message = format!(
+        "Student copy of the course: {} chapters, {exercises} exercises\n\n\
+         Written by `cargo course export-student`. The exercises compile and fail\n\
+         their tests until solved; the starters are also kept in {STARTERS_DIR}/\n\
+         for `cargo course reset`.",
+        course.chapters.len()
+    );
+    git(&["commit", "--quiet", "-m", &message])?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = r#"[workspace]
+resolver = "3"
+# Exercise crates are members but not default members:
+# `cargo test` at the root runs the solutions and the tools.
+members = ["exercises/*", "solutions/*", "tools/course", "tools/testkit"]
+default-members = [
+    "solutions/*",
+    "tools/course",
+    "tools/testkit",
+]
+
+[workspace.dependencies]
+testkit = { path = "tools/testkit" }
+"#;
+
+    #[test]
+    fn the_student_manifest_drops_the_solutions_and_keeps_the_rest() {
+        let student = student_manifest(MANIFEST).unwrap();
+        assert!(!student.contains("solutions/"), "{student}");
+        assert!(
+            student.contains(r#"members = ["exercises/*", "tools/course", "tools/testkit"]"#),
+            "{student}"
+        );
+        assert!(
+            student.contains(r#"default-members = ["tools/course", "tools/testkit"]"#),
+            "{student}"
+        );
+        assert!(
+            student.contains("Your exercise crates are members"),
+            "{student}"
+        );
+        assert!(!student.contains("runs the solutions"), "{student}");
+        assert!(
+            student.contains(r#"testkit = { path = "tools/testkit" }"#),
+            "{student}"
+        );
+    }
+
+    #[test]
+    fn the_lock_file_loses_the_solutions_and_what_only_they_use() {
+        let lock = r#"version = 4
+
+[[package]]
+name = "loom"
+version = "0.7.2"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+dependencies = [
+ "scoped-tls",
+]
+
+[[package]]
+name = "locks"
+version = "0.1.0"
+dependencies = [
+ "rayon 1.0.0",
+]
+
+[[package]]
+name = "locks-solution"
+version = "0.1.0"
+dependencies = [
+ "loom",
+ "rayon 1.0.0",
+]
+
+[[package]]
+name = "rayon"
+version = "1.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "rayon"
+version = "2.0.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "scoped-tls"
+version = "1.0.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+"#;
+        let pruned = prune_lock(lock, &["locks-solution".to_string()]).unwrap();
+        for gone in ["locks-solution", "loom", "scoped-tls", "2.0.0"] {
+            assert!(!pruned.contains(gone), "{gone} should be gone:\n{pruned}");
+        }
+        assert!(pruned.starts_with("version = 4\n"), "{pruned}");
+        assert!(
+            pruned.contains(
+                "name = \"locks\"\nversion = \"0.1.0\"\ndependencies = [\n \"rayon 1.0.0\",\n]\n"
+            ),
+            "{pruned}"
+        );
+        assert!(pruned.contains("version = \"1.0.0\""), "{pruned}");
+    }
+
+    #[test]
+    fn the_summary_loses_the_solutions_entry_and_its_pages() {
+        let summary = "# Summary\n\n- [Threads](01-threads/index.md)\n\n# Appendices\n\n\
+                       - [For instructors](instructors/index.md)\n\
+                       - [Solutions](solutions/index.md)\n  - [Threads](solutions/01-threads.md)\n";
+        let student = without_solution_entries(summary);
+        assert!(!student.contains("solutions/"), "{student}");
+        assert!(student.contains("- [For instructors](instructors/index.md)\n"));
+        assert!(student.contains("- [Threads](01-threads/index.md)"));
+    }
+
+    #[test]
+    fn links_to_solution_pages_become_plain_text() {
+        let page = "See [the solution](../solutions/01-threads.md#ordered) or \
+                    [the chapter](index.md).\n[sol]: ../solutions/index.md\nEnd [x](https://a/solutions/b)\n";
+        let student = unlink_solution_pages(page, "src/01-threads/exercises.md");
+        assert_eq!(
+            student,
+            "See the solution or [the chapter](index.md).\nEnd [x](https://a/solutions/b)\n"
+        );
+    }
+}

@@ -1,0 +1,154 @@
+//! `cargo course grade`: grade a student's submission safely.
+//!
+//! The student's exercise files are copied, one exercise at a time, into a
+//! scratch copy of the teacher's pristine tree (so edited tests, manifests or
+//! helpers do not count), built with a time limit, and each test is run on
+//! its own in a sandbox with limits on wall-clock time, CPU, memory, processes
+//! and output, after which every process it started is killed and reaped.
+//!
+//! * `scratch`: the scratch tree; `submission`: reading the student's files;
+//!   `compile`: building a test program.
+//! * `sandbox`, `slot`, `procfs`: isolation, limits, and clean-up;
+//!   `run`: one sandboxed run; `verdicts`: what a run means.
+//! * `grader`: one submission; `class`: a folder of submissions in parallel;
+//!   `model` and `output`: the results and their formats.
+
+pub mod class;
+pub mod compile;
+pub mod grader;
+pub mod limits;
+pub mod model;
+pub mod output;
+pub mod procfs;
+pub mod run;
+pub mod sandbox;
+pub mod scratch;
+pub mod slot;
+pub mod submission;
+pub mod verdicts;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::{Result, bail};
+use clap::Args;
+
+use super::find_exercise;
+use crate::course::Course;
+use crate::repo::Repo;
+use limits::Limits;
+use submission::Submission;
+
+/// `cargo course grade <submission>` or `cargo course grade --class <dir>`.
+#[derive(Debug, Clone, Args)]
+pub struct GradeArgs {
+    /// The student's copy of the repository (as `cargo course export-student`
+    /// makes it), or a folder laid out like its exercises/ folder.
+    #[arg(required_unless_present = "class", conflicts_with = "class")]
+    pub submission: Option<PathBuf>,
+    /// Grade every submission folder in DIR (one per student), in parallel.
+    #[arg(long, value_name = "DIR")]
+    pub class: Option<PathBuf>,
+    /// With --class: how many submissions are graded at once.
+    #[arg(long, default_value_t = 2, requires = "class")]
+    pub jobs: usize,
+    /// With --class: where the reports go (default target/course/grade/class/).
+    #[arg(long, value_name = "DIR", requires = "class")]
+    pub out: Option<PathBuf>,
+    /// Also write the result as JSON.
+    #[arg(long, value_name = "FILE")]
+    pub json: Option<PathBuf>,
+    /// Also write the result as JUnit XML.
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+    /// Also write the result as Gradescope's results.json.
+    #[arg(long, value_name = "FILE")]
+    pub gradescope: Option<PathBuf>,
+    /// Grade only this exercise (repeat for several); default: all of them.
+    #[arg(long = "exercise", value_name = "NAME")]
+    pub exercises: Vec<String>,
+    /// Wall-clock limit of each test, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub timeout: f64,
+    /// CPU-time limit of each test process, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 20)]
+    pub cpu: u64,
+    /// Address-space limit of each test process, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 1024)]
+    pub memory: u64,
+    /// Processes and threads a test may have at once.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub processes: u64,
+    /// Output (both streams) after which a test is stopped, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
+    pub output_limit: u64,
+    /// How tests are kept apart from the grader: `auto` runs them as a
+    /// dedicated uid when the grader is root (the safe way), else in process
+    /// groups as the grader's user.
+    #[arg(long, value_enum, default_value = "auto")]
+    pub isolation: sandbox::IsolationChoice,
+    /// Grade even where the process limit cannot be enforced (a fork bomb
+    /// could then exhaust the machine).
+    #[arg(long)]
+    pub allow_unlimited_processes: bool,
+    /// Wall-clock limit of each build, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
+    pub compile_timeout: f64,
+}
+
+impl GradeArgs {
+    pub fn limits(&self) -> Result<Limits> {
+        let seconds = |value: f64, what: &str| -> Result<Duration> {
+            if !(value > 0.0 && value.is_finite()) {
+                bail!("--{what} must be a positive number of seconds, not {value}");
+            }
+            Ok(Duration::from_secs_f64(value))
+        };
+        Ok(Limits {
+            wall: seconds(self.timeout, "timeout")?,
+            cpu_seconds: self.cpu.max(1),
+            memory_bytes: self.memory.max(16) << 20,
+            processes: self.processes.max(2),
+            output_flood: self.output_limit,
+            compile: seconds(self.compile_timeout, "compile-timeout")?,
+            ..Limits::default()
+        })
+    }
+}
+
+pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+    let repo = Repo::discover()?;
+    let course = Course::load(&repo)?;
+    for name in &args.exercises {
+        find_exercise(&course, name)?;
+    }
+    let limits = args.limits()?;
+    if let Some(class_dir) = &args.class {
+        return class::grade_class(&repo, class_dir, args);
+    }
+    let Some(dir) = &args.submission else {
+        bail!("give a submission folder, or --class <dir>");
+    };
+    let submission = Submission::open(dir)?;
+    let result = grader::grade_submission(
+        &repo,
+        &course,
+        &args.exercises,
+        &submission,
+        limits,
+        args.isolation,
+        args.allow_unlimited_processes,
+    )?;
+    print!("{}", output::text::render(&result));
+    if let Some(path) = &args.json {
+        output::write_file(path, &output::json(&result))?;
+    }
+    if let Some(path) = &args.junit {
+        output::write_file(path, &output::junit::render(&result))?;
+    }
+    if let Some(path) = &args.gradescope {
+        output::write_file(path, &output::gradescope::render(&result))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

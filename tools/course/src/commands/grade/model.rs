@@ -1,0 +1,204 @@
+//! What grading found: one verdict per test, points per exercise, a total.
+//! These types are also the `--json` format, so their field names are stable.
+
+use serde::{Deserialize, Serialize};
+
+/// How one test ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// libtest reported the test as passed, and nothing went wrong around it.
+    Pass,
+    /// The test ran and failed: an assertion or a panic.
+    Fail,
+    /// No honest result: the code did not compile, the run hit a limit
+    /// (time, CPU, memory, processes, output), died of a signal, left
+    /// processes behind, or exited without libtest's report.
+    Error,
+}
+
+impl Verdict {
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+/// One test of one exercise.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TestResult {
+    pub name: String,
+    pub verdict: Verdict,
+    /// Why it failed or errored, in one or a few lines; empty for a pass.
+    pub reason: String,
+    /// The first lines of what the test printed (capped).
+    pub output: String,
+    pub score: f64,
+    pub max_score: f64,
+    /// Wall-clock time of the test process, in seconds.
+    pub seconds: f64,
+}
+
+/// How the exercise's test program was built.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CompileResult {
+    pub ok: bool,
+    pub seconds: f64,
+    /// The first compiler error lines when it failed.
+    pub errors: Vec<String>,
+}
+
+/// One exercise of the submission.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ExerciseResult {
+    pub name: String,
+    pub chapter: u32,
+    /// The exercise crate (`cargo test -p <crate>`).
+    #[serde(rename = "crate")]
+    pub crate_name: String,
+    /// The graded file, relative to the submission's root.
+    pub file: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub compile: Option<CompileResult>,
+    pub tests: Vec<TestResult>,
+}
+
+/// How the tests were isolated.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SandboxInfo {
+    /// `dedicated-uid` (the grader is root and runs tests as `uid`) or
+    /// `process-group` (not root: process-group kill and a subreaper scan).
+    pub mode: String,
+    pub uid: u32,
+    pub slot: usize,
+    /// Whether RLIMIT_NPROC was checked to be in force for the tests.
+    pub process_limit_enforced: bool,
+}
+
+/// The limits every test run had.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+pub struct LimitsInfo {
+    pub wall_seconds: f64,
+    pub cpu_seconds: u64,
+    pub memory_mib: u64,
+    pub processes: u64,
+    pub output_kept_bytes: usize,
+    pub output_flood_bytes: u64,
+    pub compile_seconds: f64,
+}
+
+/// One graded submission: the `--json` document.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SubmissionResult {
+    /// The submission folder's name (the student, in a class).
+    pub student: String,
+    pub submission: String,
+    pub score: f64,
+    pub max_score: f64,
+    pub sandbox: SandboxInfo,
+    pub limits: LimitsInfo,
+    pub exercises: Vec<ExerciseResult>,
+    /// Problems with the submission as a whole (unreadable files, ...).
+    pub errors: Vec<String>,
+}
+
+impl SubmissionResult {
+    /// How many tests got each verdict: (pass, fail, error).
+    pub fn counts(&self) -> (usize, usize, usize) {
+        let mut counts = (0, 0, 0);
+        for test in self.exercises.iter().flat_map(|e| &e.tests) {
+            match test.verdict {
+                Verdict::Pass => counts.0 += 1,
+                Verdict::Fail => counts.1 += 1,
+                Verdict::Error => counts.2 += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// Rounds points to hundredths, so that 1/3 + 1/3 + 1/3 prints as 1.
+pub fn round_points(points: f64) -> f64 {
+    (points * 100.0).round() / 100.0
+}
+
+/// Gives each test its share of the exercise's points (`points`, or one per
+/// test), and sums the exercise's score.
+pub fn assign_points(exercise: &mut ExerciseResult, points: Option<f64>) {
+    let count = exercise.tests.len();
+    let max = points.unwrap_or(count as f64);
+    let share = if count == 0 { 0.0 } else { max / count as f64 };
+    let mut score = 0.0;
+    for test in &mut exercise.tests {
+        test.max_score = share;
+        test.score = if test.verdict == Verdict::Pass {
+            share
+        } else {
+            0.0
+        };
+        score += test.score;
+    }
+    exercise.max_score = round_points(max);
+    exercise.score = round_points(score);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn test(name: &str, verdict: Verdict) -> TestResult {
+        TestResult {
+            name: name.into(),
+            verdict,
+            reason: String::new(),
+            output: String::new(),
+            score: 0.0,
+            max_score: 0.0,
+            seconds: 0.0,
+        }
+    }
+
+    fn exercise(verdicts: &[Verdict]) -> ExerciseResult {
+        ExerciseResult {
+            name: "ordered_results".into(),
+            chapter: 1,
+            crate_name: "threads".into(),
+            file: "exercises/01-threads/src/exercises/ordered_results.rs".into(),
+            score: 0.0,
+            max_score: 0.0,
+            compile: None,
+            tests: verdicts
+                .iter()
+                .enumerate()
+                .map(|(i, v)| test(&format!("t{i}"), *v))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn one_point_per_test_by_default() {
+        let mut graded = exercise(&[Verdict::Pass, Verdict::Fail, Verdict::Error, Verdict::Pass]);
+        assign_points(&mut graded, None);
+        assert_eq!((graded.score, graded.max_score), (2.0, 4.0));
+        assert_eq!(graded.tests[2].max_score, 1.0);
+        assert_eq!(graded.tests[2].score, 0.0, "an error scores nothing");
+    }
+
+    #[test]
+    fn an_exercise_worth_points_spreads_them_over_its_tests() {
+        let mut graded = exercise(&[Verdict::Pass, Verdict::Pass, Verdict::Fail]);
+        assign_points(&mut graded, Some(10.0));
+        assert_eq!(graded.max_score, 10.0);
+        assert_eq!(
+            graded.score, 6.67,
+            "two thirds of 10, rounded to hundredths"
+        );
+        let mut all = exercise(&[Verdict::Pass, Verdict::Pass, Verdict::Pass]);
+        assign_points(&mut all, Some(10.0));
+        assert_eq!(all.score, 10.0, "all tests passed must give all the points");
+    }
+}

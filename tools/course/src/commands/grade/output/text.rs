@@ -1,0 +1,80 @@
+//! The report printed on standard output: one line per test, the reason
+//! under each test that did not pass, the points per exercise and in total.
+
+use std::fmt::Write;
+
+use super::points;
+use crate::commands::grade::model::{SubmissionResult, Verdict};
+use crate::commands::indent;
+
+/// How many lines of a reason or of output the report shows per test.
+const SHOWN_LINES: usize = 8;
+
+pub fn render(result: &SubmissionResult) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "Grading {} ({})", result.student, result.submission);
+    let limits = &result.limits;
+    let _ = writeln!(
+        out,
+        "Limits per test: {}s wall clock, {}s CPU, {} MiB memory, {} processes; sandbox: {} (uid {}{})",
+        limits.wall_seconds,
+        limits.cpu_seconds,
+        limits.memory_mib,
+        limits.processes,
+        result.sandbox.mode,
+        result.sandbox.uid,
+        if result.sandbox.process_limit_enforced {
+            ""
+        } else {
+            ", process limit NOT enforced"
+        }
+    );
+    for exercise in &result.exercises {
+        let _ = writeln!(
+            out,
+            "\n{} (chapter {}, {}): {}/{} points",
+            exercise.name,
+            exercise.chapter,
+            exercise.file,
+            points(exercise.score),
+            points(exercise.max_score)
+        );
+        if let Some(compile) = &exercise.compile
+            && !compile.ok
+        {
+            let _ = writeln!(out, "  does not compile:");
+            let shown: Vec<&str> = compile
+                .errors
+                .iter()
+                .take(SHOWN_LINES)
+                .map(String::as_str)
+                .collect();
+            let _ = writeln!(out, "{}", indent(&shown.join("\n"), 6));
+        }
+        for test in &exercise.tests {
+            let _ = writeln!(
+                out,
+                "  {:<5} {} ({}/{})",
+                test.verdict.label(),
+                test.name,
+                points(test.score),
+                points(test.max_score)
+            );
+            if test.verdict != Verdict::Pass && !test.reason.is_empty() {
+                let reason: Vec<&str> = test.reason.lines().take(SHOWN_LINES).collect();
+                let _ = writeln!(out, "{}", indent(&reason.join("\n"), 8));
+            }
+        }
+    }
+    for error in &result.errors {
+        let _ = writeln!(out, "\nerror: {error}");
+    }
+    let (pass, fail, error) = result.counts();
+    let _ = writeln!(
+        out,
+        "\nTotal: {}/{} points ({pass} passed, {fail} failed, {error} errors)",
+        points(result.score),
+        points(result.max_score)
+    );
+    out
+}

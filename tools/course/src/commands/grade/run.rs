@@ -1,0 +1,188 @@
+//! Running one process in the sandbox with its limits: a wall clock, a cap on
+//! what is kept of its output, a flood limit, and a clean-up that leaves
+//! nothing behind.
+
+use std::io::Read;
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::ExitStatus;
+use std::sync::mpsc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+
+use super::procfs::ProcessInfo;
+use super::sandbox::Sandbox;
+
+/// Why the grader stopped a run before it ended by itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stopped {
+    /// It was still running at the wall-clock limit.
+    Timeout,
+    /// It wrote more than the flood limit.
+    Flood,
+}
+
+/// Everything known about one finished run.
+#[derive(Debug)]
+pub struct RunOutcome {
+    /// How the process ended (after a SIGKILL, if it was stopped).
+    pub status: Option<ExitStatus>,
+    pub stopped: Option<Stopped>,
+    /// The first bytes of each stream, up to the kept limit.
+    pub stdout: String,
+    pub stderr: String,
+    /// Bytes written on both streams, kept or not.
+    pub output_bytes: u64,
+    /// The most processes and threads the run had at once (sampled).
+    pub peak_tasks: u64,
+    /// Processes still there after the test process ended.
+    pub leftovers: Vec<ProcessInfo>,
+    pub elapsed: Duration,
+}
+
+impl RunOutcome {
+    /// The signal that ended the process, if one did.
+    pub fn signal(&self) -> Option<i32> {
+        self.status.and_then(|s| s.signal())
+    }
+
+    pub fn exit_code(&self) -> Option<i32> {
+        self.status.and_then(|s| s.code())
+    }
+}
+
+enum Event {
+    Exited(std::io::Result<ExitStatus>),
+    Flood,
+}
+
+/// How often the run's processes are counted while it runs.
+const SAMPLE_EVERY: Duration = Duration::from_millis(50);
+
+/// Runs `program args` in `cwd` inside the sandbox, and cleans up after it.
+pub fn run_sandboxed(
+    sandbox: &Sandbox,
+    program: &Path,
+    args: &[&str],
+    cwd: &Path,
+) -> Result<RunOutcome> {
+    let limits = sandbox.limits;
+    sandbox.prepare_tmp()?;
+    let started = Instant::now();
+    let mut child = sandbox
+        .command(program, cwd)
+        .args(args)
+        .spawn()
+        .with_context(|| {
+            format!(
+                "cannot start {} as uid {}: can that user read it and every folder above it?",
+                program.display(),
+                sandbox.uid()
+            )
+        })?;
+    let leader = child.id() as i32;
+    let (events, receive) = mpsc::channel();
+    let budget = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let readers = [
+        drain(
+            child.stdout.take().context("stdout")?,
+            &events,
+            &budget,
+            limits.output_kept,
+            limits.output_flood,
+        ),
+        drain(
+            child.stderr.take().context("stderr")?,
+            &events,
+            &budget,
+            limits.output_kept,
+            limits.output_flood,
+        ),
+    ];
+    let waiter = {
+        let events = events.clone();
+        thread::spawn(move || {
+            let _ = events.send(Event::Exited(child.wait()));
+        })
+    };
+    drop(events);
+    let mut peak_tasks = 0;
+    let mut stopped = None;
+    let mut status = None;
+    while status.is_none() {
+        let left = limits.wall.saturating_sub(started.elapsed());
+        if left.is_zero() && stopped.is_none() {
+            stopped = Some(Stopped::Timeout);
+        }
+        if stopped.is_some() {
+            peak_tasks = peak_tasks.max(sandbox.task_count());
+            sandbox.kill_everything(Some(leader));
+            // SIGKILL cannot be ignored: the leader ends now.
+            match receive.recv() {
+                Ok(Event::Exited(result)) => status = Some(result),
+                Ok(Event::Flood) => continue,
+                Err(_) => break,
+            }
+            break;
+        }
+        match receive.recv_timeout(left.min(SAMPLE_EVERY)) {
+            Ok(Event::Exited(result)) => status = Some(result),
+            Ok(Event::Flood) => stopped = Some(Stopped::Flood),
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                peak_tasks = peak_tasks.max(sandbox.task_count());
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    let elapsed = started.elapsed();
+    let _ = waiter.join();
+    let leftovers = sandbox.clean_up()?;
+    let [out, err] = readers.map(|r| r.join().unwrap_or_default());
+    sandbox.remove_tmp();
+    Ok(RunOutcome {
+        status: status.and_then(Result::ok),
+        stopped,
+        stdout: String::from_utf8_lossy(&out).into_owned(),
+        stderr: String::from_utf8_lossy(&err).into_owned(),
+        output_bytes: budget.load(std::sync::atomic::Ordering::Relaxed),
+        peak_tasks,
+        leftovers,
+        elapsed,
+    })
+}
+
+/// Reads `pipe` to its end on a thread: keeps the first `keep` bytes, counts
+/// the rest into `total`, and reports a flood once `total` passes `flood`.
+fn drain<R: Read + Send + 'static>(
+    mut pipe: R,
+    events: &mpsc::Sender<Event>,
+    total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
+    keep: usize,
+    flood: u64,
+) -> thread::JoinHandle<Vec<u8>> {
+    let events = events.clone();
+    let total = std::sync::Arc::clone(total);
+    thread::spawn(move || {
+        let mut kept = Vec::new();
+        let mut buffer = [0u8; 16 << 10];
+        let mut reported = false;
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => {
+                    let room = keep.saturating_sub(kept.len()).min(n);
+                    kept.extend_from_slice(&buffer[..room]);
+                    let sum =
+                        total.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
+                    if sum > flood && !reported {
+                        reported = true;
+                        let _ = events.send(Event::Flood);
+                    }
+                }
+            }
+        }
+        kept
+    })
+}

@@ -1,0 +1,558 @@
+//! `cargo course grade` against submissions that misbehave in every way we
+//! know (tests/fixtures/submissions/: each edits chapter 1's `ordered_results`
+//! only), a solved copy and the untouched starter, both made here from the
+//! repository's own files.
+//!
+//! Each grading runs the real `course` binary, as a teacher would, with small
+//! limits (3 s of wall clock per test) so that the suite stays quick. After
+//! each one the test checks the verdicts and reasons, that every test run
+//! ended within its limit, and that nothing is left: no process of the uid
+//! the tests ran as, and no child of this test process (which is a child
+//! subreaper, so that anything the grader leaves behind comes back to it).
+//!
+//! The gradings run one at a time (they would see each other's processes as
+//! leftovers otherwise).
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use course::commands::grade::model::{ExerciseResult, SubmissionResult, Verdict};
+use course::commands::grade::procfs;
+use course::commands::grade::sandbox::{Isolation, process_limit_enforced};
+use course::commands::grade::slot;
+
+/// The wall-clock limit per test given to the grader.
+const WALL_SECONDS: f64 = 3.0;
+/// How long past its limit a test run may take to be killed and reaped.
+const KILL_SLACK_SECONDS: f64 = 2.0;
+/// A whole grading: the first one also builds the dependencies.
+const GRADER_DEADLINE: Duration = Duration::from_secs(1200);
+
+static SERIAL: Mutex<()> = Mutex::new(());
+
+fn one_at_a_time() -> MutexGuard<'static, ()> {
+    nix::sys::prctl::set_child_subreaper(true).expect("cannot become a child subreaper");
+    SERIAL.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn course_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn fixtures() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/submissions")
+}
+
+/// A fresh, empty folder private to one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR"))
+        .join("grade")
+        .join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Copies `from` (relative to the course root) into `submission` as the
+/// student's file of `exercise` in chapter folder `chapter`.
+fn put(submission: &Path, chapter: &str, exercise: &str, from: &str) {
+    let dir = submission
+        .join("exercises")
+        .join(chapter)
+        .join("src/exercises");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(course_root().join(from), dir.join(format!("{exercise}.rs")))
+        .unwrap_or_else(|e| panic!("cannot copy {from}: {e}"));
+}
+
+/// How many tests `tests/<exercise>.rs` of a chapter has (the grader must
+/// find every one of them).
+fn test_count(chapter: &str, exercise: &str) -> usize {
+    let path = course_root()
+        .join("exercises")
+        .join(chapter)
+        .join("tests")
+        .join(format!("{exercise}.rs"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    text.matches("#[test]").count() - text.matches("#[ignore").count()
+}
+
+/// Runs `course grade <args>` and fails with what it printed if it did not
+/// succeed.
+fn grade(args: &[&str]) -> testkit::ProgramRun {
+    let mut all = vec!["grade"];
+    all.extend_from_slice(args);
+    let run = testkit::run_program(env!("CARGO_BIN_EXE_course"), &all, GRADER_DEADLINE);
+    assert!(
+        run.status.success(),
+        "`course {}` failed ({}).\nstdout:\n{}\nstderr:\n{}",
+        all.join(" "),
+        run.status,
+        run.stdout,
+        run.stderr
+    );
+    run
+}
+
+fn read_result(path: &Path) -> SubmissionResult {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|e| panic!("the grader wrote no {}: {e}", path.display()));
+    serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not a grading result: {e}", path.display()))
+}
+
+/// Whether the process limit can be enforced here, checked the way the
+/// grader checks it.
+fn fork_limit_in_force() -> bool {
+    let isolation = if nix::unistd::getuid().is_root() {
+        Isolation::DedicatedUid(slot::FIRST_UID + slot::SLOTS as u32 - 1)
+    } else {
+        Isolation::ProcessGroup
+    };
+    process_limit_enforced(isolation)
+}
+
+/// What a grading left behind: processes of the uid the tests ran as (when
+/// it was a dedicated one), and children of this test process.
+fn leftovers(result: &SubmissionResult) -> Vec<String> {
+    let mut found = Vec::new();
+    if result.sandbox.mode == "dedicated-uid" {
+        found.extend(
+            procfs::processes_of_uid(result.sandbox.uid)
+                .iter()
+                .map(|p| format!("{p} (uid {})", result.sandbox.uid)),
+        );
+    }
+    found.extend(
+        procfs::descendants_of(std::process::id() as i32)
+            .iter()
+            .map(|p| format!("{p} (a child of the test)")),
+    );
+    found
+}
+
+/// The problems of one exercise's result against what was expected.
+fn check_exercise(
+    who: &str,
+    exercise: &ExerciseResult,
+    expected_tests: usize,
+    verdict: Verdict,
+    reason: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    if exercise.tests.len() != expected_tests {
+        problems.push(format!(
+            "{who}: expected {expected_tests} tests of {}, the grader found {} ({:?})",
+            exercise.name,
+            exercise.tests.len(),
+            exercise.tests.iter().map(|t| &t.name).collect::<Vec<_>>()
+        ));
+    }
+    for test in &exercise.tests {
+        if test.verdict != verdict || !test.reason.contains(reason) {
+            problems.push(format!(
+                "{who}: {} should be `{}` with a reason containing {reason:?}, got `{}`: {:?}",
+                test.name,
+                verdict.label(),
+                test.verdict.label(),
+                test.reason
+            ));
+        }
+        if test.seconds > WALL_SECONDS + KILL_SLACK_SECONDS {
+            problems.push(format!(
+                "{who}: {} ran for {:.1}s although the limit is {WALL_SECONDS}s: the grader did \
+                 not stop it in time",
+                test.name, test.seconds
+            ));
+        }
+    }
+    let expected_score = if verdict == Verdict::Pass {
+        expected_tests as f64
+    } else {
+        0.0
+    };
+    if exercise.score != expected_score || exercise.max_score != expected_tests as f64 {
+        problems.push(format!(
+            "{who}: expected {expected_score}/{expected_tests} points for {}, got {}/{}",
+            exercise.name, exercise.score, exercise.max_score
+        ));
+    }
+    problems
+}
+
+#[test]
+fn a_class_of_misbehaving_submissions_is_graded_safely() {
+    let _serial = one_at_a_time();
+    let tests = test_count("01-threads", "ordered_results");
+    let class = scratch("class");
+    let out = scratch("class-reports");
+    copy_dir(&fixtures(), &class);
+    let starter = "exercises/01-threads/src/exercises/ordered_results.rs";
+    put(
+        &class.join("starter"),
+        "01-threads",
+        "ordered_results",
+        starter,
+    );
+    put(
+        &class.join("edits-tests"),
+        "01-threads",
+        "ordered_results",
+        starter,
+    );
+    put(
+        &class.join("solved"),
+        "01-threads",
+        "ordered_results",
+        "solutions/01-threads/src/exercises/ordered_results.rs",
+    );
+    let wall = format!("no result within {WALL_SECONDS}s: a deadlock or an endless loop?");
+    let mut expected: Vec<(&str, Verdict, &str)> = vec![
+        (
+            "does-not-compile",
+            Verdict::Error,
+            "does not compile: error[E0308]",
+        ),
+        ("hangs", Verdict::Error, &wall),
+        ("deadlocks", Verdict::Error, &wall),
+        (
+            "panics",
+            Verdict::Fail,
+            "the workers went on strike (fixture: panics)",
+        ),
+        ("fork-bomb", Verdict::Error, "process limit"),
+        ("allocates", Verdict::Error, "memory limit"),
+        ("floods", Verdict::Error, "output flood"),
+        (
+            "leaves-child",
+            Verdict::Error,
+            "process(es) behind after it ended",
+        ),
+        (
+            "fakes-pass",
+            Verdict::Error,
+            "exited with status 0 before reporting a result",
+        ),
+        (
+            "edits-tests",
+            Verdict::Fail,
+            "not yet implemented: spawn a thread per index",
+        ),
+        (
+            "starter",
+            Verdict::Fail,
+            "not yet implemented: spawn a thread per index",
+        ),
+        ("solved", Verdict::Pass, ""),
+    ];
+    if !fork_limit_in_force() {
+        eprintln!(
+            "\n!!!!!!!!\n!!!!!!!! SKIPPING the fork-bomb submission: RLIMIT_NPROC is not \
+             enforced for this user here (root inside a user namespace, or CAP_SYS_RESOURCE?), \
+             so grading it could exhaust the machine.\n!!!!!!!!\n"
+        );
+        std::fs::remove_dir_all(class.join("fork-bomb")).unwrap();
+        expected.retain(|(name, ..)| *name != "fork-bomb");
+    }
+    let run = grade(&[
+        "--class",
+        class.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--exercise",
+        "ordered_results",
+        "--timeout",
+        "3",
+        "--memory",
+        "256",
+        "--processes",
+        "64",
+        "--output-limit",
+        "1000000",
+    ]);
+    let mut problems = Vec::new();
+    for (student, verdict, reason) in &expected {
+        let result = read_result(&out.join(format!("{student}.json")));
+        if result.exercises.len() != 1 {
+            problems.push(format!(
+                "{student}: expected one graded exercise, got {}",
+                result.exercises.len()
+            ));
+            continue;
+        }
+        problems.extend(check_exercise(
+            student,
+            &result.exercises[0],
+            tests,
+            *verdict,
+            reason,
+        ));
+        if nix::unistd::getuid().is_root() && !result.sandbox.process_limit_enforced {
+            problems.push(format!(
+                "{student}: graded as root without an enforced process limit"
+            ));
+        }
+        problems.extend(
+            leftovers(&result)
+                .into_iter()
+                .map(|p| format!("{student}: left behind: {p}")),
+        );
+    }
+    let compile = read_result(&out.join("does-not-compile.json")).exercises[0]
+        .compile
+        .clone()
+        .expect("a compile result");
+    if compile.ok || !compile.errors.iter().any(|l| l.contains("expected `u32`")) {
+        problems.push(format!(
+            "does-not-compile: the report should quote the compiler's error, got {:?}",
+            compile.errors
+        ));
+    }
+    let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let table = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    for (student, verdict, _) in &expected {
+        let total = if *verdict == Verdict::Pass { tests } else { 0 };
+        // student, ordered_results, total, max, errors
+        let row = format!("{student},{total},{total},{tests},");
+        if !csv.lines().any(|l| l.starts_with(&row)) {
+            problems.push(format!("summary.csv has no row starting {row:?}:\n{csv}"));
+        }
+        if !table.contains(&format!("| {student} | {total} | {total} | {tests} |")) {
+            problems.push(format!("summary.md has no row for {student}:\n{table}"));
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "grading the class went wrong:\n  - {}\n\nThe grader printed:\n{}",
+        problems.join("\n  - "),
+        run.stdout
+    );
+}
+
+#[test]
+fn a_submission_that_does_not_compile_loses_that_exercise_only_and_every_format_says_so() {
+    let _serial = one_at_a_time();
+    let submission = scratch("two-exercises").join("ada");
+    copy_dir(&fixtures().join("does-not-compile"), &submission);
+    put(
+        &submission,
+        "01-threads",
+        "overlapping_workers",
+        "solutions/01-threads/src/exercises/overlapping_workers.rs",
+    );
+    let reports = scratch("two-exercises-reports");
+    let json = reports.join("ada.json");
+    let junit = reports.join("ada.xml");
+    let gradescope = reports.join("results.json");
+    let run = grade(&[
+        submission.to_str().unwrap(),
+        "--exercise",
+        "ordered_results",
+        "--exercise",
+        "overlapping_workers",
+        "--timeout",
+        "3",
+        "--json",
+        json.to_str().unwrap(),
+        "--junit",
+        junit.to_str().unwrap(),
+        "--gradescope",
+        gradescope.to_str().unwrap(),
+    ]);
+    let result = read_result(&json);
+    let ordered = test_count("01-threads", "ordered_results");
+    let overlapping = test_count("01-threads", "overlapping_workers");
+    let mut problems = Vec::new();
+    let names: Vec<&str> = result.exercises.iter().map(|e| e.name.as_str()).collect();
+    assert_eq!(
+        names,
+        ["ordered_results", "overlapping_workers"],
+        "expected both selected exercises, in course order"
+    );
+    problems.extend(check_exercise(
+        "ada",
+        &result.exercises[0],
+        ordered,
+        Verdict::Error,
+        "does not compile",
+    ));
+    problems.extend(check_exercise(
+        "ada",
+        &result.exercises[1],
+        overlapping,
+        Verdict::Pass,
+        "",
+    ));
+    if result.score != overlapping as f64 || result.max_score != (ordered + overlapping) as f64 {
+        problems.push(format!(
+            "expected a total of {overlapping}/{}, got {}/{}",
+            ordered + overlapping,
+            result.score,
+            result.max_score
+        ));
+    }
+    problems.extend(leftovers(&result));
+    let total_line = format!("Total: {overlapping}/{} points", ordered + overlapping);
+    if !run.stdout.contains(&total_line) {
+        problems.push(format!("the report on stdout has no {total_line:?}"));
+    }
+
+    let xml = std::fs::read_to_string(&junit).unwrap();
+    for needle in [
+        "<testsuite name=\"ordered_results\"",
+        &format!("errors=\"{ordered}\""),
+        "<error message=\"does not compile: error[E0308]: mismatched types\">",
+        "<testsuite name=\"overlapping_workers\"",
+        "classname=\"threads.overlapping_workers\"",
+    ] {
+        if !xml.contains(needle) {
+            problems.push(format!("the JUnit file has no {needle:?}:\n{xml}"));
+        }
+    }
+    if xml.matches("<testcase ").count() != ordered + overlapping {
+        problems.push(format!(
+            "the JUnit file should have one testcase per test:\n{xml}"
+        ));
+    }
+
+    let scope: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&gradescope).unwrap()).unwrap();
+    if scope["score"] != overlapping as f64 || scope["max_score"] != (ordered + overlapping) as f64
+    {
+        problems.push(format!("Gradescope score/max_score are wrong: {scope}"));
+    }
+    let entries = scope["tests"].as_array().cloned().unwrap_or_default();
+    let failed = entries.iter().filter(|t| t["status"] == "failed").count();
+    let passed = entries.iter().filter(|t| t["status"] == "passed").count();
+    if (failed, passed) != (ordered, overlapping)
+        || !entries
+            .iter()
+            .all(|t| t["name"].is_string() && t["score"].is_number() && t["max_score"].is_number())
+        || !entries.iter().filter(|t| t["status"] == "failed").all(|t| {
+            t["output"]
+                .as_str()
+                .unwrap_or("")
+                .contains("does not compile")
+        })
+    {
+        problems.push(format!(
+            "Gradescope tests should be {ordered} failed (\"does not compile\") and \
+             {overlapping} passed, each with name, score, max_score, status, output: {scope}"
+        ));
+    }
+    assert!(
+        problems.is_empty(),
+        "grading went wrong:\n  - {}\n\nThe grader printed:\n{}",
+        problems.join("\n  - "),
+        run.stdout
+    );
+}
+
+#[test]
+fn the_cpu_limit_stops_an_endless_loop_before_the_wall_clock_does() {
+    let _serial = one_at_a_time();
+    let reports = scratch("cpu-limit");
+    let json = reports.join("hangs.json");
+    grade(&[
+        fixtures().join("hangs").to_str().unwrap(),
+        "--exercise",
+        "ordered_results",
+        "--cpu",
+        "1",
+        "--timeout",
+        "60",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    let result = read_result(&json);
+    let exercise = &result.exercises[0];
+    for test in &exercise.tests {
+        assert!(
+            test.verdict == Verdict::Error && test.reason.contains("CPU time limit"),
+            "{}: expected the CPU limit (1s) to stop the endless loop, got `{}`: {}",
+            test.name,
+            test.verdict.label(),
+            test.reason
+        );
+    }
+    assert_eq!(
+        exercise.tests.len(),
+        test_count("01-threads", "ordered_results")
+    );
+    let left = leftovers(&result);
+    assert!(
+        left.is_empty(),
+        "the grading left processes behind: {left:?}"
+    );
+}
+
+#[test]
+fn the_process_group_fallback_leaves_nothing_behind_either() {
+    // What a grader that is not root does: no dedicated uid, so the runs are
+    // killed by process group and by a scan of the grader's descendants.
+    // (As root the process limit is then not enforced, hence the flag; the
+    // fork bomb is not graded here.)
+    let _serial = one_at_a_time();
+    let class = scratch("process-groups");
+    let out = scratch("process-groups-reports");
+    for student in ["hangs", "leaves-child"] {
+        copy_dir(&fixtures().join(student), &class.join(student));
+    }
+    let run = grade(&[
+        "--class",
+        class.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--exercise",
+        "ordered_results",
+        "--isolation",
+        "process-group",
+        "--allow-unlimited-processes",
+        "--timeout",
+        "3",
+    ]);
+    let tests = test_count("01-threads", "ordered_results");
+    let wall = format!("no result within {WALL_SECONDS}s");
+    let mut problems = Vec::new();
+    for (student, reason) in [
+        ("hangs", wall.as_str()),
+        ("leaves-child", "process(es) behind after it ended"),
+    ] {
+        let result = read_result(&out.join(format!("{student}.json")));
+        if result.sandbox.mode != "process-group" {
+            problems.push(format!("{student}: graded in mode {}", result.sandbox.mode));
+        }
+        problems.extend(check_exercise(
+            student,
+            &result.exercises[0],
+            tests,
+            Verdict::Error,
+            reason,
+        ));
+        problems.extend(
+            leftovers(&result)
+                .into_iter()
+                .map(|p| format!("{student}: left behind: {p}")),
+        );
+    }
+    assert!(
+        problems.is_empty(),
+        "grading in process-group mode went wrong:\n  - {}\n\nThe grader printed:\n{}",
+        problems.join("\n  - "),
+        run.stdout
+    );
+}
