@@ -386,13 +386,13 @@ pub fn targets() -> Vec<Target> {
             denominator: Rust("pipe/framed_64k"),
             bound: Bound::AtLeast(0.8),
             reads: "{}× the floor's throughput",
-            if_missed: "chapter 4's framing copies each message three more times than \
-                        the bare loop (postcard encodes it into a buffer, `send` \
-                        copies that into the frame, `recv` reads into a fresh zeroed \
-                        buffer that postcard copies again) and allocates three \
-                        buffers; Python's `send_bytes` writes the header and the \
-                        payload separately and `recv_bytes` reads straight into the \
-                        result, so it saves those copies",
+            if_missed: "chapter 4's framing still copies each payload once on each \
+                        side (postcard encodes it into the reused frame buffer; \
+                        `recv` decodes an owned value out of it), reads the 4-byte \
+                        header with a read of its own, and a frame of 64 KiB plus \
+                        its header no longer fills the pipe's pages exactly, so the \
+                        writer blocks once more per message; the bare loop moves \
+                        the bytes with no copy at all",
         },
         Target {
             goal: "Queue at least 10× the items/s of Python's multiprocessing.Queue",
@@ -414,10 +414,12 @@ pub fn targets() -> Vec<Target> {
             bound: Bound::AtLeast(20.0),
             reads: "{}× the speed of Python's",
             if_missed: "every number is encoded, sent through a pipe and decoded, \
-                        twice (items out, squares back), and chapter 7's messages \
-                        carry each encoded chunk as a `Vec<u8>` that serde encodes \
-                        again one byte at a time (see the framed `Vec<u8>` row); the \
-                        multiplications themselves take what the plain loop takes",
+                        twice (items out, squares back): postcard encodes or \
+                        decodes each number four times in all, and the parent's \
+                        half of that work is sequential; the multiplications \
+                        themselves take what the plain loop takes. A pool whose \
+                        workers read and write shared memory (chapter 6), or a \
+                        fixed-width encoding, would remove most of it",
         },
         Target {
             goal: "Process-pool map(square) within 5× of rayon",

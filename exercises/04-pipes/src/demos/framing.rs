@@ -7,6 +7,7 @@
 //! `postcard` format). Python's `Connection.send` does the same with pickle
 //! and a 4-byte header.
 
+use std::cell::Cell;
 use std::io::{self, Read, Write};
 
 use serde::Serialize;
@@ -15,20 +16,44 @@ use serde::de::DeserializeOwned;
 /// Bytes in a frame header: the payload length as a big-endian `u32`.
 pub const HEADER_LEN: usize = 4;
 
+// ANCHOR: buffer
+thread_local! {
+    /// This thread's frame buffer, reused by every `send` and `recv`: a
+    /// stream of messages allocates it once, not once per message.
+    static BUFFER: Cell<Vec<u8>> = const { Cell::new(Vec::new()) };
+}
+
+/// A buffer larger than this is freed after use rather than kept.
+const KEEP_AT_MOST: usize = 1 << 20;
+
+/// Lends `use_it` this thread's buffer (or a new one, if it is already
+/// lent), with whatever bytes it held last time.
+fn with_buffer<R>(use_it: impl FnOnce(&mut Vec<u8>) -> R) -> R {
+    let mut buffer = BUFFER.take();
+    let result = use_it(&mut buffer);
+    if buffer.capacity() <= KEEP_AT_MOST {
+        BUFFER.set(buffer);
+    }
+    result
+}
+// ANCHOR_END: buffer
+
 // ANCHOR: send
 /// Encodes `message` and writes it as one frame: length, then payload.
 ///
-/// The frame is assembled in one buffer and handed to `write_all` at once, so
-/// a frame of at most `PIPE_BUF` (4096) bytes reaches a pipe in a single,
-/// atomic `write(2)`.
+/// The payload is encoded right behind room left for the header, and the
+/// whole frame goes to `write_all` at once: a frame of at most `PIPE_BUF`
+/// (4096) bytes reaches a pipe in a single, atomic `write(2)`.
 pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::Result<()> {
-    let payload = postcard::to_stdvec(message).map_err(io::Error::other)?;
-    let len = u32::try_from(payload.len())
-        .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))?;
-    let mut frame = Vec::with_capacity(HEADER_LEN + payload.len());
-    frame.extend_from_slice(&len.to_be_bytes());
-    frame.extend_from_slice(&payload);
-    writer.write_all(&frame)
+    with_buffer(|frame| {
+        frame.clear();
+        frame.extend_from_slice(&[0; HEADER_LEN]); // the header, filled in below
+        postcard::to_io(message, &mut *frame).map_err(io::Error::other)?;
+        let len = u32::try_from(frame.len() - HEADER_LEN)
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))?;
+        frame[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
+        writer.write_all(frame)
+    })
 }
 // ANCHOR_END: send
 
@@ -48,11 +73,17 @@ pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>
             return Err(io::Error::new(io::ErrorKind::UnexpectedEof, why));
         }
     }
-    let mut payload = vec![0u8; u32::from_be_bytes(header) as usize];
-    reader.read_exact(&mut payload)?;
-    let message = postcard::from_bytes(&payload)
-        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-    Ok(Some(message))
+    let len = u32::from_be_bytes(header) as usize;
+    with_buffer(|buffer| {
+        if buffer.len() < len {
+            buffer.resize(len, 0); // zeroes only the bytes it adds
+        }
+        let payload = &mut buffer[..len];
+        reader.read_exact(payload)?;
+        let message = postcard::from_bytes(payload)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        Ok(Some(message))
+    })
 }
 // ANCHOR_END: recv
 

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use timeline::{Recorder, Span, Timeline};
 
-use super::process_pool::{PoolError, ProcessPool};
+use super::process_pool::{PoolError, ProcessPool, python_chunksize};
 use super::rayon_map::par_map_on;
 use super::tasks::busy_square;
 use super::thread_pool::ThreadPool;
@@ -36,7 +36,7 @@ pub fn process_pool(
     )))
 }
 
-/// The thread pool's timeline: one job per item.
+/// The thread pool's timeline: one job per chunk, Python's chunk size.
 pub fn thread_pool(workers: usize, items: &[u64]) -> Timeline {
     let recorder = Arc::new(Recorder::new());
     let pool = ThreadPool::new(workers);
@@ -49,8 +49,9 @@ pub fn thread_pool(workers: usize, items: &[u64]) -> Timeline {
     pool.map(task, items.to_vec())
         .expect("busy_square does not panic");
     recorder.timeline().title(&format!(
-        "ThreadPool: {workers} threads, one job per item, {} items",
-        items.len()
+        "ThreadPool: {workers} threads, {} items in chunks of {}",
+        items.len(),
+        python_chunksize(items.len(), workers)
     ))
 }
 

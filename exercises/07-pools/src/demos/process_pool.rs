@@ -27,6 +27,7 @@ use pipes::demos::framing;
 use processes::demos::process::{ExitStatus, Process};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use serde_bytes::ByteBuf;
 
 // ANCHOR: chunksize
 /// Python's default chunk size for `Pool.map`: aim at about four chunks per
@@ -45,20 +46,23 @@ fn chunk_items(chunk: usize, size: usize, len: usize) -> Range<usize> {
 // ANCHOR: messages
 /// A chunk of work, parent to worker. The function travels as two addresses:
 /// `runner` decodes the items, calls `task` on each and encodes the results.
+/// The items are already encoded: `serde_bytes` sends them as one block of
+/// bytes, not as a sequence of a million `u8`s to encode one by one.
 #[derive(Debug, Serialize, Deserialize)]
 struct Task {
     chunk: usize,
     runner: usize,
     task: usize,
+    #[serde(with = "serde_bytes")]
     items: Vec<u8>,
 }
 
-/// What became of a chunk, worker to parent: the encoded results, or the
-/// message of the panic that interrupted it.
+/// What became of a chunk, worker to parent: the encoded results (one block
+/// of bytes again), or the message of the panic that interrupted it.
 #[derive(Debug, Serialize, Deserialize)]
 struct Reply {
     chunk: usize,
-    outcome: Result<Vec<u8>, String>,
+    outcome: Result<ByteBuf, String>,
 }
 
 /// Decodes a chunk, applies the task, encodes the results.
@@ -79,9 +83,20 @@ fn run_chunk<T: DeserializeOwned, U: Serialize>(
     let task = unsafe { std::mem::transmute::<usize, fn(T) -> U>(task) };
     let items: Vec<T> = postcard::from_bytes(items).map_err(|e| e.to_string())?;
     let results: Vec<U> = items.into_iter().map(task).collect();
-    postcard::to_stdvec(&results).map_err(|e| e.to_string())
+    encode(&results).map_err(|e| e.to_string())
 }
 // ANCHOR_END: runner
+
+// ANCHOR: encode
+/// Encodes a chunk into a buffer sized for it up front: as many bytes as the
+/// items take in memory, which postcard's variable-length integers rarely
+/// exceed. A buffer grown from empty would copy what it holds at each
+/// doubling, up to a megabyte at a time for a large chunk.
+fn encode<T: Serialize>(items: &[T]) -> postcard::Result<Vec<u8>> {
+    let room = std::mem::size_of_val(items) + 16;
+    postcard::to_extend(items, Vec::with_capacity(room))
+}
+// ANCHOR_END: encode
 
 // ANCHOR: worker_loop
 /// A worker's whole life: take a chunk, run it, send the reply, until the
@@ -100,7 +115,8 @@ fn worker_loop(mut tasks: PipeReader, mut results: PipeWriter) -> i32 {
         // code sits at the same address here.
         let runner = unsafe { std::mem::transmute::<usize, Runner>(task.runner) };
         let outcome = catch_unwind(AssertUnwindSafe(|| runner(task.task, &task.items)))
-            .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())));
+            .unwrap_or_else(|panic| Err(panic_message(panic.as_ref())))
+            .map(ByteBuf::from);
         let reply = Reply {
             chunk: task.chunk,
             outcome,
@@ -262,14 +278,20 @@ impl ProcessPool {
     // ANCHOR: map
     /// Applies `task` to every item in worker processes and returns the
     /// results in input order, like Python's `Pool.map`, with Python's chunk
-    /// size ([`python_chunksize`]).
+    /// size ([`python_chunksize`]). It takes the results a chunk at a time,
+    /// straight into a vector of the right size.
     pub fn map<T, U>(&mut self, task: fn(T) -> U, items: &[T]) -> Result<Vec<U>, PoolError>
     where
         T: Serialize + DeserializeOwned,
         U: Serialize + DeserializeOwned,
     {
         let chunksize = python_chunksize(items.len(), self.workers());
-        self.imap(task, items, chunksize)?.collect()
+        let mut chunks = self.imap(task, items, chunksize)?;
+        let mut results = Vec::with_capacity(items.len());
+        while let Some(chunk) = chunks.next_chunk() {
+            results.extend(chunk?);
+        }
+        Ok(results)
     }
     // ANCHOR_END: map
 
@@ -404,8 +426,7 @@ where
         }
         let chunk = self.next_to_send;
         self.next_to_send += 1;
-        let items =
-            postcard::to_stdvec(&self.items[self.items_of(chunk)]).map_err(io::Error::other)?;
+        let items = encode(&self.items[self.items_of(chunk)]).map_err(io::Error::other)?;
         let task = Task {
             chunk,
             runner: self.runner,
@@ -434,9 +455,11 @@ where
                 outcome: Ok(bytes), ..
             })) => {
                 self.in_flight[worker] = None;
+                // The worker's next chunk first, so that it works while we decode.
+                self.send_next(worker)?;
                 let results = postcard::from_bytes(&bytes).map_err(io::Error::other)?;
                 self.early.insert(chunk, results);
-                self.send_next(worker)
+                Ok(())
             }
             Ok(Some(Reply {
                 outcome: Err(message),
@@ -509,6 +532,30 @@ where
 }
 
 // ANCHOR: next
+impl<T, U> Imap<'_, T, U>
+where
+    T: Serialize,
+    U: DeserializeOwned,
+{
+    /// The results of the next chunk in input order, whole: those that came
+    /// early, or those of the next reply to arrive.
+    fn next_chunk(&mut self) -> Option<Result<Vec<U>, PoolError>> {
+        loop {
+            if self.failed || self.next_to_yield == self.chunks() {
+                return None;
+            }
+            if let Some(results) = self.early.remove(&self.next_to_yield) {
+                self.next_to_yield += 1;
+                return Some(Ok(results));
+            }
+            if let Err(e) = self.receive() {
+                self.failed = true;
+                return Some(Err(e));
+            }
+        }
+    }
+}
+
 impl<T, U> Iterator for Imap<'_, T, U>
 where
     T: Serialize,
@@ -516,22 +563,15 @@ where
 {
     type Item = Result<U, PoolError>;
 
+    /// One result at a time, from the chunk in hand, then the next chunk.
     fn next(&mut self) -> Option<Self::Item> {
         loop {
             if let Some(result) = self.current.next() {
                 return Some(Ok(result));
             }
-            if self.failed || self.next_to_yield == self.chunks() {
-                return None;
-            }
-            if let Some(results) = self.early.remove(&self.next_to_yield) {
-                self.current = results.into_iter();
-                self.next_to_yield += 1;
-                continue;
-            }
-            if let Err(e) = self.receive() {
-                self.failed = true;
-                return Some(Err(e));
+            match self.next_chunk()? {
+                Ok(results) => self.current = results.into_iter(),
+                Err(e) => return Some(Err(e)),
             }
         }
     }

@@ -12,7 +12,7 @@ use std::thread::{self, JoinHandle};
 
 use crossbeam_channel::{Sender, unbounded};
 
-use super::process_pool::panic_message;
+use super::process_pool::{panic_message, python_chunksize};
 
 /// Work for a worker thread: any closure that can move to another thread.
 type Job = Box<dyn FnOnce() + Send + 'static>;
@@ -82,9 +82,11 @@ impl ThreadPool {
 
     // ANCHOR: map
     /// Applies `task` to every item on the workers and returns the results in
-    /// input order. If the task panics, the error names the first item (in
-    /// input order) that panicked, with its message; every other item still
-    /// ran, and the pool is fine.
+    /// input order. The items go out in chunks, Python's chunk size
+    /// ([`python_chunksize`]): one job, one channel message and one `Arc`
+    /// clone per chunk, not per item. If the task panics, the error names the
+    /// first item (in input order) that panicked, with its message; every
+    /// other item still ran, and the pool is fine.
     pub fn map<T, U, F>(&self, task: F, items: Vec<T>) -> Result<Vec<U>, TaskPanicked>
     where
         T: Send + 'static,
@@ -94,37 +96,73 @@ impl ThreadPool {
         let task = Arc::new(task);
         let (results, arrivals) = unbounded();
         let count = items.len();
-        for (index, item) in items.into_iter().enumerate() {
+        let chunksize = python_chunksize(count, self.size()).max(1);
+        let mut items = items.into_iter();
+        let mut chunks = 0;
+        loop {
+            let chunk: Vec<T> = items.by_ref().take(chunksize).collect();
+            if chunk.is_empty() {
+                break;
+            }
+            let (number, first) = (chunks, chunks * chunksize);
+            chunks += 1;
             let task = Arc::clone(&task);
             let results = results.clone();
             self.execute(move || {
-                let outcome = catch_unwind(AssertUnwindSafe(|| task(item)));
-                let outcome = outcome.map_err(|panic| panic_message(panic.as_ref()));
-                let _ = results.send((index, outcome));
+                let _ = results.send((number, run_chunk(&*task, first, chunk)));
             });
         }
         drop(results); // the loop below ends when the last job's copy is gone
-        let mut slots: Vec<Option<U>> = (0..count).map(|_| None).collect();
+        let mut done: Vec<Option<Vec<U>>> = (0..chunks).map(|_| None).collect();
         let mut first_panic: Option<TaskPanicked> = None;
-        for (index, outcome) in arrivals {
+        for (number, outcome) in arrivals {
             match outcome {
-                Ok(result) => slots[index] = Some(result),
-                Err(message) if first_panic.as_ref().is_none_or(|p| index < p.index) => {
-                    first_panic = Some(TaskPanicked { index, message });
+                Ok(results) => done[number] = Some(results),
+                Err(panic) if first_panic.as_ref().is_none_or(|p| panic.index < p.index) => {
+                    first_panic = Some(panic);
                 }
                 Err(_) => {}
             }
         }
-        match first_panic {
-            Some(panic) => Err(panic),
-            None => Ok(slots
-                .into_iter()
-                .map(|slot| slot.expect("every job sends its result"))
-                .collect()),
+        if let Some(panic) = first_panic {
+            return Err(panic);
         }
+        let mut in_order = Vec::with_capacity(count);
+        for results in done {
+            in_order.extend(results.expect("every job sends its chunk's results"));
+        }
+        Ok(in_order)
     }
     // ANCHOR_END: map
 }
+
+// ANCHOR: run_chunk
+/// One job of [`ThreadPool::map`]: `task` on every item of a chunk whose
+/// first item is number `first` in the input. Each item has its own
+/// `catch_unwind`, so a panic costs that item only: the rest of the chunk
+/// still runs, and the first panic is reported.
+fn run_chunk<T, U>(
+    task: &impl Fn(T) -> U,
+    first: usize,
+    chunk: Vec<T>,
+) -> Result<Vec<U>, TaskPanicked> {
+    let mut results = Vec::with_capacity(chunk.len());
+    let mut panicked = None;
+    for (offset, item) in chunk.into_iter().enumerate() {
+        match catch_unwind(AssertUnwindSafe(|| task(item))) {
+            Ok(result) => results.push(result),
+            Err(panic) if panicked.is_none() => {
+                panicked = Some(TaskPanicked {
+                    index: first + offset,
+                    message: panic_message(panic.as_ref()),
+                });
+            }
+            Err(_) => {}
+        }
+    }
+    panicked.map_or(Ok(results), Err)
+}
+// ANCHOR_END: run_chunk
 
 // ANCHOR: drop
 impl Drop for ThreadPool {
