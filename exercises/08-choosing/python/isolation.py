@@ -1,6 +1,6 @@
 """The same crash on a thread and in a child process.
 
-The Python counterpart of `cargo run -p choosing --bin isolation`:
+The Python counterpart of `cargo run -p choosing --bin crash_isolation`:
 `python3 isolation.py [abort-in-thread]`.
 """
 import multiprocessing

@@ -28,7 +28,7 @@ fn an_abort_in_a_child_leaves_the_parent_standing() {
 #[test]
 fn the_program_survives_a_panicking_thread_and_an_aborting_child() {
     let _clean = testkit::process_scope();
-    let run = run_program(bin_path!("isolation"), &[], DEADLINE);
+    let run = run_program(bin_path!("crash_isolation"), &[], DEADLINE);
     assert!(run.status.success(), "isolation failed:\n{}", run.stderr);
     assert_eq!(
         run.count_lines_containing("join returned Err(\"the job gives up\")"),
@@ -46,7 +46,7 @@ fn the_program_survives_a_panicking_thread_and_an_aborting_child() {
 #[test]
 fn an_abort_on_a_thread_takes_the_whole_program_down() {
     let _clean = testkit::process_scope();
-    let run = run_program(bin_path!("isolation"), &["abort-in-thread"], DEADLINE);
+    let run = run_program(bin_path!("crash_isolation"), &["abort-in-thread"], DEADLINE);
     assert_eq!(
         run.status.signal(),
         Some(SIGABRT),

@@ -15,11 +15,47 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         .filter_map(|p| std::fs::read_to_string(p).ok())
         .collect::<Vec<_>>()
         .join("\n");
-    course
+    let mut findings: Vec<Finding> = course
         .chapters
         .iter()
         .flat_map(|chapter| check_chapter(repo, chapter, &book_text))
-        .collect()
+        .collect();
+    findings.extend(unique_names(course));
+    findings
+}
+
+/// Two chapters may not have a program of the same name: cargo puts every
+/// binary of the workspace in one folder (target/debug/), so when both are
+/// built by one command (the root `cargo test`), one overwrites the other and
+/// a test runs the wrong chapter's program.
+fn unique_names(course: &Course) -> Vec<Finding> {
+    let mut owners: std::collections::BTreeMap<String, Vec<&str>> = Default::default();
+    for chapter in &course.chapters {
+        for (program, _) in programs(chapter) {
+            owners.entry(program).or_default().push(&chapter.crate_name);
+        }
+    }
+    let clashes: Vec<Finding> = owners
+        .iter()
+        .filter(|(_, crates)| crates.len() > 1)
+        .map(|(program, crates)| {
+            Finding::fail(
+                format!("src/bin/{program}.rs"),
+                format!(
+                    "the program `{program}` exists in {}: built together, one binary overwrites the other",
+                    crates.join(" and ")
+                ),
+                "give each chapter's program a name of its own",
+            )
+        })
+        .collect();
+    if clashes.is_empty() {
+        vec![Finding::ok(
+            "every program name is unique across the chapters",
+        )]
+    } else {
+        clashes
+    }
 }
 
 /// The programs of a chapter: `src/bin/<p>.rs` and `src/bin/<p>/main.rs`.

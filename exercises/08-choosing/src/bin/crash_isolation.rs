@@ -1,5 +1,5 @@
 //! The same crash on a thread and in a child process.
-//! `cargo run -p choosing --bin isolation [panic-in-thread | abort-in-thread | abort-in-process]`
+//! `cargo run -p choosing --bin crash_isolation [panic-in-thread | abort-in-thread | abort-in-process]`
 //! (no argument: the two cases the program survives).
 
 use choosing::demos::isolation::{Crash, crash_a_child, crash_on_thread, no_core_files};
