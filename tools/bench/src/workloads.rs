@@ -383,20 +383,9 @@ pub const PRIMES_BELOW: u64 = 200_000;
 /// Numbers per block handed out to the threads in turn.
 const PRIME_BLOCK: u64 = 1000;
 
-/// Trial division: slow on purpose, all arithmetic, no memory traffic.
-pub fn is_prime(n: u64) -> bool {
-    if n < 2 {
-        return false;
-    }
-    let mut divisor = 2;
-    while divisor * divisor <= n {
-        if n.is_multiple_of(divisor) {
-            return false;
-        }
-        divisor += 1;
-    }
-    true
-}
+/// The CPU-bound task's test for one number: chapter 8's trial division, so
+/// that the benchmark measures the very code the chapter shows.
+pub use choosing::demos::cpu::is_prime;
 
 /// Counts the primes below `limit` on `threads` threads, each taking blocks
 /// of 1000 numbers in turn (block k goes to thread k mod threads), so that
