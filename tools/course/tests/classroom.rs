@@ -17,6 +17,9 @@ use course::repo::Repo;
 use course::state::State;
 use testkit::within;
 
+mod common;
+use common::copy_dir;
+
 /// A cargo build of the fixture from scratch, on a loaded machine.
 const BUILD_DEADLINE: Duration = Duration::from_secs(300);
 
@@ -50,21 +53,6 @@ fn fixture_copy(test: &str) -> PathBuf {
         &copy.join("tools/course/templates"),
     );
     copy
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            if entry.file_name() != "target" && entry.file_name() != "book" {
-                copy_dir(&entry.path(), &target);
-            }
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// `course <args>` in `dir`, building in `dir/target` (copies of one

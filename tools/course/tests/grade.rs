@@ -22,6 +22,9 @@ use course::commands::grade::procfs;
 use course::commands::grade::sandbox::{Isolation, process_limit_enforced};
 use course::commands::grade::slot;
 
+mod common;
+use common::copy_dir;
+
 /// The wall-clock limit per test given to the grader.
 const WALL_SECONDS: f64 = 3.0;
 /// How long past its limit a test run may take to be killed and reaped.
@@ -52,19 +55,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// Copies `from` (relative to the course root) into `submission` as the
