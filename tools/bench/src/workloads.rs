@@ -22,7 +22,7 @@ use pools::demos::thread_pool::ThreadPool;
 use processes::demos::process::{ExitStatus, Process};
 use queues::demos::queue::queue;
 use rayon::prelude::*;
-use serde_bytes::{ByteBuf, Bytes};
+use serde_bytes::ByteBuf;
 
 // ---------------------------------------------------------------- threads
 
@@ -123,34 +123,24 @@ pub const MESSAGE_BYTES: usize = 64 * 1024;
 /// (`framing::send`, a length prefix and a postcard payload marked as bytes),
 /// the parent receives them with `framing::recv` until end-of-file.
 pub fn pipe_framed(iters: u64) -> Duration {
-    let payload = vec![0x5a_u8; MESSAGE_BYTES];
-    let start = Instant::now();
-    let (mut reader, mut writer) = io::pipe().expect("pipe failed");
-    let mut sender = Process::start(move || {
-        for _ in 0..iters {
-            if framing::send(&mut writer, Bytes::new(&payload)).is_err() {
-                return 1;
-            }
-        }
-        0
-    })
-    .expect("fork failed");
-    let mut received = 0;
-    while let Some(message) = framing::recv::<ByteBuf>(&mut reader).expect("recv failed") {
-        assert_eq!(message.len(), MESSAGE_BYTES, "a message was cut short");
-        received += 1;
-    }
-    let status = sender.join().expect("waitpid failed");
-    let elapsed = start.elapsed();
-    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
-    assert_eq!(received, iters, "messages were lost");
-    elapsed
+    framed_transfer::<ByteBuf>(iters)
 }
 
 /// The same transfer as [`pipe_framed`], but each message is a `Vec<u8>`
 /// that serde sees as a sequence of `u8`: one call per byte, both ways.
 pub fn pipe_framed_vec(iters: u64) -> Duration {
-    let payload = vec![0x5a_u8; MESSAGE_BYTES];
+    framed_transfer::<Vec<u8>>(iters)
+}
+
+/// The framed transfer both pipe benchmarks time: the child sends `iters`
+/// 64 KiB payloads of type `M` (which decides how serde sees the bytes); the
+/// parent receives them as `M` until end-of-file and checks that none was
+/// lost or cut short.
+fn framed_transfer<M>(iters: u64) -> Duration
+where
+    M: serde::Serialize + serde::de::DeserializeOwned + AsRef<[u8]> + From<Vec<u8>>,
+{
+    let payload = M::from(vec![0x5a_u8; MESSAGE_BYTES]);
     let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     let mut sender = Process::start(move || {
@@ -163,8 +153,12 @@ pub fn pipe_framed_vec(iters: u64) -> Duration {
     })
     .expect("fork failed");
     let mut received = 0;
-    while let Some(message) = framing::recv::<Vec<u8>>(&mut reader).expect("recv failed") {
-        assert_eq!(message.len(), MESSAGE_BYTES, "a message was cut short");
+    while let Some(message) = framing::recv::<M>(&mut reader).expect("recv failed") {
+        assert_eq!(
+            message.as_ref().len(),
+            MESSAGE_BYTES,
+            "a message was cut short"
+        );
         received += 1;
     }
     let status = sender.join().expect("waitpid failed");
