@@ -1,0 +1,131 @@
+//! Tests of the chapter's worked examples, each run under `mpirun`:
+//! `cargo test -p beyond --test demos`.
+
+mod support;
+
+use support::{mpirun, number_after};
+
+#[test]
+fn each_rank_knows_its_rank_the_size_and_its_own_pid() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(testkit::bin_path!("ranks"), 4, &[], "MPI did not start");
+    let mut pids = Vec::new();
+    for rank in 0..4 {
+        let line = run.line(rank, &format!("rank {rank} of 4: pid"));
+        pids.push(number_after(line, "pid"));
+    }
+    pids.sort_unstable();
+    pids.dedup();
+    assert_eq!(
+        pids.len(),
+        4,
+        "four ranks are four processes with four pids: {pids:?}"
+    );
+}
+
+#[test]
+fn ping_pong_reports_a_round_trip_time() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(
+        testkit::bin_path!("ping_pong"),
+        2,
+        &["1024", "50"],
+        "a send without a receive",
+    );
+    let line = run.line(0, "1024 bytes, 50 round trips");
+    assert!(
+        line.contains("us per round trip") && line.contains("MB/s"),
+        "{line}"
+    );
+    assert!(
+        run.rank_lines(1).is_empty(),
+        "rank 1 only echoes: {:?}",
+        run.rank_lines(1)
+    );
+}
+
+#[test]
+fn small_messages_survive_sending_first_and_send_receive_never_deadlocks() {
+    let _clean = testkit::process_scope();
+    let small = mpirun(
+        testkit::bin_path!("send_deadlock"),
+        2,
+        &["64"],
+        "eager sends blocked",
+    );
+    let big = mpirun(
+        testkit::bin_path!("send_deadlock"),
+        2,
+        &["8000000", "--together"],
+        "send_receive deadlocked",
+    );
+    for (run, bytes) in [(&small, 64), (&big, 8_000_000)] {
+        for rank in 0..2 {
+            let line = run.line(rank, &format!("rank {rank} received"));
+            assert_eq!(number_after(line, "received"), bytes, "{line}");
+        }
+    }
+}
+
+#[test]
+fn scatter_gather_squares_in_rank_order() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(
+        testkit::bin_path!("square_map"),
+        4,
+        &["3"],
+        "a collective mismatch",
+    );
+    let squares: Vec<String> = (0..12u64).map(|x| (x * x).to_string()).collect();
+    assert_eq!(
+        run.line(0, "rank 0 gathered"),
+        format!("rank 0 gathered [{}]", squares.join(", "))
+    );
+}
+
+#[test]
+fn reduce_reaches_rank_zero_and_all_reduce_every_rank() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(
+        testkit::bin_path!("shared_count"),
+        4,
+        &["1000"],
+        "a collective mismatch",
+    );
+    assert_eq!(
+        run.line(0, "rank 0:"),
+        "rank 0: reduce gave 4000, all_reduce gave 4000"
+    );
+    for rank in 1..4 {
+        assert_eq!(
+            run.line(rank, &format!("rank {rank}:")),
+            format!("rank {rank}: all_reduce gave 4000")
+        );
+    }
+}
+
+#[test]
+fn no_rank_starts_phase_two_before_every_rank_finished_phase_one() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(
+        testkit::bin_path!("barrier"),
+        4,
+        &[],
+        "a rank never reached the barrier",
+    );
+    let times: Vec<(u64, u64)> = (0..4)
+        .map(|rank| {
+            let line = run.line(rank, &format!("rank {rank}: finished"));
+            (
+                number_after(line, "at"),
+                number_after(line.split_once(", ").unwrap().1, "at"),
+            )
+        })
+        .collect();
+    let last_finished = times.iter().map(|t| t.0).max().unwrap();
+    let first_started = times.iter().map(|t| t.1).min().unwrap();
+    assert!(
+        first_started >= last_finished,
+        "a rank started phase 2 at {first_started} ns, before the last rank finished phase 1 at {last_finished} ns"
+    );
+}

@@ -1,0 +1,242 @@
+//! Runs a chapter program under `mpirun` with a deadline, and sorts what it
+//! printed by rank. Every test of the chapter goes through here, so the
+//! settings that only a test machine needs live here, never in a student's
+//! code: running as root (CI runs as root), oversubscribing two cores with
+//! four ranks, and shared-memory transport only.
+
+// Each test file uses a part of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::process::{Command, ExitStatus, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+
+/// How long one `mpirun` may take. A correct program finishes in about a
+/// second; a rank that waits for a message nobody sends never does.
+pub const MPI_DEADLINE: Duration = Duration::from_secs(6);
+
+/// What the ranks of one `mpirun` printed, and how it ended.
+pub struct MpiRun {
+    pub status: ExitStatus,
+    /// Standard output, line by line, per rank (from `--tag-output`).
+    pub stdout: BTreeMap<u32, Vec<String>>,
+    /// Everything that was not a rank's standard output: the ranks' standard
+    /// error and mpirun's own messages.
+    pub other: String,
+}
+
+impl MpiRun {
+    /// The lines rank `rank` printed.
+    pub fn rank_lines(&self, rank: u32) -> &[String] {
+        self.stdout.get(&rank).map_or(&[], Vec::as_slice)
+    }
+
+    /// The first line of `rank` that starts with `prefix`, or a test failure
+    /// that shows what the ranks printed.
+    pub fn line(&self, rank: u32, prefix: &str) -> &str {
+        self.rank_lines(rank)
+            .iter()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| {
+                panic!(
+                    "rank {rank} printed no line starting with {prefix:?}.\n{}",
+                    self.describe()
+                )
+            })
+    }
+
+    /// Everything the run printed, for a failure message.
+    pub fn describe(&self) -> String {
+        let mut text = String::new();
+        for (rank, lines) in &self.stdout {
+            for line in lines {
+                text.push_str(&format!("  rank {rank}: {line}\n"));
+            }
+        }
+        let panics: Vec<&str> = self
+            .other
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("---"))
+            .take(12)
+            .collect();
+        if !panics.is_empty() {
+            text.push_str("  other output (standard error, mpirun):\n");
+            for line in panics {
+                text.push_str(&format!("    {line}\n"));
+            }
+        }
+        text
+    }
+}
+
+/// Runs `program args` as `ranks` MPI ranks and waits at most
+/// [`MPI_DEADLINE`]. If a rank fails, the test fails with the rank's own
+/// message (a `todo!` or a panic) first; if the run does not finish in
+/// time, every process of it is killed and the test fails with
+/// `likely_cause`.
+pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> MpiRun {
+    let mut command = Command::new("mpirun");
+    command
+        .args([
+            "--oversubscribe",
+            "--bind-to",
+            "none",
+            "--tag-output",
+            "-np",
+        ])
+        .arg(ranks.to_string())
+        .arg(program)
+        .args(args)
+        // Shared memory between ranks of one machine, and no network probing.
+        .env("OMPI_MCA_btl", "self,vader")
+        .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so a stuck run can be killed whole.
+        .process_group(0);
+    if nix::unistd::geteuid().is_root() {
+        // Open MPI refuses root unless told twice; CI runs as root.
+        command
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    }
+    let mut child = command.spawn().unwrap_or_else(|e| {
+        panic!(
+            "could not start mpirun ({e}). Chapter 9 needs Open MPI: \
+             apt-get install libopenmpi-dev openmpi-bin libclang-dev"
+        )
+    });
+    let group = Pid::from_raw(child.id() as i32);
+    let stdout = read_on_thread(child.stdout.take().expect("piped"));
+    let stderr = read_on_thread(child.stderr.take().expect("piped"));
+    let give_up_at = Instant::now() + MPI_DEADLINE;
+    let status = loop {
+        match child.try_wait().expect("waiting for mpirun") {
+            Some(status) => break Some(status),
+            None if Instant::now() >= give_up_at => break None,
+            // Polling a child process with a deadline, not synchronising threads.
+            None => thread::sleep(Duration::from_millis(10)),
+        }
+    };
+    let Some(status) = status else {
+        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
+        let _ = killpg(group, Signal::SIGTERM);
+        let stop_by = Instant::now() + Duration::from_secs(2);
+        while child.try_wait().ok().flatten().is_none() && Instant::now() < stop_by {
+            thread::sleep(Duration::from_millis(10));
+        }
+        let _ = killpg(group, Signal::SIGKILL);
+        let _ = child.wait();
+        let (per_rank, other) = split_output(stdout, stderr);
+        let run = MpiRun {
+            status: ExitStatus::default(),
+            stdout: per_rank,
+            other,
+        };
+        panic!(
+            "`mpirun -np {ranks}` did not finish within {MPI_DEADLINE:?} and was killed: \
+             {likely_cause}.\nWhat the ranks printed before that:\n{}",
+            run.describe()
+        );
+    };
+    let (per_rank, other) = split_output(stdout, stderr);
+    let run = MpiRun {
+        status,
+        stdout: per_rank,
+        other,
+    };
+    if !run.status.success() {
+        // The first rank that panicked, in the words of its panic: a `todo!`
+        // message, or the assertion of the student's own code.
+        let lines: Vec<&str> = run.other.lines().collect();
+        let first_panic = lines
+            .iter()
+            .position(|l| l.contains("panicked at"))
+            .map(|at| {
+                let strip = |l: &str| l.split_once("] ").map_or(l, |(_, t)| t).to_owned();
+                let rank = lines[at]
+                    .split_once(']')
+                    .map_or("a rank", |(r, _)| r.trim_start_matches("[rank "));
+                let message = lines.get(at + 1).map_or(String::new(), |l| strip(l));
+                let place = strip(lines[at]);
+                format!("rank {rank} panicked: {message}\n  ({place})")
+            })
+            .unwrap_or_else(|| "a rank failed".to_owned());
+        panic!(
+            "`mpirun -np {ranks}` failed ({}): {first_panic}\n{}",
+            run.status,
+            run.describe()
+        );
+    }
+    run
+}
+
+/// Sorts the ranks' standard output by rank; everything else goes together.
+fn split_output(
+    stdout: thread::JoinHandle<String>,
+    stderr: thread::JoinHandle<String>,
+) -> (BTreeMap<u32, Vec<String>>, String) {
+    let mut per_rank: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    let mut other = String::new();
+    for line in stdout.join().unwrap_or_default().lines() {
+        match parse_tagged(line) {
+            Some((rank, "stdout", text)) => per_rank.entry(rank).or_default().push(text.to_owned()),
+            Some((rank, _, text)) => other.push_str(&format!("[rank {rank}] {text}\n")),
+            None => {
+                other.push_str(line);
+                other.push('\n');
+            }
+        }
+    }
+    for line in stderr.join().unwrap_or_default().lines() {
+        match parse_tagged(line) {
+            Some((rank, _, text)) => other.push_str(&format!("[rank {rank}] {text}\n")),
+            None => {
+                other.push_str(line);
+                other.push('\n');
+            }
+        }
+    }
+    (per_rank, other)
+}
+
+/// `[1,2]<stdout>:text` → (2, "stdout", "text").
+fn parse_tagged(line: &str) -> Option<(u32, &str, &str)> {
+    let rest = line.strip_prefix('[')?;
+    let (ids, rest) = rest.split_once(']')?;
+    let rank = ids.split_once(',')?.1.parse().ok()?;
+    let rest = rest.strip_prefix('<')?;
+    let (stream, text) = rest.split_once(">:")?;
+    Some((rank, stream, text))
+}
+
+fn read_on_thread<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+/// Finds `label` followed by a number in `line`, e.g. `number_after("tested 5 numbers", "tested")`.
+pub fn number_after(line: &str, label: &str) -> u64 {
+    let mut words = line.split_whitespace();
+    while let Some(word) = words.next() {
+        if word == label
+            && let Some(n) = words
+                .next()
+                .and_then(|w| w.trim_end_matches(',').parse().ok())
+        {
+            return n;
+        }
+    }
+    panic!("no number after {label:?} in {line:?}")
+}
