@@ -60,6 +60,15 @@ pub fn process_scope() -> ProcessScope {
     }
 }
 
+impl ProcessScope {
+    /// Takes the descriptors open now as the ones the test may leave open.
+    /// For a test that opens descriptors on purpose, inside the scope (so
+    /// that no other test sees them), before the part it checks.
+    pub fn reset_baseline(&mut self) {
+        self.fds_before = open_fds();
+    }
+}
+
 impl Drop for ProcessScope {
     fn drop(&mut self) {
         let leftovers = kill_and_reap_children();
@@ -288,6 +297,32 @@ mod tests {
         let problems = fd_changes(&before, &after);
         assert_eq!(problems.len(), 1, "same name, other file: {problems:?}");
         assert!(problems[0].contains("inode 100") && problems[0].contains("inode 200"));
+    }
+
+    #[test]
+    fn a_file_replaced_by_another_of_the_same_name_is_seen() {
+        // No scope here (this process's unit tests open no other
+        // descriptors): list, replace, list again, compare.
+        let dir = std::env::temp_dir().join(format!("testkit-same-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("report.txt");
+        let mut first = std::os::fd::OwnedFd::from(std::fs::File::create(&path).expect("create"));
+        let before = open_fds();
+        // Another file of the same name, at the same descriptor number: the
+        // link text in /proc/self/fd is the same, the file is not.
+        std::fs::remove_file(&path).expect("remove");
+        let second = std::fs::File::create(&path).expect("create again");
+        nix::unistd::dup2(&second, &mut first).expect("dup2");
+        drop(second);
+        let after = open_fds();
+        drop(first);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        let problems = fd_changes(&before, &after);
+        assert!(
+            problems.iter().any(|p| p.contains("the number was reused")),
+            "a descriptor now open on another file of the same name must be reported: \
+             {problems:?}"
+        );
     }
 
     #[test]
