@@ -1,46 +1,162 @@
 //! Tests of the exercise `ordered_results`: `cargo test -p threads --test ordered_results`.
+//!
+//! Every call goes through [`call_spawn_workers`], which counts the workers
+//! that finished before `spawn_workers` returned: a solution that does not
+//! join gets the same message in every test. The schedule is never left to
+//! luck: workers meet at a rendezvous (they must all run at once), finish in
+//! reverse order on purpose ([`common::ReverseFinish`]), or hold until the
+//! test has seen `spawn_workers` return.
+
+mod common;
 
 use std::collections::HashSet;
+use std::fmt::Debug;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 
-use testkit::{DEADLINE, within};
+use common::{
+    CALL_DEADLINE, MEET, ON_PURPOSE, ReverseFinish, Signal, order_problem, payload_text,
+    quiet_deliberate_panics,
+};
+use testkit::{Missed, Rendezvous, within};
 use threads::exercises::ordered_results::spawn_workers;
 
-/// Calls `spawn_workers` with a deadline, so that a stuck join fails the test
-/// instead of hanging it.
-fn spawn_workers_within_deadline<T, F>(n: usize, work: F) -> Vec<T>
+/// Calls `spawn_workers(n, work)` with a deadline and returns its results, or
+/// the message it panicked with. Fails the test if it returned (or panicked)
+/// before `must_finish` workers had finished: it did not wait for them.
+fn call_spawn_workers<T, F>(n: usize, work: F, must_finish: usize) -> Result<Vec<T>, String>
 where
     T: Send + 'static,
     F: Fn(usize) -> T + Send + Clone + 'static,
 {
-    within(
-        DEADLINE,
+    let finished = Arc::new(AtomicUsize::new(0));
+    let counted = {
+        let finished = Arc::clone(&finished);
+        move |i| {
+            let value = work(i);
+            finished.fetch_add(1, Ordering::SeqCst);
+            value
+        }
+    };
+    let outcome = within(
+        CALL_DEADLINE,
         "spawn_workers",
         "a worker never finished, or a join waits for a thread that never ends",
-        move || spawn_workers(n, work),
-    )
+        move || {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spawn_workers(n, counted)))
+        },
+    );
+    let done = finished.load(Ordering::SeqCst);
+    if done < must_finish {
+        panic!(
+            "spawn_workers {} while workers were still running ({done} of {must_finish} had \
+             finished): join every thread before returning; sleeping is not waiting",
+            if outcome.is_ok() {
+                "returned"
+            } else {
+                "panicked"
+            }
+        );
+    }
+    outcome.map_err(|payload| payload_text(payload.as_ref()))
+}
+
+/// Unwraps the results of a call in which no worker panics.
+fn results<T>(outcome: Result<Vec<T>, String>) -> Vec<T> {
+    outcome.unwrap_or_else(|message| panic!("spawn_workers panicked, but no worker did: {message}"))
+}
+
+/// Work that first waits at a rendezvous of all `n` workers (recording in
+/// `missed` if they never all arrive; later workers then skip the wait).
+fn meeting<T, F>(
+    n: usize,
+    missed: &Arc<Mutex<Option<Missed>>>,
+    then: F,
+) -> impl Fn(usize) -> T + Send + Clone + 'static
+where
+    F: Fn(usize) -> T + Send + Sync + 'static,
+{
+    let meet = Arc::new(Rendezvous::new(n));
+    let missed = Arc::clone(missed);
+    let then = Arc::new(then);
+    move |i| {
+        let already_missed = missed.lock().unwrap().is_some();
+        if !already_missed && let Err(missing) = meet.wait(MEET) {
+            *missed.lock().unwrap() = Some(missing);
+        }
+        then(i)
+    }
+}
+
+/// Fails if the workers of a [`meeting`] call never all ran at once.
+fn assert_met(missed: &Mutex<Option<Missed>>) {
+    if let Some(missing) = *missed.lock().unwrap() {
+        panic!(
+            "{missing}: spawn_workers must start every worker before it joins any. Did you join \
+             each thread right after spawning it?"
+        );
+    }
+}
+
+fn assert_in_input_order<T: PartialEq + Debug>(got: &[T], expected: &[T]) {
+    if let Some(problem) = order_problem(got, expected, "the results") {
+        panic!("{problem}");
+    }
+    assert_eq!(
+        got, expected,
+        "result[i] must be work(i), one result per worker, in input order"
+    );
 }
 
 #[test]
-fn results_come_back_in_input_order() {
-    let results = spawn_workers_within_deadline(32, |i| format!("report {i}"));
-    let expected: Vec<String> = (0..32).map(|i| format!("report {i}")).collect();
-    assert_eq!(
-        results, expected,
-        "result[i] must be work(i): keep the JoinHandles in a Vec in spawn order and join them \
-         in that order (not in the order the threads finish)"
-    );
+fn workers_run_at_the_same_time() {
+    let missed = Arc::new(Mutex::new(None));
+    let outcome = call_spawn_workers(4, meeting(4, &missed, |i| i), 4);
+    assert_met(&missed);
+    assert_in_input_order(&results(outcome), &[0, 1, 2, 3]);
+}
+
+#[test]
+fn results_come_back_in_input_order_when_workers_finish_in_reverse() {
+    let missed = Arc::new(Mutex::new(None));
+    let order = ReverseFinish::new(6);
+    let stuck = Arc::new(Mutex::new(None));
+    let work = {
+        let stuck = Arc::clone(&stuck);
+        let missed_early = Arc::clone(&missed);
+        meeting(6, &missed, move |i| {
+            if missed_early.lock().unwrap().is_none()
+                && let Err(what) = order.finish_after_next(i)
+            {
+                *stuck.lock().unwrap() = Some(what);
+            }
+            format!("report {i}")
+        })
+    };
+    let outcome = call_spawn_workers(6, work, 6);
+    assert_met(&missed);
+    if let Some(what) = stuck.lock().unwrap().take() {
+        panic!(
+            "{what}: each worker must run on a thread of its own that ends when its work is done"
+        );
+    }
+    let expected: Vec<String> = (0..6).map(|i| format!("report {i}")).collect();
+    assert_in_input_order(&results(outcome), &expected);
 }
 
 #[test]
 fn every_index_runs_exactly_once() {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let record = Arc::clone(&seen);
-    let results = spawn_workers_within_deadline(20, move |i| {
-        record.lock().unwrap().push(i);
-        i * i
-    });
+    let outcome = call_spawn_workers(
+        20,
+        move |i| {
+            record.lock().unwrap().push(i);
+            i * i
+        },
+        20,
+    );
     let mut seen = seen.lock().unwrap().clone();
     seen.sort_unstable();
     assert_eq!(
@@ -48,26 +164,29 @@ fn every_index_runs_exactly_once() {
         (0..20).collect::<Vec<_>>(),
         "work must be called once for each i in 0..n, no more, no less"
     );
-    assert_eq!(
-        results,
-        (0..20).map(|i| i * i).collect::<Vec<_>>(),
-        "expected the squares of 0..20 in order, one result per worker"
-    );
+    let expected: Vec<usize> = (0..20).map(|i| i * i).collect();
+    assert_in_input_order(&results(outcome), &expected);
 }
 
 #[test]
 fn each_worker_runs_on_a_thread_of_its_own() {
-    let (caller, ids) = within(DEADLINE, "spawn_workers", "a worker never finished", || {
-        let caller = thread::current().id();
-        (caller, spawn_workers(8, |_| thread::current().id()))
-    });
-    assert_eq!(ids.len(), 8, "expected one result per worker");
+    let outcome = call_spawn_workers(
+        8,
+        |_| {
+            let me = thread::current();
+            (me.id(), me.name().map(String::from))
+        },
+        8,
+    );
+    let threads = results(outcome);
     assert!(
-        !ids.contains(&caller),
+        !threads
+            .iter()
+            .any(|(_, name)| name.as_deref() == Some("deadline: spawn_workers")),
         "work(i) ran on the thread that called spawn_workers: it must run on a new thread \
          (thread::spawn)"
     );
-    let distinct: HashSet<ThreadId> = ids.iter().copied().collect();
+    let distinct: HashSet<ThreadId> = threads.iter().map(|(id, _)| *id).collect();
     assert_eq!(
         distinct.len(),
         8,
@@ -77,20 +196,59 @@ fn each_worker_runs_on_a_thread_of_its_own() {
 }
 
 #[test]
-fn zero_workers_means_no_thread_and_no_result() {
-    let results: Vec<u8> = spawn_workers_within_deadline(0, |i| {
-        panic!("work({i}) was called although n == 0");
-    });
-    assert!(results.is_empty(), "n == 0 must give an empty Vec");
+fn spawn_workers_waits_for_every_worker_before_returning() {
+    // The workers hold until the test has seen spawn_workers return (or
+    // until MEET has passed, which is what a solution that waits sees).
+    let missed = Arc::new(Mutex::new(None));
+    let returned = Signal::new();
+    let work = {
+        let returned = Arc::clone(&returned);
+        let missed_early = Arc::clone(&missed);
+        meeting(4, &missed, move |i| {
+            if missed_early.lock().unwrap().is_none() {
+                returned.wait(MEET);
+            }
+            i
+        })
+    };
+    let outcome = call_spawn_workers(4, work, 4);
+    returned.raise();
+    assert_met(&missed);
+    assert_in_input_order(&results(outcome), &[0, 1, 2, 3]);
 }
 
 #[test]
-#[should_panic(expected = "worker 2 panicked")]
+fn zero_workers_means_no_thread_and_no_result() {
+    let outcome: Result<Vec<u8>, String> =
+        call_spawn_workers(0, |i| panic!("work({i}) was called although n == 0"), 0);
+    assert!(results(outcome).is_empty(), "n == 0 must give an empty Vec");
+}
+
+#[test]
 fn a_panicking_worker_is_reported_by_its_index() {
-    spawn_workers_within_deadline(4, |i| {
-        if i == 2 {
-            panic!("this worker fails on purpose");
-        }
-        i
-    });
+    quiet_deliberate_panics();
+    // No "finished" check here: a solution may panic as soon as it joins
+    // worker 2, while worker 3 still runs.
+    let outcome = call_spawn_workers(
+        4,
+        |i| {
+            if i == 2 {
+                panic!("worker 2 fails {ON_PURPOSE}");
+            }
+            i
+        },
+        0,
+    );
+    match outcome {
+        Ok(results) => panic!(
+            "spawn_workers returned {results:?} although worker 2 panicked: the panic was \
+             swallowed: join every thread before returning, and when join gives Err (the worker \
+             panicked), panic with \"worker 2 panicked\""
+        ),
+        Err(message) => assert!(
+            message.starts_with("worker 2 panicked"),
+            "spawn_workers panicked with {message:?}, but the message must start with \"worker 2 \
+             panicked\": turn the Err that join returns into a panic that names the worker's index"
+        ),
+    }
 }

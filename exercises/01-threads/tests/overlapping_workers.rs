@@ -1,19 +1,24 @@
 //! Tests of the exercise `overlapping_workers`: `cargo test -p threads --test overlapping_workers`.
+//!
+//! The tasks decide the schedule, not the machine: they meet at a rendezvous
+//! (so they must all run at once), finish in reverse order on purpose
+//! ([`common::ReverseFinish`]), or panic with a `&str` and a `String` payload.
 
+mod common;
+
+use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
-use testkit::{DEADLINE, Missed, Rendezvous, within};
+use common::{
+    CALL_DEADLINE, MEET, ON_PURPOSE, ReverseFinish, order_problem, payload_text,
+    quiet_deliberate_panics,
+};
+use testkit::{Missed, Rendezvous, within};
 use threads::exercises::overlapping_workers::{Task, run_overlapping};
-
-/// How long a task waits for the others at the rendezvous. Tasks that really
-/// run at once meet in microseconds; this only has to tell "slow" from "never",
-/// and stay under `DEADLINE`, which bounds the whole call.
-const MEET: Duration = Duration::from_secs(10);
 
 /// `n` tasks that each wait at one rendezvous, then return `value(i)`. Once
 /// one task has given up, the later ones give up at once with the same
-/// `Missed`, so that a student's wrong answer costs one wait, not `n`.
+/// `Missed`, so that a wrong answer costs one wait, not `n`.
 fn meeting_tasks<T, V>(n: usize, value: V) -> Vec<Task<Result<T, Missed>>>
 where
     T: Send + 'static,
@@ -43,30 +48,49 @@ where
         .collect()
 }
 
-fn run_within_deadline<T: Send + 'static>(tasks: Vec<Task<T>>) -> Vec<Result<T, String>> {
-    within(
-        DEADLINE,
-        "run_overlapping",
-        "a task never finished, or a join waits for a thread that never ends",
-        move || run_overlapping(tasks),
-    )
+/// Runs `run_overlapping(tasks)` with a deadline. A panic of
+/// `run_overlapping` itself fails the test: task panics must come back as
+/// `Err` entries.
+fn run_within_deadline<T: Send + 'static>(
+    tasks: Vec<Task<T>>,
+    likely_cause: &str,
+) -> Vec<Result<T, String>> {
+    let outcome = within(CALL_DEADLINE, "run_overlapping", likely_cause, move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_overlapping(tasks)))
+    });
+    outcome.unwrap_or_else(|payload| {
+        panic!(
+            "run_overlapping panicked ({}): a task's panic must come back as its Err entry, and \
+             must not stop run_overlapping or the other tasks",
+            payload_text(payload.as_ref())
+        )
+    })
 }
 
+const STUCK: &str = "a task never finished, or a join waits for a thread that never ends";
+
 /// Unwraps one task's outcome, explaining a missed rendezvous.
-fn met<T: std::fmt::Debug>(outcome: Result<Result<T, Missed>, String>, task: usize) -> T {
+fn met<T: Debug>(outcome: Result<Result<T, Missed>, String>, task: usize) -> T {
     match outcome {
         Ok(Ok(value)) => value,
         Ok(Err(missed)) => panic!(
-            "{missed}: did you join each thread right after spawning it? \
-             Spawn every task first, then join them all"
+            "{missed}: run_overlapping must start every task before it joins any. Did you join \
+             each thread right after spawning it? (An iterator's map is lazy: collect the \
+             handles into a Vec before joining.)"
         ),
         Err(panic) => panic!("task {task} should not panic, but run_overlapping says: {panic}"),
     }
 }
 
+fn assert_in_task_order<T: PartialEq + Debug>(got: &[T], expected: &[T]) {
+    if let Some(problem) = order_problem(got, expected, "the entries") {
+        panic!("{problem}");
+    }
+}
+
 #[test]
 fn all_tasks_run_at_the_same_time() {
-    let outcomes = run_within_deadline(meeting_tasks(4, |_| ()));
+    let outcomes = run_within_deadline(meeting_tasks(4, |_| ()), STUCK);
     assert_eq!(outcomes.len(), 4, "expected one result per task");
     for (task, outcome) in outcomes.into_iter().enumerate() {
         met(outcome, task);
@@ -74,14 +98,29 @@ fn all_tasks_run_at_the_same_time() {
 }
 
 #[test]
-fn results_come_back_in_task_order() {
-    let outcomes = run_within_deadline(meeting_tasks(6, |i| format!("task {i} done")));
+fn results_come_back_in_task_order_when_tasks_finish_in_reverse() {
+    let order = ReverseFinish::new(6);
+    let stuck = Arc::new(Mutex::new(None));
+    let tasks = {
+        let stuck = Arc::clone(&stuck);
+        meeting_tasks(6, move |i| {
+            if let Err(what) = order.finish_after_next(i) {
+                *stuck.lock().unwrap() = Some(what);
+            }
+            format!("task {i} done")
+        })
+    };
+    let outcomes = run_within_deadline(tasks, STUCK);
     let values: Vec<String> = outcomes
         .into_iter()
         .enumerate()
         .map(|(task, outcome)| met(outcome, task))
         .collect();
+    if let Some(what) = stuck.lock().unwrap().take() {
+        panic!("{what}: each task must run on a thread of its own that ends when the task is done");
+    }
     let expected: Vec<String> = (0..6).map(|i| format!("task {i} done")).collect();
+    assert_in_task_order(&values, &expected);
     assert_eq!(
         values, expected,
         "entry i must be the result of tasks[i]: join the handles in the order of the tasks"
@@ -90,28 +129,50 @@ fn results_come_back_in_task_order() {
 
 #[test]
 fn a_panicking_task_does_not_stop_the_others() {
+    quiet_deliberate_panics();
     let tasks: Vec<Task<u32>> = vec![
         Box::new(|| 1),
-        Box::new(|| panic!("disk full")),
-        Box::new(|| panic!("disk {} full", 3)),
+        Box::new(|| panic!("disk full, on purpose")),
+        Box::new(|| panic!("disk {} full, {ON_PURPOSE}", 3)),
         Box::new(|| 4),
     ];
-    let outcomes = run_within_deadline(tasks);
+    let outcomes = run_within_deadline(
+        tasks,
+        "a task that panics returns no value: if your code waits for one result per task (one \
+         message each, say), the panicking task's never comes. Join the threads instead: join \
+         returns Err for a panic",
+    );
+    let expected = vec![
+        Ok(1),
+        Err("disk full, on purpose".to_string()),
+        Err("disk 3 full, on purpose".to_string()),
+        Ok(4),
+    ];
+    assert_in_task_order(&outcomes, &expected);
     assert_eq!(
-        outcomes,
-        vec![
-            Ok(1),
-            Err("disk full".to_string()),
-            Err("disk 3 full".to_string()),
-            Ok(4)
-        ],
-        "a panic must come back as Err(its message): `join` returns the payload, which is a \
-         &'static str for panic!(\"literal\") and a String for panic!(\"with {{}}\", arguments)"
+        outcomes.len(),
+        4,
+        "expected one entry per task: {outcomes:?}"
+    );
+    assert_eq!(
+        outcomes[1], expected[1],
+        "task 1 ran panic!(\"disk full, on purpose\"), whose payload is a &'static str: its entry \
+         must be Err(the message). Downcast the payload that join returns (downcast_ref::<&str>())"
+    );
+    assert_eq!(
+        outcomes[2], expected[2],
+        "task 2 ran panic!(\"disk {{}} full, on purpose\", 3), whose payload is a String (a \
+         formatted message): its entry must be Err(the message). Downcast the payload to String \
+         too, not only to &str"
+    );
+    assert_eq!(
+        outcomes, expected,
+        "the tasks that did not panic must come back as Ok(their value)"
     );
 }
 
 #[test]
 fn no_tasks_no_results() {
-    let outcomes = run_within_deadline(Vec::<Task<u8>>::new());
+    let outcomes = run_within_deadline(Vec::<Task<u8>>::new(), STUCK);
     assert!(outcomes.is_empty(), "no tasks must give an empty Vec");
 }

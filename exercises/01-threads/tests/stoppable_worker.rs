@@ -1,167 +1,265 @@
 //! Tests of the exercise `stoppable_worker`: `cargo test -p threads --test stoppable_worker`.
 //!
-//! The step closure sends a message on a channel each time it runs. The test
-//! counts the messages, so it knows exactly how many steps ran; and when the
-//! worker's thread has finished, the closure (and its sender) is gone, so the
-//! channel reports `Disconnected`: that is how the test knows the thread was
-//! joined.
+//! The step closure counts its calls in shared [`Progress`], so the test
+//! knows exactly how many steps ran; and when the worker's thread has
+//! finished, the closure is dropped, which `Progress` records: that is how
+//! the test knows the thread was joined. One call of the step can be held
+//! inside the step (at a gate the test opens), so that `stop` or `drop` is
+//! called while the thread is certainly still busy.
 
-use std::sync::mpsc::{self, Receiver, Sender, TryRecvError};
-use std::time::Duration;
+mod common;
 
-use testkit::{DEADLINE, within};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant};
+
+use common::{ON_PURPOSE, Signal, payload_text, quiet_deliberate_panics, thread_cpu_time};
+use testkit::within;
 use threads::exercises::stoppable_worker::StoppableWorker;
 
-/// How long a held step waits at its gate. A `stop` or `drop` that does not
-/// join returns while the step is still held, and the test sees the thread
-/// alive. One that joins waits for the step, which gives up after `HOLD` (the
-/// test cannot open the gate for it: it is blocked in `stop` or `drop`). So
-/// `HOLD` only has to be longer than a `stop` that does not wait takes.
-const HOLD: Duration = Duration::from_millis(300);
+/// How long the steps a test waits for may take to show up: a thread that
+/// calls step() in a loop makes thousands of calls in that time.
+const STEPS_DEADLINE: Duration = Duration::from_secs(3);
 
-/// A step that reports every call on the returned channel.
-fn reporting_step() -> (impl FnMut() + Send + 'static, Receiver<()>) {
-    let (report, reports) = mpsc::channel();
-    (
-        move || {
-            let _ = report.send(());
-        },
-        reports,
-    )
+/// How long `stop` or `drop` may take. A correct one waits for the held step
+/// ([`HOLD`], or [`SPIN_HOLD`]) and returns.
+const STOP_DEADLINE: Duration = Duration::from_secs(3);
+
+/// How long a held step stays held when the gate is not opened. A `stop` or
+/// `drop` that does not join returns while the step is still held, and the
+/// test sees the thread alive; one that joins waits for the step, which gives
+/// up after `HOLD` (the test cannot open the gate for it: it is blocked in
+/// `stop` or `drop`).
+const HOLD: Duration = Duration::from_millis(500);
+
+/// How long the step is held while the test measures the CPU time `stop`
+/// spends waiting for it.
+const SPIN_HOLD: Duration = Duration::from_secs(1);
+
+/// A `stop` that blocks in `join` uses microseconds of CPU time; one that
+/// spins for `SPIN_HOLD` uses most of it, and at least a quarter of it even
+/// on a 2-core machine with eight busy threads.
+const SPIN_CPU: Duration = Duration::from_millis(100);
+
+/// Why `stop` or `drop` may never return.
+const STOP_STUCK: &str = "the thread never noticed the stop request (does it check between two \
+     steps, and does it treat a disconnected channel as a request to stop?), or the code joins \
+     before it asks the thread to stop: ask the thread to stop before joining it";
+
+/// What the step closure tells the test.
+#[derive(Debug, Default)]
+struct Progress {
+    state: Mutex<ProgressState>,
+    changed: Condvar,
 }
 
-/// A step that reports every call, like [`reporting_step`], and whose call
-/// number `held` stays inside the step until the returned gate is opened (or
-/// dropped), or `HOLD` has passed.
-fn held_step(held: u64) -> (impl FnMut() + Send + 'static, Receiver<()>, Sender<()>) {
-    let (report, reports) = mpsc::channel();
-    let (gate, gate_opened) = mpsc::channel::<()>();
-    let mut calls = 0;
-    let step = move || {
-        calls += 1;
-        let _ = report.send(());
-        if calls == held {
-            let _ = gate_opened.recv_timeout(HOLD);
-        }
-    };
-    (step, reports, gate)
+#[derive(Debug, Default)]
+struct ProgressState {
+    steps: u64,
+    /// The step closure was dropped: its thread has finished.
+    dropped: bool,
 }
 
-/// Waits until `n` steps have been reported.
-fn wait_for_steps(reports: &Receiver<()>, n: u64) {
-    for seen in 0..n {
-        if let Err(e) = reports.recv_timeout(DEADLINE) {
+impl Progress {
+    fn update(&self, change: impl FnOnce(&mut ProgressState)) {
+        change(&mut self.state.lock().unwrap_or_else(|p| p.into_inner()));
+        self.changed.notify_all();
+    }
+
+    fn steps(&self) -> u64 {
+        self.state.lock().unwrap().steps
+    }
+
+    /// Waits until `n` steps have run.
+    fn wait_for_steps(&self, n: u64) {
+        let state = self.state.lock().unwrap();
+        let (state, _) = self
+            .changed
+            .wait_timeout_while(state, STEPS_DEADLINE, |s| s.steps < n)
+            .unwrap();
+        if state.steps < n {
             panic!(
-                "saw only {seen} of {n} steps within {DEADLINE:?} ({e}): does the worker's \
-                 thread call step() in a loop, starting right away?"
+                "saw only {} of {n} steps within {STEPS_DEADLINE:?}: does the worker's thread call \
+                 step() in a loop, starting right away, without waiting between two steps? \
+                 (recv() waits for a message; try_recv() only looks)",
+                state.steps
+            );
+        }
+    }
+
+    /// Fails unless the step closure is gone, which happens when the
+    /// worker's thread has finished. `event` names what just returned.
+    fn assert_thread_finished(&self, event: &str) {
+        if !self.state.lock().unwrap().dropped {
+            panic!(
+                "the worker's thread was still running after {event} returned: {event} must wait \
+                 for the thread (join it) before returning"
             );
         }
     }
 }
 
-/// Counts the steps still queued once the worker is gone, and checks that
-/// the step closure was dropped, which happens when its thread has finished.
-fn steps_left_after(reports: Receiver<()>, event: &'static str) -> u64 {
-    within(
-        DEADLINE,
-        "counting the steps left over",
-        "the worker's thread is still calling step(): was it asked to stop?",
-        move || {
-            let mut left = 0;
-            loop {
-                match reports.try_recv() {
-                    Ok(()) => left += 1,
-                    Err(TryRecvError::Disconnected) => return left,
-                    Err(TryRecvError::Empty) => panic!(
-                        "the worker's thread was still running after {event} returned: \
-                         it must wait for the thread (join it) before returning"
-                    ),
-                }
-            }
-        },
-    )
+/// The step closure: counts its calls and holds call number `held` until
+/// `gate` is raised or `hold` has passed.
+struct Step {
+    progress: Arc<Progress>,
+    held: u64,
+    hold: Duration,
+    gate: Arc<Signal>,
+    calls: u64,
+}
+
+impl Step {
+    fn call(&mut self) {
+        self.calls += 1;
+        self.progress.update(|s| s.steps += 1);
+        if self.calls == self.held {
+            self.gate.wait(self.hold);
+        }
+    }
+}
+
+impl Drop for Step {
+    fn drop(&mut self) {
+        self.progress.update(|s| s.dropped = true);
+    }
+}
+
+/// A step that holds call number `held` (0: none) for `hold` or until the
+/// returned gate is raised.
+fn held_step(
+    held: u64,
+    hold: Duration,
+) -> (impl FnMut() + Send + 'static, Arc<Progress>, Arc<Signal>) {
+    let progress = Arc::new(Progress::default());
+    let gate = Signal::new();
+    let mut step = Step {
+        progress: Arc::clone(&progress),
+        held,
+        hold,
+        gate: Arc::clone(&gate),
+        calls: 0,
+    };
+    (move || step.call(), progress, gate)
 }
 
 fn stop_within_deadline(worker: StoppableWorker) -> u64 {
-    within(
-        DEADLINE,
-        "stop()",
-        "the thread never noticed the stop request (does it check between two steps?), \
-         or stop() joins before asking it to stop",
-        move || worker.stop(),
-    )
+    within(STOP_DEADLINE, "stop()", STOP_STUCK, move || worker.stop())
 }
 
-#[test]
-fn stop_waits_and_returns_how_many_steps_ran() {
-    let (step, reports, _gate) = held_step(4);
-    let worker = StoppableWorker::start(step);
-    wait_for_steps(&reports, 4); // the 4th step is now being held
-    let steps = stop_within_deadline(worker);
-    let observed = 4 + steps_left_after(reports, "stop()");
+fn assert_count(returned: u64, progress: &Progress) {
+    let observed = progress.steps();
     assert_eq!(
-        steps, observed,
-        "stop() returned {steps}, but step() ran {observed} times: count every call, and \
+        returned, observed,
+        "stop() returned {returned}, but step() ran {observed} times: count every call, and \
          return the count of the thread that ran them"
     );
 }
 
 #[test]
+fn stop_waits_and_returns_how_many_steps_ran() {
+    let (step, progress, gate) = held_step(4, HOLD);
+    let worker = StoppableWorker::start(step);
+    progress.wait_for_steps(4); // the 4th step is now being held
+    let steps = stop_within_deadline(worker);
+    progress.assert_thread_finished("stop()");
+    gate.raise();
+    assert_count(steps, &progress);
+}
+
+#[test]
 fn stopping_at_once_does_not_hang() {
-    let (step, reports) = reporting_step();
+    let (step, progress, gate) = held_step(1, HOLD);
     let worker = StoppableWorker::start(step);
     let steps = stop_within_deadline(worker);
-    let observed = steps_left_after(reports, "stop()");
-    assert_eq!(
-        steps, observed,
-        "stop() returned {steps}, but step() ran {observed} times"
-    );
+    progress.assert_thread_finished("stop()");
+    gate.raise();
+    assert_count(steps, &progress);
 }
 
 #[test]
 fn dropping_the_worker_stops_and_joins_it() {
-    let (step, reports, _gate) = held_step(4);
+    let (step, progress, gate) = held_step(4, HOLD);
     let worker = StoppableWorker::start(step);
-    wait_for_steps(&reports, 4); // the 4th step is now being held
+    progress.wait_for_steps(4); // the 4th step is now being held
     within(
-        DEADLINE,
+        STOP_DEADLINE,
         "dropping the worker",
-        "Drop never returned: does it ask the thread to stop before joining it?",
+        STOP_STUCK,
         move || drop(worker),
     );
-    steps_left_after(reports, "drop");
+    progress.assert_thread_finished("drop");
+    gate.raise();
+}
+
+#[test]
+fn stop_blocks_instead_of_spinning() {
+    let (step, progress, gate) = held_step(4, SPIN_HOLD);
+    let worker = StoppableWorker::start(step);
+    progress.wait_for_steps(4); // the 4th step is now held for SPIN_HOLD
+    let (cpu, waited) = within(STOP_DEADLINE, "stop()", STOP_STUCK, move || {
+        let (cpu, wall) = (thread_cpu_time(), Instant::now());
+        worker.stop();
+        (thread_cpu_time() - cpu, wall.elapsed())
+    });
+    gate.raise();
+    assert!(
+        cpu < SPIN_CPU,
+        "stop() used {cpu:?} of CPU time in the {waited:?} it waited for the thread to finish its \
+         step: it is busy-waiting (a loop around is_finished() or a flag). Block in join() \
+         instead: a thread blocked in join uses no CPU"
+    );
 }
 
 /// Starts a worker whose step panics, and returns once the step has run.
 fn worker_whose_step_panics() -> StoppableWorker {
-    let (report, reports) = mpsc::channel();
+    quiet_deliberate_panics();
+    let progress = Arc::new(Progress::default());
+    let report = Arc::clone(&progress);
     let worker = StoppableWorker::start(move || {
-        let _ = report.send(());
-        panic!("the step failed on purpose");
+        report.update(|s| s.steps += 1);
+        panic!("the step failed {ON_PURPOSE}");
     });
-    wait_for_steps(&reports, 1);
+    progress.wait_for_steps(1);
     worker
 }
 
 #[test]
-#[should_panic(expected = "the step failed on purpose")]
 fn a_panic_in_the_step_comes_back_from_stop() {
     let worker = worker_whose_step_panics();
-    stop_within_deadline(worker);
+    let outcome = within(STOP_DEADLINE, "stop()", STOP_STUCK, move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || worker.stop()))
+    });
+    match outcome {
+        Ok(steps) => panic!(
+            "stop() returned {steps} although step() panicked: stop must wait for the thread \
+             (join it), and when join returns Err(payload) (the step panicked), stop must panic \
+             with the step's own message: std::panic::resume_unwind(payload)"
+        ),
+        Err(payload) => {
+            let message = payload_text(payload.as_ref());
+            assert_eq!(
+                message,
+                format!("the step failed {ON_PURPOSE}"),
+                "stop() panicked, but not with the step's own message: expected the step's own \
+                 message. Re-raise the payload that join returns with std::panic::resume_unwind \
+                 instead of a panic of your own"
+            );
+        }
+    }
 }
 
 #[test]
 fn dropping_a_worker_whose_step_panicked_does_not_panic() {
     let worker = worker_whose_step_panics();
     let dropped_quietly = within(
-        DEADLINE,
+        STOP_DEADLINE,
         "dropping the worker",
-        "Drop never returned",
+        STOP_STUCK,
         move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(worker))),
     );
     assert!(
         dropped_quietly.is_ok(),
-        "dropping a worker whose step panicked panicked too: in Drop, ignore the Err that \
-         join returns (a panic while unwinding would abort the whole program)"
+        "dropping a worker whose step panicked panicked too: in Drop, ignore the Err that join \
+         returns (a panic while unwinding would abort the whole program)"
     );
 }

@@ -46,6 +46,20 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    run_with_env(dir, args, &[], echo)
+}
+
+/// Runs `cargo <args>` in `dir` with the environment variables `env` set.
+pub fn run_with_env<I, S>(
+    dir: &Path,
+    args: I,
+    env: &[(String, std::ffi::OsString)],
+    echo: Echo,
+) -> Result<CargoRun>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
     let shown = args
         .iter()
@@ -54,6 +68,7 @@ where
         .join(" ");
     let mut child = Command::new(cargo_program())
         .args(&args)
+        .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(dir)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -17,7 +17,7 @@ pub enum Command {
     List(ListArgs),
     /// Run the tests of one exercise and explain the result.
     Test(TestArgs),
-    /// Show the hint of one exercise, the file to edit and the test command.
+    /// Show the next level of one exercise's hint, the file to edit and the test command.
     Hint(HintArgs),
     /// Check every rule of tools/course/LAYOUT.md (for authors and CI).
     Verify(VerifyArgs),
@@ -57,6 +57,9 @@ pub struct TestArgs {
 pub struct HintArgs {
     /// The exercise, as `cargo course list` names it.
     pub exercise: String,
+    /// Show every level of the hint at once.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]
@@ -64,6 +67,21 @@ pub struct VerifyArgs {
     /// Skip the checks that run cargo (compiling and testing the crates).
     #[arg(long)]
     pub quick: bool,
+    /// Run one group of checks only: `known-wrong` (the known-wrong and
+    /// alternative solutions of solutions/NN-name/{wrong,alt}/).
+    #[arg(long, value_enum)]
+    pub only: Option<crate::commands::verify::Only>,
+    /// With --only known-wrong: only this exercise, or this chapter (its
+    /// number or folder name, e.g. 1 or 01-threads). Repeatable.
+    #[arg(long = "exercise", value_name = "EXERCISE|CHAPTER")]
+    pub select: Vec<String>,
+    /// With --only known-wrong: run each solution this many times (a wrong
+    /// one must fail every time).
+    #[arg(long, default_value_t = 1)]
+    pub runs: u32,
+    /// Ignore the cache of earlier passing results (target/course/known-wrong).
+    #[arg(long)]
+    pub fresh: bool,
 }
 
 #[derive(Debug, Args)]

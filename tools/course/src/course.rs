@@ -39,16 +39,49 @@ pub struct Exercise {
     pub difficulty: u8,
     /// A teacher's estimate, in minutes.
     pub minutes: u32,
-    pub hint: String,
+    /// The hint, in levels: a nudge (what to think about), then the approach,
+    /// then details; never the full solution. `cargo course hint` shows one
+    /// more level each time.
+    pub hints: Vec<String>,
     /// What the exercise is worth in `cargo course grade`, spread evenly over
     /// its tests. Without it, each test is worth one point.
     #[serde(default)]
     pub points: Option<f64>,
+    /// A model-checking test of the exercise crate (a `[[test]]` target name)
+    /// that `cargo course test` runs after the normal tests pass, in release
+    /// mode with `--cfg <loom_cfg>` and its own target directory.
+    #[serde(default)]
+    pub loom_test: Option<String>,
+    /// The cfg name the loom test needs (`RUSTFLAGS="--cfg <loom_cfg>"`).
+    #[serde(default)]
+    pub loom_cfg: Option<String>,
+}
+
+/// The fewest hint levels an exercise may have: a nudge, then the approach.
+pub const MIN_HINT_LEVELS: usize = 2;
+
+impl Exercise {
+    /// The loom test and its cfg name, when the exercise has one.
+    pub fn loom(&self) -> Option<(&str, &str)> {
+        Some((self.loom_test.as_deref()?, self.loom_cfg.as_deref()?))
+    }
 }
 
 impl CourseToml {
     /// Parses and checks a `course.toml`. `origin` names the file in errors.
     pub fn parse(text: &str, origin: &str) -> Result<CourseToml> {
+        if let Ok(table) = text.parse::<toml::Table>()
+            && let Some(exercises) = table.get("exercise").and_then(|e| e.as_array())
+            && let Some(old) = exercises
+                .iter()
+                .find(|e| e.get("hint").is_some() && e.get("hints").is_none())
+        {
+            bail!(
+                "{origin}: exercise `{}` has a `hint` string; hints now come in levels: \
+                 hints = [\"a nudge\", \"the approach\", ...] (tools/course/LAYOUT.md, section course.toml)",
+                old.get("name").and_then(|n| n.as_str()).unwrap_or("?")
+            );
+        }
         let parsed: CourseToml = toml::from_str(text).map_err(|e| {
             anyhow::anyhow!(
                 "{origin} is not a valid course.toml: {e}\n\
@@ -74,6 +107,20 @@ impl CourseToml {
                 bail!(
                     "{origin}: exercise `{name}` has difficulty {}; use 1 (warm-up), 2 or 3 (hard)",
                     exercise.difficulty
+                );
+            }
+            if exercise.loom_test.is_some() != exercise.loom_cfg.is_some() {
+                bail!(
+                    "{origin}: exercise `{name}` has only one of `loom_test` and `loom_cfg`; \
+                     give both (the test target and the cfg name it needs), or neither"
+                );
+            }
+            if let Some(cfg) = &exercise.loom_cfg
+                && (cfg.is_empty() || !cfg.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+            {
+                bail!(
+                    "{origin}: exercise `{name}` has loom_cfg = \"{cfg}\"; a cfg name is \
+                     letters, digits and `_` (it becomes RUSTFLAGS=\"--cfg {cfg}\")"
                 );
             }
             if seen.insert(name.clone(), ()).is_some() {
@@ -238,7 +285,7 @@ mod tests {
         summary = "Collect results in input order"
         difficulty = 1
         minutes = 15
-        hint = "Keep the JoinHandles in a Vec."
+        hints = ["What decides the order of the results?", "Keep the JoinHandles in a Vec."]
     "#;
 
     #[test]
@@ -266,11 +313,48 @@ mod tests {
 
     #[test]
     fn a_misspelled_field_is_rejected() {
-        let text = GOOD.replace("hint =", "hnit =");
+        let text = GOOD.replace("hints =", "hnits =");
         let error = CourseToml::parse(&text, "course.toml")
             .unwrap_err()
             .to_string();
         assert!(error.contains("hnit"), "{error}");
+    }
+
+    #[test]
+    fn hints_come_in_levels_and_an_old_hint_string_says_so() {
+        let parsed = CourseToml::parse(GOOD, "course.toml").unwrap();
+        assert_eq!(parsed.exercises[0].hints.len(), 2);
+        let old = GOOD.replace(
+            r#"hints = ["What decides the order of the results?", "Keep the JoinHandles in a Vec."]"#,
+            r#"hint = "Keep the JoinHandles in a Vec.""#,
+        );
+        let error = CourseToml::parse(&old, "c").unwrap_err().to_string();
+        assert!(
+            error.contains("exercise `ordered_results` has a `hint` string"),
+            "{error}"
+        );
+        assert!(error.contains("hints = ["), "{error}");
+    }
+
+    #[test]
+    fn loom_keys_come_together() {
+        let parsed = CourseToml::parse(GOOD, "c").unwrap();
+        assert_eq!(parsed.exercises[0].loom(), None);
+        let both = format!("{GOOD}loom_test = \"loom_student\"\nloom_cfg = \"locks_loom\"\n");
+        let parsed = CourseToml::parse(&both, "c").unwrap();
+        assert_eq!(
+            parsed.exercises[0].loom(),
+            Some(("loom_student", "locks_loom"))
+        );
+        let one = format!("{GOOD}loom_test = \"loom_student\"\n");
+        let error = CourseToml::parse(&one, "c").unwrap_err().to_string();
+        assert!(
+            error.contains("only one of `loom_test` and `loom_cfg`"),
+            "{error}"
+        );
+        let bad = format!("{GOOD}loom_test = \"t\"\nloom_cfg = \"a b\"\n");
+        let error = CourseToml::parse(&bad, "c").unwrap_err().to_string();
+        assert!(error.contains("a cfg name is"), "{error}");
     }
 
     #[test]
@@ -293,7 +377,7 @@ mod tests {
         );
         let twice = format!(
             "{GOOD}\n[[exercise]]\nname = \"ordered_results\"\nsummary = \"s\"\n\
-             difficulty = 1\nminutes = 1\nhint = \"h\"\n"
+             difficulty = 1\nminutes = 1\nhints = [\"h\", \"i\"]\n"
         );
         assert!(
             CourseToml::parse(&twice, "c")

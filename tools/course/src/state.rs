@@ -1,5 +1,6 @@
-//! Progress: what the last `cargo course test` of each exercise said, kept in
-//! `target/course/state.json`, and the status shown by `cargo course list`.
+//! Progress: what the last `cargo course test` of each exercise said, and how
+//! many hint levels `cargo course hint` has shown, kept in
+//! `target/course/state.json`; and the status shown by `cargo course list`.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -49,6 +50,9 @@ pub struct Record {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct State {
     pub exercises: BTreeMap<String, Record>,
+    /// How many levels of each exercise's hint have been shown so far.
+    #[serde(default)]
+    pub hints_shown: BTreeMap<String, usize>,
 }
 
 impl State {
@@ -109,6 +113,14 @@ impl State {
                 tests_failed: failed,
             },
         );
+    }
+
+    /// The hint level to show next for `exercise` (1-based), out of `levels`,
+    /// and remembers it: 1, 2, ..., `levels`, then `levels` again.
+    pub fn next_hint_level(&mut self, exercise: &str, levels: usize) -> usize {
+        let shown = self.hints_shown.entry(exercise.to_string()).or_insert(0);
+        *shown = (*shown + 1).min(levels.max(1));
+        *shown
     }
 
     /// The status of `exercise`, whose file is at `file`.
@@ -218,9 +230,31 @@ mod tests {
     }
 
     #[test]
+    fn hint_levels_go_up_one_at_a_time_and_stop_at_the_last() {
+        let mut state = State::default();
+        let levels: Vec<usize> = (0..4).map(|_| state.next_hint_level("a", 3)).collect();
+        assert_eq!(levels, [1, 2, 3, 3]);
+        assert_eq!(
+            state.next_hint_level("b", 2),
+            1,
+            "each exercise has its own level"
+        );
+    }
+
+    #[test]
+    fn a_state_file_without_hint_levels_still_loads() {
+        let old = r#"{"exercises":{}}"#;
+        assert_eq!(
+            serde_json::from_str::<State>(old).unwrap(),
+            State::default()
+        );
+    }
+
+    #[test]
     fn the_state_round_trips_through_json() {
         let mut state = State::default();
         state.record("ordered_results", EDITED, true, 3, 0);
+        state.next_hint_level("ordered_results", 3);
         let text = serde_json::to_string(&state).unwrap();
         assert_eq!(serde_json::from_str::<State>(&text).unwrap(), state);
     }

@@ -68,12 +68,23 @@ fn list_shows_chapters_exercises_and_progress() {
 }
 
 #[test]
-fn hint_shows_the_hint_the_file_and_the_command() {
-    let output = course(&fixture(), &["hint", "greet"]);
-    let text = stdout(&output);
-    assert!(output.status.success(), "{text}{}", stderr(&output));
+fn hint_shows_one_more_level_each_time_the_file_and_the_command() {
+    // `hint` remembers the level reached in the state file: a copy.
+    let repo = fixture_copy("hint_levels");
+    let first = course(&repo, &["hint", "greet"]);
+    let text = stdout(&first);
+    assert!(first.status.success(), "{text}{}", stderr(&first));
+    assert!(text.contains("Level 1 of 3:"), "{text}");
     assert!(
-        text.contains("Use format! to build the greeting."),
+        text.contains("Which macro builds a String from a template and values?"),
+        "the nudge first: {text}"
+    );
+    assert!(
+        !text.contains("Use format! to build the greeting."),
+        "only the first level: {text}"
+    );
+    assert!(
+        text.contains("Run `cargo course hint greet` again for level 2"),
         "{text}"
     );
     assert!(
@@ -85,6 +96,34 @@ fn hint_shows_the_hint_the_file_and_the_command() {
         text.contains("cargo test -p greetings --test greet"),
         "{text}"
     );
+
+    let second = stdout(&course(&repo, &["hint", "greet"]));
+    assert!(second.contains("Level 2 of 3:"), "{second}");
+    assert!(
+        second.contains("Use format! to build the greeting."),
+        "{second}"
+    );
+    let third = stdout(&course(&repo, &["hint", "greet"]));
+    assert!(third.contains("Level 3 of 3:"), "{third}");
+    assert!(third.contains("That is the last level"), "{third}");
+    let again = stdout(&course(&repo, &["hint", "greet"]));
+    assert!(
+        again.contains("Level 3 of 3:"),
+        "stays at the last level: {again}"
+    );
+
+    let other = stdout(&course(&repo, &["hint", "shout"]));
+    assert!(
+        other.contains("Level 1 of 2:"),
+        "each exercise has its own level: {other}"
+    );
+
+    let all = stdout(&course(&fixture(), &["hint", "shout", "--all"]));
+    assert!(
+        all.contains("Level 1 of 2:") && all.contains("Level 2 of 2:"),
+        "{all}"
+    );
+    assert!(all.contains("str::to_uppercase does the work."), "{all}");
 }
 
 #[test]
@@ -120,8 +159,12 @@ fn test_explains_a_failure_then_records_success() {
         "{text}"
     );
     assert!(
-        text.contains("Use format! to build the greeting."),
-        "the hint: {text}"
+        text.contains("There is a hint in 3 levels, a nudge first: cargo course hint greet"),
+        "a failure says that a hint exists: {text}"
+    );
+    assert!(
+        !text.contains("Use format! to build the greeting."),
+        "and does not print it: {text}"
     );
     assert!(
         text.contains("cargo course test greet"),
@@ -222,6 +265,154 @@ fn verify_passes_on_the_fixture_and_builds_the_book() {
         "{text}"
     );
     assert!(repo.join("book/index.html").is_file());
+    for expected in [
+        "solutions/01-greetings/{wrong,alt}/greet: 4 known-wrong and 1 alternative solution(s)",
+        "greet wrong/ignores-the-name.rs: fails with \"even an empty one\"",
+        "shout alt/ascii-uppercase.rs: passes",
+        "known-wrong pass: 10 file(s), 0 failed",
+    ] {
+        assert!(text.contains(expected), "expected `{expected}` in:\n{text}");
+    }
+}
+
+#[test]
+fn the_known_wrong_pass_rejects_a_wrong_solution_that_passes_and_bad_headers() {
+    let repo = fixture_copy("known_wrong");
+    let wrong = repo.join("solutions/01-greetings/wrong/greet");
+    // A "wrong" solution the tests accept, one whose message is not the
+    // tests', and a header without EXPECT.
+    std::fs::write(
+        wrong.join("actually-right.rs"),
+        "//! WRONG: nothing wrong at all\n//! EXPECT: greet should say hello\n\n\
+         pub fn greet(name: &str) -> String {\n    format!(\"Hello, {name}!\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wrong.join("other-message.rs"),
+        "//! WRONG: says hi\n//! EXPECT: a message no test prints\n\n\
+         pub fn greet(name: &str) -> String {\n    format!(\"Hi, {name}!\")\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wrong.join("no-expect.rs"),
+        "//! WRONG: says hi\n\npub fn greet(name: &str) -> String {\n    format!(\"Hi, {name}!\")\n}\n",
+    )
+    .unwrap();
+    std::fs::remove_file(repo.join("solutions/01-greetings/alt/shout/ascii-uppercase.rs")).unwrap();
+    let output = course(
+        &repo,
+        &[
+            "verify",
+            "--only",
+            "known-wrong",
+            "--exercise",
+            "greet",
+            "--exercise",
+            "shout",
+        ],
+    );
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}{}", stderr(&output));
+    for expected in [
+        "greet wrong/actually-right.rs: the tests PASS with this mistake",
+        "greet wrong/other-message.rs: the tests fail, but \"a message no test prints\" is not in the 40 lines",
+        "solutions/01-greetings/wrong/greet/no-expect.rs: bad header: the second line must be `//! EXPECT:",
+        "exercise `shout` has 0 alternative solution(s); it needs at least 1",
+        "greet wrong/no-comma.rs: fails with \"greet should say hello\"",
+    ] {
+        assert!(text.contains(expected), "expected `{expected}` in:\n{text}");
+    }
+    let table = text.split("exercise ").last().unwrap_or_default();
+    assert!(
+        table.contains("verdict") || text.contains("seconds"),
+        "the table: {text}"
+    );
+
+    // Unchanged passing entries come from the cache the second time.
+    let again = stdout(&course(
+        &repo,
+        &["verify", "--only", "known-wrong", "--exercise", "shout"],
+    ));
+    assert!(
+        again.contains("shout wrong/lowercase.rs: fails with") && again.contains("(cached)"),
+        "{again}"
+    );
+    let unknown = course(
+        &repo,
+        &["verify", "--only", "known-wrong", "--exercise", "nope"],
+    );
+    assert_eq!(unknown.status.code(), Some(2), "{}", stdout(&unknown));
+}
+
+#[test]
+fn the_student_copy_has_no_known_wrong_or_alternative_solution() {
+    let repo = fixture_copy("export_no_wrong");
+    // `export-student` reads the course's templates from the repository.
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("templates"),
+        &repo.join("tools/course/templates"),
+    );
+    let wrong_and_alt: Vec<(PathBuf, String)> = ["wrong", "alt"]
+        .iter()
+        .flat_map(|kind| {
+            let dir = repo.join("solutions/01-greetings").join(kind);
+            std::fs::read_dir(dir).unwrap().flat_map(|ex| {
+                std::fs::read_dir(ex.unwrap().path())
+                    .unwrap()
+                    .map(|f| f.unwrap().path())
+                    .collect::<Vec<_>>()
+            })
+        })
+        .map(|path| {
+            let text = std::fs::read_to_string(&path).unwrap();
+            (path, text)
+        })
+        .collect();
+    assert_eq!(wrong_and_alt.len(), 10, "the fixture has 10 such files");
+    for command in ["export-student", "export-gradescope"] {
+        let export = repo.parent().unwrap().join(format!("{command}-copy"));
+        let _ = std::fs::remove_dir_all(&export);
+        let mut args = vec![command, export.to_str().unwrap()];
+        if command == "export-student" {
+            args.insert(1, "--no-git");
+        }
+        let output = course(&repo, &args);
+        assert!(
+            output.status.success(),
+            "{}{}",
+            stdout(&output),
+            stderr(&output)
+        );
+        let mut pending = vec![export.clone()];
+        let mut files = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    let name = entry.file_name();
+                    assert!(
+                        name != "wrong" && name != "alt",
+                        "{command} copied a {} folder: {}",
+                        name.to_string_lossy(),
+                        path.display()
+                    );
+                    pending.push(path);
+                    continue;
+                }
+                files += 1;
+                let contents = std::fs::read_to_string(&path).unwrap_or_default();
+                for (original, text) in &wrong_and_alt {
+                    assert!(
+                        contents != *text && !contents.contains(text.lines().next().unwrap()),
+                        "{command} copied {} into {}",
+                        original.display(),
+                        path.display()
+                    );
+                }
+            }
+        }
+        assert!(files > 10, "{command} wrote the course: {files} files");
+    }
 }
 
 #[test]

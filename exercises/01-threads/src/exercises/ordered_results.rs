@@ -6,7 +6,9 @@
 // ANCHOR: starter
 /// Runs `work(0)`, `work(1)`, ..., `work(n - 1)`, each on its own new thread,
 /// and returns the results in that order: `result[i] == work(i)`, whichever
-/// thread happened to finish first.
+/// thread happened to finish first. The workers run at the same time: a
+/// worker may wait for another one, so none may have to finish before the
+/// next one starts.
 ///
 /// With `n == 0` it starts no thread and returns an empty `Vec`.
 ///
@@ -17,8 +19,8 @@ where
     T: Send + 'static,
     F: Fn(usize) -> T + Send + Clone + 'static,
 {
-    // TODO: spawn one thread per index (each gets its own clone of `work`),
-    // keep the JoinHandles in order, then join them one by one.
+    // TODO: run every work(i) on a thread of its own, all at the same time,
+    // and return their results in input order.
     todo!("spawn a thread per index 0..n running work(i), then join the handles in order")
 }
 // ANCHOR_END: starter

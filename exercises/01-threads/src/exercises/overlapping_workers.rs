@@ -18,8 +18,8 @@ pub type Task<T> = Box<dyn FnOnce() -> T + Send + 'static>;
 /// `"disk full"` after `panic!("disk full")`, or the formatted text after
 /// `panic!("disk {} full", 3)`).
 pub fn run_overlapping<T: Send + 'static>(tasks: Vec<Task<T>>) -> Vec<Result<T, String>> {
-    // TODO: first spawn every task, keeping the handles; only then join them.
-    // Turn a join error (the panic payload) into its message.
-    todo!("spawn all the tasks first, then join them all, turning panics into Err(message)")
+    // TODO: run all the tasks at once, each on its own thread, and return
+    // each one's value, or its panic message, in task order.
+    todo!("run every task on its own thread, all at once, and return their results in task order")
 }
 // ANCHOR_END: starter

@@ -24,17 +24,15 @@ impl StoppableWorker {
     where
         F: FnMut() + Send + 'static,
     {
-        // TODO: spawn the loop, counting the steps; the thread returns the count.
-        todo!(
-            "spawn a thread that calls step() in a loop until asked to stop, and returns the count"
-        )
+        // TODO: start the thread that repeats `step` until it is asked to stop.
+        todo!("start a thread that calls step() until it is asked to stop")
     }
 
     /// Asks the thread to stop, waits for it, and returns how many times
     /// `step` ran. If `step` panicked, `stop` panics with the same message.
     pub fn stop(self) -> u64 {
-        // TODO: signal, join, return the count.
-        todo!("ask the thread to stop, join it, and return its step count")
+        // TODO: ask the thread to stop, wait for it, report its steps.
+        todo!("ask the thread to stop, wait for it, and return how many steps ran")
     }
 }
 
@@ -42,7 +40,7 @@ impl Drop for StoppableWorker {
     /// Stops the thread and waits for it, if `stop` was not called. A panic
     /// of `step` is ignored here: `drop` has nowhere to report it.
     fn drop(&mut self) {
-        // TODO: same as stop, but without a count to return.
+        // TODO: stop the thread and wait for it, unless `stop` already did.
     }
 }
 // ANCHOR_END: starter

@@ -5,7 +5,9 @@ use std::thread;
 // ANCHOR: solution
 /// Runs `work(0)`, `work(1)`, ..., `work(n - 1)`, each on its own new thread,
 /// and returns the results in that order: `result[i] == work(i)`, whichever
-/// thread happened to finish first.
+/// thread happened to finish first. The workers run at the same time: a
+/// worker may wait for another one, so none may have to finish before the
+/// next one starts.
 ///
 /// With `n == 0` it starts no thread and returns an empty `Vec`.
 ///

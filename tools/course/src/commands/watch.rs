@@ -133,6 +133,7 @@ fn watch_one(
                 println!();
                 super::hint::run(&HintArgs {
                     exercise: exercise.name.clone(),
+                    all: false,
                 })?;
             }
             Ok(Command::Help) => println!(

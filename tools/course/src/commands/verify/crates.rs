@@ -154,16 +154,21 @@ fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
                 ));
             }
         }
-        if exercise.hint.trim().is_empty() {
+        let levels = crate::commands::hint::levels(exercise).len();
+        if levels < crate::course::MIN_HINT_LEVELS {
             problems.push(Finding::fail(
                 format!("exercises/{}/course.toml", chapter.folder),
-                format!("exercise `{name}` has an empty hint"),
-                "write a hint: a few short paragraphs, most general first, no full solution",
+                format!(
+                    "exercise `{name}` has {levels} hint level(s); it needs at least {}",
+                    crate::course::MIN_HINT_LEVELS
+                ),
+                "write hints = [\"a nudge: what to think about\", \"the approach\", \"details\"], \
+                 no full solution",
             ));
         }
         if problems.is_empty() {
             findings.push(Finding::ok(format!(
-                "exercise `{name}`: starter, solution, tests/{name}.rs and a hint"
+                "exercise `{name}`: starter, solution, tests/{name}.rs and a hint in {levels} levels"
             )));
         }
         findings.extend(problems);

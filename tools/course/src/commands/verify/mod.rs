@@ -1,4 +1,7 @@
 //! `cargo course verify [--quick]`: check every rule of LAYOUT.md.
+//! `cargo course verify --only known-wrong [--exercise NAME]...`: check only
+//! the known-wrong and alternative solutions (all of them, or those of the
+//! exercises and chapters named).
 //!
 //! Each check module returns [`Finding`]s; this module prints them, one line
 //! per check, and sums them up. Checks never stop at the first problem.
@@ -6,6 +9,7 @@
 pub mod book;
 pub mod chapters;
 pub mod crates;
+pub mod known_wrong;
 pub mod listings;
 pub mod programs;
 pub mod report;
@@ -20,8 +24,32 @@ use crate::course::Course;
 use crate::repo::Repo;
 pub use report::{Finding, Report};
 
+/// A group of checks that `--only` can run alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// The known-wrong and alternative solutions (check 7).
+    KnownWrong,
+}
+
 pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
+    let options = known_wrong::Options {
+        selection: known_wrong::Selection(args.select.clone()),
+        runs: args.runs,
+        fresh: args.fresh,
+        quick: args.quick,
+    };
+    if args.only == Some(Only::KnownWrong) {
+        let course = Course::load(&repo)?;
+        options.selection.check(&course)?;
+        let mut report = Report::new();
+        report.section("7. known-wrong and alternative solutions");
+        known_wrong::check(&repo, &course, &options, &mut report);
+        return Ok(report.finish());
+    }
+    if !args.select.is_empty() {
+        anyhow::bail!("--exercise selects known-wrong solutions: use it with --only known-wrong");
+    }
     let mut report = Report::new();
     let course = match Course::load(&repo) {
         Ok(course) => Some(course),
@@ -54,5 +82,9 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     report.extend(book::check(&repo));
     report.section("6. the student copy can drop the solutions");
     report.extend(student::check(&repo));
+    if let Some(course) = &course {
+        report.section("7. known-wrong and alternative solutions");
+        known_wrong::check(&repo, course, &options, &mut report);
+    }
     Ok(report.finish())
 }
