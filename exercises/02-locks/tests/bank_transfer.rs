@@ -160,45 +160,78 @@ fn opposite_transfers_from_many_threads_never_deadlock() {
 }
 
 /// Several threads try to take the whole balance of one account at the same
-/// moment: exactly one may succeed. A balance checked in one lock section
-/// and debited in another lets two of them through.
+/// moment: exactly one may succeed. Meanwhile an auditor adds up a big bank
+/// over and over, holding account 0 (where the money goes) for most of the
+/// time, so the competitors queue for that lock: a balance checked before
+/// taking the locks is then checked by all of them, and all see the money.
 #[test]
 fn competing_transfers_never_overdraw_an_account() {
+    const ACCOUNTS: usize = 10_000;
+    const CONTESTED: usize = ACCOUNTS - 1;
     const THREADS: usize = 4;
-    const ROUNDS: usize = 1_000;
+    const ROUNDS: usize = 50;
     const AMOUNT: u64 = 100;
-    let mut opening = vec![0; THREADS + 1];
-    opening[0] = AMOUNT;
+    let mut opening = vec![0; ACCOUNTS];
+    opening[CONTESTED] = AMOUNT;
     let bank = Arc::new(Bank::new(&opening));
     let meet = Arc::new(Rendezvous::new(THREADS));
-    let workers = (1..=THREADS)
-        .map(|me| {
-            let (bank, meet) = (Arc::clone(&bank), Arc::clone(&meet));
-            spawn_watched("competitor", move || {
-                let mut won = 0;
-                for _ in 0..ROUNDS {
-                    meet.wait(DEADLINE)
-                        .expect("the competitors fell out of step");
-                    let took = bank.transfer(0, me, AMOUNT);
-                    // Everybody has tried before the winner pays back.
-                    meet.wait(DEADLINE)
-                        .expect("the competitors fell out of step");
-                    match took {
-                        Ok(()) => {
-                            won += 1;
-                            bank.transfer(me, 0, AMOUNT)
-                                .expect("paying back what was just received must succeed");
-                        }
-                        Err(TransferError::InsufficientFunds { .. }) => {}
-                        Err(other) => panic!("transfer(0, {me}, {AMOUNT}) failed with {other:?}"),
-                    }
+    let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicUsize::new(0));
+    let audits = Arc::new(AtomicUsize::new(0));
+    let competitors = (0..THREADS).map(|me| {
+        let (bank, meet, audits) = (Arc::clone(&bank), Arc::clone(&meet), Arc::clone(&audits));
+        let (done, finished) = (Arc::clone(&done), Arc::clone(&finished));
+        spawn_watched("competitor", move || {
+            // The auditor stops when the last competitor ends, or the first
+            // one panics.
+            let _stop = StopWhenDone {
+                done,
+                finished,
+                of: THREADS,
+            };
+            let mut won = 0;
+            for _ in 0..ROUNDS {
+                // Each round starts while the auditor is busy adding up.
+                let seen = audits.load(Ordering::SeqCst);
+                while audits.load(Ordering::SeqCst) < seen + 2 {
+                    std::thread::yield_now();
                 }
-                won
-            })
+                meet.wait(DEADLINE)
+                    .expect("the competitors fell out of step");
+                let took = bank.transfer(CONTESTED, 0, AMOUNT);
+                // Everybody has tried before the winner puts the money back.
+                meet.wait(DEADLINE)
+                    .expect("the competitors fell out of step");
+                match took {
+                    Ok(()) => {
+                        won += 1;
+                        bank.transfer(0, CONTESTED, AMOUNT)
+                            .expect("moving back what was just received must succeed");
+                    }
+                    Err(TransferError::InsufficientFunds { .. }) => {}
+                    Err(other) => panic!("competitor {me}: transfer failed with {other:?}"),
+                }
+            }
+            won
         })
-        .collect();
-    let outcomes = join_all_or_stuck(workers)
-        .unwrap_or_else(|stuck| panic!("deadlock: {stuck} threads making transfers sleep forever"));
+    });
+    let auditor = {
+        let (bank, done, audits) = (Arc::clone(&bank), Arc::clone(&done), Arc::clone(&audits));
+        spawn_watched("auditor", move || {
+            while !done.load(Ordering::SeqCst) {
+                std::hint::black_box(bank.total());
+                audits.fetch_add(1, Ordering::SeqCst);
+            }
+            0
+        })
+    };
+    let everyone: Vec<_> = competitors.chain([auditor]).collect();
+    let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
+        panic!(
+            "deadlock: {stuck} threads sleep forever while transfers from account {CONTESTED} \
+             to account 0 run beside total()"
+        )
+    });
     let mut wins = 0;
     for outcome in outcomes {
         match outcome {
@@ -218,6 +251,22 @@ fn competing_transfers_never_overdraw_an_account() {
     );
 }
 
+/// Sets `done` when the last of `of` threads ends, or when one panics.
+struct StopWhenDone {
+    done: Arc<AtomicBool>,
+    finished: Arc<AtomicUsize>,
+    of: usize,
+}
+
+impl Drop for StopWhenDone {
+    fn drop(&mut self) {
+        let finished = self.finished.fetch_add(1, Ordering::SeqCst) + 1;
+        if finished == self.of || std::thread::panicking() {
+            self.done.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
 /// An auditor adds up the bank while transfers run: every snapshot must be
 /// exact. Many accounts make each `total()` long; the transfers go between
 /// the first and the last account, so that they overlap it.
@@ -225,48 +274,39 @@ fn competing_transfers_never_overdraw_an_account() {
 fn total_is_exact_while_transfers_run() {
     const ACCOUNTS: usize = 1_000;
     const START: u64 = 1_000_000;
-    // How many audits must have had transfers starting while they ran.
-    const OVERLAPS: usize = 300;
+    // Audits to make, with transfers running beside them all along.
+    const AUDITS: usize = 300;
+    const TRANSFERS: usize = 1_000;
     const EXPECTED: u64 = 2 * START;
     let mut opening = vec![0; ACCOUNTS];
     (opening[0], opening[ACCOUNTS - 1]) = (START, START);
     let bank = Arc::new(Bank::new(&opening));
-    let auditing = Arc::new(AtomicBool::new(false));
-    let overlaps = Arc::new(AtomicUsize::new(0));
+    let transfers = Arc::new(AtomicUsize::new(0));
     let done = Arc::new(AtomicBool::new(false));
     let movers = [(ACCOUNTS - 1, 0), (0, ACCOUNTS - 1)].map(|(from, to)| {
-        let (bank, auditing, overlaps, done) = (
-            Arc::clone(&bank),
-            Arc::clone(&auditing),
-            Arc::clone(&overlaps),
-            Arc::clone(&done),
-        );
+        let (bank, transfers, done) =
+            (Arc::clone(&bank), Arc::clone(&transfers), Arc::clone(&done));
         spawn_watched("mover", move || {
             while !done.load(Ordering::SeqCst) {
-                if auditing.load(Ordering::SeqCst) {
-                    overlaps.fetch_add(1, Ordering::SeqCst);
-                }
                 match bank.transfer(from, to, 7) {
                     Ok(()) | Err(TransferError::InsufficientFunds { .. }) => {}
                     Err(other) => panic!("transfer({from}, {to}, 7) failed with {other:?}"),
                 }
+                transfers.fetch_add(1, Ordering::SeqCst);
             }
             None
         })
     });
     let auditor = {
-        let (bank, auditing, overlaps, done) = (
-            Arc::clone(&bank),
-            Arc::clone(&auditing),
-            Arc::clone(&overlaps),
-            Arc::clone(&done),
-        );
+        let (bank, transfers, done) =
+            (Arc::clone(&bank), Arc::clone(&transfers), Arc::clone(&done));
         spawn_watched("auditor", move || {
-            let mut wrong = None;
-            while overlaps.load(Ordering::SeqCst) < OVERLAPS && wrong.is_none() {
-                auditing.store(true, Ordering::SeqCst);
+            let (mut wrong, mut audits) = (None, 0);
+            while (audits < AUDITS || transfers.load(Ordering::SeqCst) < TRANSFERS)
+                && wrong.is_none()
+            {
                 let total = bank.total();
-                auditing.store(false, Ordering::SeqCst);
+                audits += 1;
                 if total != EXPECTED {
                     wrong = Some(total);
                 }

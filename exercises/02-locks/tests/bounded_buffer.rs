@@ -39,10 +39,17 @@ fn blocked_in<T>(thread: &Watched<T>, call: &str, state: &str) -> Sample {
 
 /// Joins a thread that has what it waited for: it must end.
 fn expect_done<T>(thread: Watched<T>, who: &str) -> T {
-    match thread.join_within(DEADLINE) {
-        Some(Ok(value)) => value,
-        Some(Err(message)) => panic!("{who} panicked: {message}"),
-        None => panic!("{who} never finished although what it waited for was there"),
+    match join_all_or_stuck(vec![thread]) {
+        Ok(mut outcomes) => match outcomes.pop() {
+            Some(Ok(value)) => value,
+            Some(Err(message)) => panic!("{who} panicked: {message}"),
+            None => unreachable!("one thread, one outcome"),
+        },
+        Err(_) => panic!(
+            "lost wakeup: {who} sleeps on although what it waited for is there. push() must \
+             notify the Condvar consumers wait on (`not_empty`), pop() the one producers wait \
+             on (`not_full`)"
+        ),
     }
 }
 
@@ -146,8 +153,8 @@ fn a_push_into_a_full_buffer_sleeps_until_a_pop_wakes_it() {
     );
     assert!(
         producer.woken_since(blocked),
-        "pop() did not wake the producer: it made room while a thread slept in push(). pop() \
-         must notify the Condvar that push() waits on (`not_full`)"
+        "lost wakeup: pop() did not wake the producer: it made room while a thread slept in \
+         push(). pop() must notify the Condvar that push() waits on (`not_full`)"
     );
     expect_done(producer, "the waiting push()");
     assert_eq!(
@@ -168,8 +175,8 @@ fn a_pop_from_an_empty_buffer_sleeps_until_a_push_wakes_it() {
     buffer.push(42);
     assert!(
         consumer.woken_since(blocked),
-        "push() did not wake the consumer: it stored an item while a thread slept in pop(). \
-         push() must notify the Condvar that pop() waits on (`not_empty`)"
+        "lost wakeup: push() did not wake the consumer: it stored an item while a thread \
+         slept in pop(). push() must notify the Condvar that pop() waits on (`not_empty`)"
     );
     let popped = expect_done(consumer, "the waiting pop()");
     assert_eq!(popped, 42, "pop() should return the item that was pushed");
@@ -308,10 +315,11 @@ fn a_pop_wakes_a_waiting_producer_even_when_consumers_wait_too() {
         match join_all_or_stuck(vec![first, second, producer]) {
             Err(stuck) => panic!(
                 "lost wakeup: {stuck} threads sleep forever. Two consumers waited on an empty \
-                 buffer of capacity 1; a producer pushed two items. One pop() made room, but \
-                 its notification went to the other consumer, not to the waiting producer. Use \
-                 one Condvar per reason to wait (`not_full` for producers, `not_empty` for \
-                 consumers), or notify_all"
+                 buffer of capacity 1; a producer pushed two items, the second one into a full \
+                 buffer. A pop() made room, but the waiting producer was never woken. With one \
+                 Condvar for both kinds of waiter, notify_one can wake the other consumer \
+                 instead: use one Condvar per reason to wait (`not_full`, `not_empty`), and \
+                 make pop() notify `not_full`"
             ),
             Ok(outcomes) => {
                 if let Some(Err(message)) = outcomes.into_iter().find(Result::is_err) {

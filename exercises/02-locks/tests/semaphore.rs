@@ -49,12 +49,16 @@ impl Waiter {
     /// waits for it to end.
     fn finish(self) {
         let _ = self.release.send(());
-        match self.thread.join_within(DEADLINE) {
-            Some(Ok(())) => {}
-            Some(Err(message)) => panic!("the waiter panicked: {message}"),
-            None => panic!(
-                "a released permit never reached the thread waiting in acquire(): release() \
-                 must notify the Condvar"
+        match join_all_or_stuck(vec![self.thread]) {
+            Ok(outcomes) => {
+                if let Some(Err(message)) = outcomes.into_iter().next() {
+                    panic!("the waiter panicked: {message}");
+                }
+            }
+            Err(_) => panic!(
+                "release did not wake the waiter: a permit was given back while a thread slept \
+                 in acquire(), and that thread sleeps on. release() must notify the Condvar \
+                 that acquire() waits on"
             ),
         }
     }
@@ -264,6 +268,9 @@ fn a_waiter_whose_permit_was_taken_first_waits_again() {
         let outcome = waiter.thread.until_blocked();
         let blocked = matches!(outcome, Waiting::Blocked(_));
         if !blocked || waiter.has_permit() {
+            // The waiter may have panicked holding the semaphore's lock:
+            // giving the stolen permit back could panic again.
+            std::mem::forget(stolen);
             let how = if blocked {
                 "it returned a Permit".to_string()
             } else {

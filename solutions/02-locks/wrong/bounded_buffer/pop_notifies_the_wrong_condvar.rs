@@ -1,5 +1,5 @@
 //! WRONG: `pop` notifies `not_empty` (its own Condvar) instead of `not_full`
-//! EXPECT: pop() did not wake the producer
+//! EXPECT: lost wakeup
 //!
 //! Copying `push` into `pop` and swapping the obvious parts, the notify
 //! line stayed as it was: producers waiting for room are never told.
