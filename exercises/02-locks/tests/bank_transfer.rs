@@ -1,214 +1,343 @@
 //! Tests of the `bank_transfer` exercise:
 //! `cargo test -p locks --test bank_transfer`.
+//!
+//! A deadlock is seen for what it is, not waited out: when every thread of a
+//! test is asleep and none of them is woken for a while, nobody is left to
+//! wake them (see `support`).
+
+mod support;
 
 use locks::exercises::bank_transfer::{Bank, TransferError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::thread;
-use testkit::{DEADLINE, within};
+use support::{catch_quietly, join_all_or_stuck, spawn_watched, without_blocking};
+use testkit::{DEADLINE, Rendezvous};
 
 fn balances(bank: &Bank, accounts: usize) -> Vec<u64> {
     (0..accounts).map(|a| bank.balance(a).unwrap()).collect()
 }
 
+const SELF_DEADLOCK: &str = "deadlock: transfer() went to sleep with no other thread running: \
+                             is one account's Mutex locked twice?";
+
 #[test]
 fn a_transfer_moves_the_money() {
-    within(
-        DEADLINE,
-        "one transfer",
-        "transfer() never returned: is a lock taken twice?",
-        || {
-            let bank = Bank::new(&[100, 50]);
-            assert_eq!(
-                bank.transfer(0, 1, 30),
-                Ok(()),
-                "100 -> 30 to account 1 should succeed"
-            );
-            assert_eq!(
-                balances(&bank, 2),
-                [70, 80],
-                "after moving 30 from account 0 to account 1"
-            );
-            assert_eq!(
-                bank.transfer(1, 0, 80),
-                Ok(()),
-                "moving a whole balance should succeed"
-            );
-            assert_eq!(
-                balances(&bank, 2),
-                [150, 0],
-                "after moving 80 from account 1 to account 0"
-            );
-            assert_eq!(bank.total(), 150, "total() should add up every balance");
-        },
-    );
+    without_blocking(SELF_DEADLOCK, || {
+        let bank = Bank::new(&[100, 50]);
+        assert_eq!(
+            bank.transfer(0, 1, 30),
+            Ok(()),
+            "100 -> 30 to account 1 should succeed"
+        );
+        assert_eq!(
+            balances(&bank, 2),
+            [70, 80],
+            "after moving 30 from account 0 to account 1"
+        );
+        assert_eq!(
+            bank.transfer(1, 0, 80),
+            Ok(()),
+            "moving a whole balance should succeed"
+        );
+        assert_eq!(
+            balances(&bank, 2),
+            [150, 0],
+            "after moving 80 from account 1 to account 0"
+        );
+        assert_eq!(bank.total(), 150, "total() should add up every balance");
+    });
 }
 
 #[test]
 fn an_overdraft_is_refused_and_changes_nothing() {
-    within(
-        DEADLINE,
-        "an overdraft",
-        "transfer() never returned: is a lock taken twice?",
-        || {
-            let bank = Bank::new(&[100, 0]);
-            assert_eq!(
-                bank.transfer(0, 1, 150),
-                Err(TransferError::InsufficientFunds {
-                    account: 0,
-                    balance: 100,
-                    requested: 150
-                }),
-                "account 0 holds 100: a transfer of 150 must be refused"
-            );
-            assert_eq!(
-                balances(&bank, 2),
-                [100, 0],
-                "a refused transfer must not move any money"
-            );
-        },
-    );
+    without_blocking(SELF_DEADLOCK, || {
+        let bank = Bank::new(&[100, 0]);
+        assert_eq!(
+            bank.transfer(0, 1, 150),
+            Err(TransferError::InsufficientFunds {
+                account: 0,
+                balance: 100,
+                requested: 150
+            }),
+            "account 0 holds 100: a transfer of 150 must be refused"
+        );
+        assert_eq!(
+            balances(&bank, 2),
+            [100, 0],
+            "a refused transfer must not move any money"
+        );
+    });
 }
 
 #[test]
 fn unknown_accounts_are_refused() {
-    within(
-        DEADLINE,
-        "unknown accounts",
-        "transfer() never returned",
-        || {
-            let bank = Bank::new(&[10, 10]);
-            assert_eq!(bank.transfer(0, 5, 1), Err(TransferError::NoSuchAccount(5)));
-            assert_eq!(bank.transfer(7, 0, 1), Err(TransferError::NoSuchAccount(7)));
+    without_blocking(SELF_DEADLOCK, || {
+        let bank = Bank::new(&[10, 10]);
+        for (from, to, unknown) in [(0, 5, 5), (7, 0, 7)] {
+            let outcome = catch_quietly(|| bank.transfer(from, to, 1));
             assert_eq!(
-                balances(&bank, 2),
-                [10, 10],
-                "a refused transfer must not move any money"
+                outcome,
+                Ok(Err(TransferError::NoSuchAccount(unknown))),
+                "transfer({from}, {to}, 1) in a bank of 2 accounts must return \
+                 Err(NoSuchAccount({unknown})), without panicking: check both account numbers \
+                 before indexing"
             );
-        },
-    );
+        }
+        assert_eq!(
+            balances(&bank, 2),
+            [10, 10],
+            "a refused transfer must not move any money"
+        );
+    });
 }
 
 #[test]
 fn a_transfer_to_the_same_account_is_refused_without_deadlock() {
-    within(
-        DEADLINE,
-        "transfer(1, 1, 5)",
-        "deadlock: transfer(a, a) never returned; locking the same Mutex twice on one \
-         thread waits forever: check `from == to` before taking any lock",
-        || {
-            let bank = Bank::new(&[10, 20]);
-            assert_eq!(bank.transfer(1, 1, 5), Err(TransferError::SameAccount(1)));
-            assert_eq!(
-                balances(&bank, 2),
-                [10, 20],
-                "a refused transfer must not move any money"
-            );
-        },
+    let complaint = "deadlock: transfer(1, 1, 5) went to sleep and never returned: locking the \
+                     same Mutex twice on one thread waits forever. Check `from == to` before \
+                     taking any lock";
+    without_blocking(complaint, || {
+        let bank = Bank::new(&[10, 20]);
+        let outcome = catch_quietly(|| bank.transfer(1, 1, 5));
+        assert_eq!(
+            outcome,
+            Ok(Err(TransferError::SameAccount(1))),
+            "transfer(1, 1, 5) must return Err(SameAccount(1)), without panicking: check \
+             `from == to` before taking any lock"
+        );
+        assert_eq!(
+            balances(&bank, 2),
+            [10, 20],
+            "a refused transfer must not move any money"
+        );
+    });
+}
+
+/// Transfers A->B and B->A at the same time, from several threads: a
+/// transfer that locks `from` first can hold A and wait for B while the
+/// opposite one holds B and waits for A.
+#[test]
+fn opposite_transfers_from_many_threads_never_deadlock() {
+    const THREADS: usize = 4;
+    const TRANSFERS: usize = 50_000;
+    const START: u64 = 1_000_000;
+    let bank = Arc::new(Bank::new(&[START, START]));
+    let start = Arc::new(Rendezvous::new(THREADS));
+    let workers = (0..THREADS)
+        .map(|t| {
+            let (bank, start) = (Arc::clone(&bank), Arc::clone(&start));
+            let (from, to) = if t % 2 == 0 { (0, 1) } else { (1, 0) };
+            spawn_watched("transfers", move || {
+                start.wait(DEADLINE).expect("the workers never all started");
+                for _ in 0..TRANSFERS {
+                    if let Err(error) = bank.transfer(from, to, 1) {
+                        panic!(
+                            "transfer({from}, {to}, 1) was refused with {error:?}, but account \
+                             {from} holds far more than the {TRANSFERS} moved"
+                        );
+                    }
+                }
+            })
+        })
+        .collect();
+    match join_all_or_stuck(workers) {
+        Err(stuck) => panic!(
+            "deadlock: {stuck} threads making transfers 0->1 and 1->0 sleep forever, each \
+             holding one account's lock and waiting for the other's. Lock the two accounts in \
+             one global order (the smaller account number first), whichever is `from`"
+        ),
+        Ok(outcomes) => {
+            if let Some(Err(message)) = outcomes.into_iter().find(Result::is_err) {
+                panic!("{message}");
+            }
+        }
+    }
+    assert_eq!(
+        bank.total(),
+        2 * START,
+        "money appeared or vanished: 2 * {START} went in, transfers move it, nothing more"
     );
 }
 
+/// Several threads try to take the whole balance of one account at the same
+/// moment: exactly one may succeed. Meanwhile an auditor adds up a big bank
+/// over and over, holding account 0 (where the money goes) for most of the
+/// time, so the competitors queue for that lock: a balance checked before
+/// taking the locks is then checked by all of them, and all see the money.
 #[test]
-fn opposite_transfers_from_many_threads_finish_and_conserve_money() {
-    const ACCOUNTS: usize = 3;
-    const START: u64 = 1_000;
-    const THREADS: usize = 6;
-    const TRANSFERS: usize = 20_000;
-    // Transfers go on until the auditor has looked this often, so that a
-    // total() taken one lock at a time is caught in the middle of a transfer.
-    const AUDITS: usize = 20_000;
-    const EXPECTED: u64 = START * ACCOUNTS as u64;
-    let bank = Arc::new(Bank::new(&[START; ACCOUNTS]));
-    let transfers_done = Arc::new(AtomicBool::new(false));
+fn competing_transfers_never_overdraw_an_account() {
+    const ACCOUNTS: usize = 10_000;
+    const CONTESTED: usize = ACCOUNTS - 1;
+    const THREADS: usize = 4;
+    const ROUNDS: usize = 50;
+    const AMOUNT: u64 = 100;
+    let mut opening = vec![0; ACCOUNTS];
+    opening[CONTESTED] = AMOUNT;
+    let bank = Arc::new(Bank::new(&opening));
+    let meet = Arc::new(Rendezvous::new(THREADS));
+    let done = Arc::new(AtomicBool::new(false));
+    let finished = Arc::new(AtomicUsize::new(0));
     let audits = Arc::new(AtomicUsize::new(0));
-    // An auditor adds up the bank while the transfers run: each snapshot must
-    // be exact, not only the final one. It records the first wrong total.
-    let auditor = {
-        let (bank, transfers_done, audits) = (
-            Arc::clone(&bank),
-            Arc::clone(&transfers_done),
-            Arc::clone(&audits),
-        );
-        thread::spawn(move || {
-            let mut first_wrong_total = None;
-            while !transfers_done.load(Ordering::SeqCst) {
-                let total = bank.total();
-                if total != EXPECTED && first_wrong_total.is_none() {
-                    first_wrong_total = Some(total);
+    let competitors = (0..THREADS).map(|me| {
+        let (bank, meet, audits) = (Arc::clone(&bank), Arc::clone(&meet), Arc::clone(&audits));
+        let (done, finished) = (Arc::clone(&done), Arc::clone(&finished));
+        spawn_watched("competitor", move || {
+            // The auditor stops when the last competitor ends, or the first
+            // one panics.
+            let _stop = StopWhenDone {
+                done,
+                finished,
+                of: THREADS,
+            };
+            let mut won = 0;
+            for _ in 0..ROUNDS {
+                // Each round starts while the auditor is busy adding up.
+                let seen = audits.load(Ordering::SeqCst);
+                while audits.load(Ordering::SeqCst) < seen + 2 {
+                    std::thread::yield_now();
                 }
+                meet.wait(DEADLINE)
+                    .expect("the competitors fell out of step");
+                let took = bank.transfer(CONTESTED, 0, AMOUNT);
+                // Everybody has tried before the winner puts the money back.
+                meet.wait(DEADLINE)
+                    .expect("the competitors fell out of step");
+                match took {
+                    Ok(()) => {
+                        won += 1;
+                        bank.transfer(0, CONTESTED, AMOUNT)
+                            .expect("moving back what was just received must succeed");
+                    }
+                    Err(TransferError::InsufficientFunds { .. }) => {}
+                    Err(other) => panic!("competitor {me}: transfer failed with {other:?}"),
+                }
+            }
+            won
+        })
+    });
+    let auditor = {
+        let (bank, done, audits) = (Arc::clone(&bank), Arc::clone(&done), Arc::clone(&audits));
+        spawn_watched("auditor", move || {
+            while !done.load(Ordering::SeqCst) {
+                std::hint::black_box(bank.total());
                 audits.fetch_add(1, Ordering::SeqCst);
             }
-            first_wrong_total
+            0
         })
     };
-    let (workers_bank, workers_audits) = (Arc::clone(&bank), Arc::clone(&audits));
-    let (made, refused) = within(
-        DEADLINE,
-        "6 threads making 20000 transfers each, A->B and B->A",
-        "deadlock: transfers A->B and B->A never finished; lock the two accounts in a \
-         fixed order (the smaller account number first), and total() in the same order",
-        move || {
-            let workers: Vec<_> = (0..THREADS)
-                .map(|t| {
-                    let (bank, audits) = (Arc::clone(&workers_bank), Arc::clone(&workers_audits));
-                    thread::spawn(move || {
-                        let (mut made, mut refused) = (0, 0);
-                        let mut i = 0;
-                        while i < TRANSFERS || audits.load(Ordering::SeqCst) < AUDITS {
-                            // Half the threads go "up", half "down": every pair
-                            // of accounts sees transfers in both directions.
-                            let a = (t + i) % ACCOUNTS;
-                            let b = (a + 1) % ACCOUNTS;
-                            let (from, to) = if t % 2 == 0 { (a, b) } else { (b, a) };
-                            let amount = (i % 7 + 1) as u64 * 50;
-                            match bank.transfer(from, to, amount) {
-                                Ok(()) => made += 1,
-                                Err(TransferError::InsufficientFunds { .. }) => refused += 1,
-                                Err(other) => panic!(
-                                    "transfer({from}, {to}, {amount}) was refused with \
-                                     {other:?}, but both accounts exist and differ"
-                                ),
-                            }
-                            i += 1;
-                        }
-                        (made, refused)
-                    })
-                })
-                .collect();
-            workers
-                .into_iter()
-                .map(|w| {
-                    w.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .fold((0, 0), |(m, r), (made, refused)| (m + made, r + refused))
-        },
-    );
-    transfers_done.store(true, Ordering::SeqCst);
-    let first_wrong_total = within(
-        DEADLINE,
-        "the auditor",
-        "deadlock: total() never returned",
-        move || auditor.join(),
-    )
-    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    if let Some(total) = first_wrong_total {
+    let everyone: Vec<_> = competitors.chain([auditor]).collect();
+    let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
         panic!(
-            "total() returned {total} while transfers were running, but the bank always holds \
-             {EXPECTED}: money appeared or vanished. Does transfer() hold both locks while it \
-             moves the money, and does total() hold every lock while it adds?"
-        );
+            "deadlock: {stuck} threads sleep forever while transfers from account {CONTESTED} \
+             to account 0 run beside total()"
+        )
+    });
+    let mut wins = 0;
+    for outcome in outcomes {
+        match outcome {
+            Ok(won) => wins += won,
+            Err(message) => panic!(
+                "overdraft: two transfers took the same money ({message}). The balance was \
+                 checked in one lock section and debited in another (check-then-act): check \
+                 it while you hold the locks you debit under"
+            ),
+        }
     }
-    let final_balances = balances(&bank, ACCOUNTS);
     assert_eq!(
-        final_balances.iter().sum::<u64>(),
-        EXPECTED,
-        "money appeared or vanished: the final balances {final_balances:?} do not add up to \
-         {EXPECTED}"
+        wins, ROUNDS,
+        "overdraft: in each of {ROUNDS} rounds {THREADS} threads tried to take the same \
+         {AMOUNT} and exactly one should have got it, but {wins} transfers succeeded. Check \
+         the balance while holding the lock you debit under"
     );
-    assert!(
-        made > refused,
-        "{refused} transfers were refused and only {made} made: amounts of at most 350 \
-         between accounts holding 3000 in all should mostly go through"
+}
+
+/// Sets `done` when the last of `of` threads ends, or when one panics.
+struct StopWhenDone {
+    done: Arc<AtomicBool>,
+    finished: Arc<AtomicUsize>,
+    of: usize,
+}
+
+impl Drop for StopWhenDone {
+    fn drop(&mut self) {
+        let finished = self.finished.fetch_add(1, Ordering::SeqCst) + 1;
+        if finished == self.of || std::thread::panicking() {
+            self.done.store(true, Ordering::SeqCst);
+        }
+    }
+}
+
+/// An auditor adds up the bank while transfers run: every snapshot must be
+/// exact. Many accounts make each `total()` long; the transfers go between
+/// the first and the last account, so that they overlap it.
+#[test]
+fn total_is_exact_while_transfers_run() {
+    const ACCOUNTS: usize = 1_000;
+    const START: u64 = 1_000_000;
+    // Audits to make, with transfers running beside them all along.
+    const AUDITS: usize = 300;
+    const TRANSFERS: usize = 1_000;
+    const EXPECTED: u64 = 2 * START;
+    let mut opening = vec![0; ACCOUNTS];
+    (opening[0], opening[ACCOUNTS - 1]) = (START, START);
+    let bank = Arc::new(Bank::new(&opening));
+    let transfers = Arc::new(AtomicUsize::new(0));
+    let done = Arc::new(AtomicBool::new(false));
+    let movers = [(ACCOUNTS - 1, 0), (0, ACCOUNTS - 1)].map(|(from, to)| {
+        let (bank, transfers, done) =
+            (Arc::clone(&bank), Arc::clone(&transfers), Arc::clone(&done));
+        spawn_watched("mover", move || {
+            while !done.load(Ordering::SeqCst) {
+                match bank.transfer(from, to, 7) {
+                    Ok(()) | Err(TransferError::InsufficientFunds { .. }) => {}
+                    Err(other) => panic!("transfer({from}, {to}, 7) failed with {other:?}"),
+                }
+                transfers.fetch_add(1, Ordering::SeqCst);
+            }
+            None
+        })
+    });
+    let auditor = {
+        let (bank, transfers, done) =
+            (Arc::clone(&bank), Arc::clone(&transfers), Arc::clone(&done));
+        spawn_watched("auditor", move || {
+            let (mut wrong, mut audits) = (None, 0);
+            while (audits < AUDITS || transfers.load(Ordering::SeqCst) < TRANSFERS)
+                && wrong.is_none()
+            {
+                let total = bank.total();
+                audits += 1;
+                if total != EXPECTED {
+                    wrong = Some(total);
+                }
+            }
+            done.store(true, Ordering::SeqCst);
+            wrong
+        })
+    };
+    let everyone = movers.into_iter().chain([auditor]).collect();
+    let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
+        panic!(
+            "deadlock: {stuck} threads sleep forever while total() runs beside transfers: do \
+             transfer() and total() take the locks in the same order?"
+        )
+    });
+    for outcome in outcomes {
+        match outcome {
+            Ok(Some(total)) => panic!(
+                "money appeared or vanished: total() returned {total} while transfers ran, but \
+                 the bank always holds {EXPECTED}. total() must hold every account's lock while \
+                 it adds (a snapshot, not one lock at a time), and transfer() must hold both \
+                 locks until both balances are changed (no money in flight)"
+            ),
+            Ok(None) => {}
+            Err(message) => panic!("{message}"),
+        }
+    }
+    let final_total: u64 = balances(&bank, ACCOUNTS).iter().sum();
+    assert_eq!(
+        final_total, EXPECTED,
+        "money appeared or vanished: the final balances add up to {final_total}, not \
+         {EXPECTED}"
     );
 }

@@ -1,22 +1,92 @@
 //! Tests of the `semaphore` exercise: `cargo test -p locks --test semaphore`.
+//!
+//! Most tests go step by step: a waiter is started, the test waits until the
+//! kernel reports it asleep in `acquire()` (see `support`), then changes one
+//! thing and checks what the waiter did. Nothing depends on timing: a thread
+//! that spins, polls, returns early or is never woken is seen for what it is.
 
-use locks::exercises::semaphore::Semaphore;
+mod support;
+
+use locks::exercises::semaphore::{Permit, Semaphore};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use std::thread;
+use support::{Waiting, Watched, join_all_or_stuck, spawn_watched, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
-/// Joins every thread, then re-raises the first panic with its own message.
-fn join_all(handles: Vec<thread::JoinHandle<()>>) {
-    let mut first_panic = None;
-    for handle in handles {
-        if let Err(panic) = handle.join() {
-            first_panic.get_or_insert(panic);
+/// A thread that calls `acquire()`, says when it got the permit, and holds
+/// it until the test lets it go.
+struct Waiter {
+    thread: Watched<()>,
+    got: mpsc::Receiver<()>,
+    release: mpsc::Sender<()>,
+}
+
+fn start_waiter(semaphore: &Arc<Semaphore>) -> Waiter {
+    let semaphore = Arc::clone(semaphore);
+    let (got_tx, got) = mpsc::channel();
+    let (release, release_rx) = mpsc::channel();
+    let thread = spawn_watched("waiter", move || {
+        let permit = semaphore.acquire();
+        let _ = got_tx.send(());
+        let _ = release_rx.recv();
+        drop(permit);
+    });
+    Waiter {
+        thread,
+        got,
+        release,
+    }
+}
+
+impl Waiter {
+    /// Whether `acquire()` has returned.
+    fn has_permit(&self) -> bool {
+        self.got.try_recv().is_ok()
+    }
+
+    /// Lets the waiter give its permit back as soon as it has one, and
+    /// waits for it to end.
+    fn finish(self) {
+        let _ = self.release.send(());
+        match join_all_or_stuck(vec![self.thread]) {
+            Ok(outcomes) => {
+                if let Some(Err(message)) = outcomes.into_iter().next() {
+                    panic!("the waiter panicked: {message}");
+                }
+            }
+            Err(_) => panic!(
+                "release did not wake the waiter: a permit was given back while a thread slept \
+                 in acquire(), and that thread sleeps on. release() must notify the Condvar \
+                 that acquire() waits on"
+            ),
         }
     }
-    if let Some(panic) = first_panic {
-        std::panic::resume_unwind(panic);
+}
+
+/// Waits until `waiter` is blocked in `acquire()`, or fails with what it did
+/// instead; `held` says who holds the permits meanwhile.
+fn blocked_in_acquire(waiter: &Waiter, held: &str) -> support::Sample {
+    let early = format!(
+        "acquire() returned (or panicked) although {held}: it must wait while no permit is free"
+    );
+    match waiter.thread.until_blocked() {
+        // Asleep, but maybe with a permit, waiting for the test to release it.
+        Waiting::Blocked(_) if waiter.has_permit() => panic!("{early}"),
+        Waiting::Blocked(sample) => sample,
+        Waiting::Returned => panic!("{early}"),
+        Waiting::Spinning(cpu) => panic!(
+            "busy-wait: a thread waiting in acquire() used {cpu:?} of CPU while {held}. Wait on \
+             the Condvar (it sleeps until notified) instead of looping"
+        ),
+        Waiting::Polling(wakeups) => panic!(
+            "busy-wait: a thread waiting in acquire() woke up {wakeups} times while {held} and \
+             nothing changed: it polls (sleep in a loop). Wait on the Condvar instead"
+        ),
+        Waiting::NeverSlept(cpu) => panic!(
+            "a thread calling acquire() while {held} never went to sleep (it used {cpu:?} of \
+             CPU): it must block on the Condvar"
+        ),
     }
 }
 
@@ -24,14 +94,11 @@ fn join_all(handles: Vec<thread::JoinHandle<()>>) {
 fn never_more_than_permits_threads_inside_and_the_limit_is_reached() {
     const PERMITS: usize = 3;
     const THREADS: usize = 8;
-    const ROUNDS: usize = 200;
-    // Twice the rendezvous' deadline, so that a missed rendezvous reports
-    // itself before this deadline fires.
+    const ROUNDS: usize = 300;
     within(
-        2 * DEADLINE,
+        DEADLINE,
         "8 threads taking and releasing 3 permits",
-        "deadlock: some thread waits in acquire() forever; does dropping a Permit give \
-         the permit back and notify the Condvar? is the wait in a `while` loop?",
+        "some thread waits in acquire() forever",
         || {
             let semaphore = Arc::new(Semaphore::new(PERMITS));
             let inside = Arc::new(AtomicUsize::new(0));
@@ -39,33 +106,29 @@ fn never_more_than_permits_threads_inside_and_the_limit_is_reached() {
             // the limit is reached once, for sure, whatever the scheduling.
             let full_house = Arc::new(Rendezvous::new(PERMITS));
             let limit_reached = Arc::new(AtomicBool::new(false));
-            let handles = (0..THREADS)
+            let threads = (0..THREADS)
                 .map(|_| {
                     let (semaphore, inside) = (Arc::clone(&semaphore), Arc::clone(&inside));
                     let (full_house, limit_reached) =
                         (Arc::clone(&full_house), Arc::clone(&limit_reached));
-                    thread::spawn(move || {
+                    spawn_watched("worker", move || {
                         for round in 0..ROUNDS {
                             let permit = semaphore.acquire();
                             let now_inside = inside.fetch_add(1, Ordering::SeqCst) + 1;
                             assert!(
                                 now_inside <= PERMITS,
                                 "{now_inside} threads held a permit at the same time (round \
-                                 {round}), but the semaphore has only {PERMITS} permits: \
-                                 acquire() must wait while no permit is free"
+                                 {round}) although the semaphore has {PERMITS}"
                             );
                             if !limit_reached.load(Ordering::SeqCst) {
-                                if let Err(missed) = full_house.wait(DEADLINE) {
-                                    // Nobody else should wait for a meeting that failed.
-                                    limit_reached.store(true, Ordering::SeqCst);
+                                let met = full_house.wait(DEADLINE);
+                                limit_reached.store(true, Ordering::SeqCst);
+                                if let Err(missed) = met {
                                     panic!(
                                         "with {PERMITS} permits and {THREADS} threads, {missed} \
-                                         inside the semaphore: it lets in fewer threads than it \
-                                         has permits (does acquire() take exactly one permit? \
-                                         does new() store all of them?)"
+                                         inside the semaphore: does new() store all the permits?"
                                     );
                                 }
-                                limit_reached.store(true, Ordering::SeqCst);
                             }
                             inside.fetch_sub(1, Ordering::SeqCst);
                             drop(permit);
@@ -73,7 +136,23 @@ fn never_more_than_permits_threads_inside_and_the_limit_is_reached() {
                     })
                 })
                 .collect();
-            join_all(handles);
+            match join_all_or_stuck(threads) {
+                Err(stuck) => panic!(
+                    "lost wakeup: {stuck} threads sleep and nobody wakes them, although every \
+                     permit holder gave its permit back. Does dropping a Permit add the permit \
+                     back and notify the Condvar, every time? (Or fewer than {PERMITS} threads \
+                     got in at once: does new() store all the permits?)"
+                ),
+                Ok(outcomes) => {
+                    if let Some(Err(message)) = outcomes.into_iter().find(Result::is_err) {
+                        panic!(
+                            "two threads took the same permit: {message}. Between checking \
+                             that a permit is free and taking it, the lock must stay held \
+                             (check-then-act across two lock sections lets another thread in)"
+                        );
+                    }
+                }
+            }
             assert_eq!(
                 semaphore.available_permits(),
                 PERMITS,
@@ -85,93 +164,170 @@ fn never_more_than_permits_threads_inside_and_the_limit_is_reached() {
 
 #[test]
 fn try_acquire_fails_when_no_permit_is_free_and_succeeds_after_a_release() {
-    within(
-        DEADLINE,
-        "try_acquire",
-        "try_acquire() must never wait: it returns None at once when no permit is free",
-        || {
-            let semaphore = Semaphore::new(2);
-            assert_eq!(
-                semaphore.available_permits(),
-                2,
-                "a new Semaphore::new(2) has 2 free permits"
-            );
-            let first = semaphore
-                .try_acquire()
-                .expect("try_acquire() failed with 2 permits free");
-            let second = semaphore
-                .try_acquire()
-                .expect("try_acquire() failed with 1 permit free");
-            assert_eq!(
-                semaphore.available_permits(),
-                0,
-                "both permits are held, none should be free"
-            );
-            assert!(
-                semaphore.try_acquire().is_none(),
-                "try_acquire() succeeded although both permits were held"
-            );
-            drop(first);
-            assert_eq!(
-                semaphore.available_permits(),
-                1,
-                "dropping a Permit should give exactly one permit back"
-            );
-            let third = semaphore.try_acquire();
-            assert!(
-                third.is_some(),
-                "try_acquire() failed although a permit had been released"
-            );
-            drop((second, third));
-            assert_eq!(
-                semaphore.available_permits(),
-                2,
-                "all permits dropped: 2 should be free"
-            );
-        },
-    );
+    let complaint = "try_acquire() went to sleep: it must never wait, it returns None at once \
+                     when no permit is free";
+    without_blocking(complaint, || {
+        let semaphore = Semaphore::new(2);
+        assert_eq!(
+            semaphore.available_permits(),
+            2,
+            "a new Semaphore::new(2) has 2 free permits"
+        );
+        let first = semaphore
+            .try_acquire()
+            .expect("try_acquire() failed with 2 permits free");
+        let second = semaphore
+            .try_acquire()
+            .expect("try_acquire() failed with 1 permit free");
+        assert_eq!(
+            semaphore.available_permits(),
+            0,
+            "both permits are held, none should be free"
+        );
+        assert!(
+            semaphore.try_acquire().is_none(),
+            "try_acquire() succeeded although both permits were held"
+        );
+        drop(first);
+        assert_eq!(
+            semaphore.available_permits(),
+            1,
+            "dropping a Permit should give exactly one permit back"
+        );
+        let third = semaphore.try_acquire();
+        assert!(
+            third.is_some(),
+            "try_acquire() failed although a permit had been released"
+        );
+        drop((second, third));
+        assert_eq!(
+            semaphore.available_permits(),
+            2,
+            "all permits dropped: 2 should be free"
+        );
+    });
 }
 
 #[test]
 fn zero_permits_means_nobody_gets_in() {
-    let semaphore = Semaphore::new(0);
-    assert!(
-        semaphore.try_acquire().is_none(),
-        "Semaphore::new(0) has no permit to give, but try_acquire() returned one"
-    );
+    let complaint = "try_acquire() on Semaphore::new(0) went to sleep: it must never wait";
+    without_blocking(complaint, || {
+        let semaphore = Semaphore::new(0);
+        assert!(
+            semaphore.try_acquire().is_none(),
+            "Semaphore::new(0) has no permit to give, but try_acquire() returned one"
+        );
+    });
 }
 
 #[test]
-fn a_waiting_acquire_proceeds_when_a_permit_is_released() {
+fn a_waiting_acquire_sleeps_until_a_release_wakes_it() {
     let semaphore = Arc::new(Semaphore::new(1));
     let held = semaphore
         .try_acquire()
         .expect("try_acquire() failed on a fresh Semaphore::new(1)");
-    let both_ready = Arc::new(Rendezvous::new(2));
-    let (acquired_tx, acquired_rx) = mpsc::channel();
-    let waiter = {
-        let (semaphore, both_ready) = (Arc::clone(&semaphore), Arc::clone(&both_ready));
-        thread::spawn(move || {
-            both_ready
-                .wait(DEADLINE)
-                .expect("the test thread never reached the rendezvous");
-            let _permit = semaphore.acquire();
-            let _ = acquired_tx.send(());
-        })
-    };
-    both_ready
-        .wait(DEADLINE)
-        .expect("the waiter thread never reached the rendezvous");
-    assert!(
-        acquired_rx.try_recv().is_err(),
-        "acquire() returned while the only permit was held by another thread"
-    );
+    let waiter = start_waiter(&semaphore);
+    let blocked = blocked_in_acquire(&waiter, "the only permit was held by another thread");
     drop(held);
-    acquired_rx.recv_timeout(DEADLINE).expect(
-        "acquire() was still waiting after the only permit had been released: \
-         does release (Permit::drop) notify the Condvar that acquire() waits on?",
+    assert!(
+        waiter.thread.woken_since(blocked),
+        "release did not wake the waiter: a permit was given back (Permit::drop) while a \
+         thread slept in acquire(), and that thread was not woken. release() must notify the \
+         Condvar that acquire() waits on"
     );
-    waiter
-        .join()
-        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    waiter.finish();
+}
+
+/// The classic mistake: `if` instead of `while` around `Condvar::wait`. A
+/// wakeup only says "something changed"; by the time the woken thread has
+/// the lock again, another thread may have taken the permit. The test is
+/// that other thread: it releases the permit and takes it straight back,
+/// before the woken waiter can run.
+#[test]
+fn a_waiter_whose_permit_was_taken_first_waits_again() {
+    const STEALS: usize = 3;
+    const ROUNDS: usize = 20;
+    let semaphore = Arc::new(Semaphore::new(1));
+    let mut steals = 0;
+    for _ in 0..ROUNDS {
+        let mine = semaphore
+            .try_acquire()
+            .expect("the only permit should be free between rounds");
+        let waiter = start_waiter(&semaphore);
+        blocked_in_acquire(&waiter, "the only permit was held by another thread");
+        drop(mine); // wakes the waiter...
+        let Some(stolen) = semaphore.try_acquire() else {
+            // ...which got the permit first (or a design that hands it over
+            // directly): nothing to see this round.
+            waiter.finish();
+            continue;
+        };
+        steals += 1;
+        // The waiter was woken for a permit that is gone again: it must go
+        // back to sleep in acquire(), not return.
+        let outcome = waiter.thread.until_blocked();
+        let blocked = matches!(outcome, Waiting::Blocked(_));
+        if !blocked || waiter.has_permit() {
+            // The waiter may have panicked holding the semaphore's lock:
+            // giving the stolen permit back could panic again.
+            std::mem::forget(stolen);
+            let how = if blocked {
+                "it returned a Permit".to_string()
+            } else {
+                match waiter.thread.join_within(DEADLINE) {
+                    Some(Err(message)) => format!("it panicked: {message}"),
+                    _ => "it returned".to_string(),
+                }
+            };
+            panic!(
+                "acquire() woke up with no permit free and went on anyway ({how}): the test took \
+                 the released permit back before the waiter ran. A wakeup is only a hint: check \
+                 the count again after `wait` returns (`while`, not `if`)"
+            );
+        }
+        drop::<Permit<'_>>(stolen);
+        waiter.finish();
+        if steals == STEALS {
+            break;
+        }
+    }
+}
+
+/// Two permits come back at once while two threads wait: both must wake.
+/// A release that notifies only when the count goes from 0 to 1 wakes one.
+#[test]
+fn two_permits_released_together_wake_two_waiters() {
+    const ROUNDS: usize = 5;
+    let semaphore = Arc::new(Semaphore::new(2));
+    for _ in 0..ROUNDS {
+        let held = [semaphore.try_acquire(), semaphore.try_acquire()];
+        assert!(
+            held.iter().all(Option::is_some),
+            "try_acquire() failed with both permits free"
+        );
+        let first = start_waiter(&semaphore);
+        blocked_in_acquire(&first, "both permits were held");
+        let second = start_waiter(&semaphore);
+        blocked_in_acquire(&second, "both permits were held");
+        drop(held); // two releases, one right after the other
+        // Each waiter gives its permit back as soon as it has one.
+        let _ = (first.release.send(()), second.release.send(()));
+        match join_all_or_stuck(vec![first.thread, second.thread]) {
+            Err(_) => panic!(
+                "lost wakeup: two permits were released while two threads waited in acquire(), \
+                 but one of them sleeps on with a permit free. Every release must notify (not \
+                 only when the count was 0): both releases may come before the first waiter runs"
+            ),
+            Ok(outcomes) => {
+                if let Some(Err(message)) = outcomes.into_iter().find(Result::is_err) {
+                    panic!("a waiter panicked: {message}");
+                }
+            }
+        }
+    }
+    assert_eq!(
+        semaphore.available_permits(),
+        2,
+        "every permit was dropped, so both should be free"
+    );
 }

@@ -48,17 +48,16 @@ impl Bank {
     /// opposite transfers cannot deadlock, and refuses a transfer to the same
     /// account, to an account that does not exist, or beyond the balance.
     pub fn transfer(&self, from: usize, to: usize, amount: u64) -> Result<(), TransferError> {
-        // TODO: check both account numbers and `from != to` first; then lock
-        // the smaller number first, the larger second; then check the funds.
-        todo!("lock both accounts in a fixed order (smaller number first), then move the money")
+        // TODO: refuse first what needs no lock; then hold both accounts'
+        // locks, taken in the global order, while you check and move the money.
+        todo!("move the money while holding both accounts' locks, taken in account order")
     }
 
     /// The sum of all balances, as one consistent snapshot: transfers that
     /// run at the same time are counted either entirely or not at all.
     pub fn total(&self) -> u64 {
-        // TODO: holding one lock at a time is not enough: lock them all, in
-        // the same order `transfer` uses, before you add.
-        todo!("lock every account, in account order, then add up the balances")
+        // TODO: a sum taken one lock at a time can catch a transfer half done.
+        todo!("add up every balance while no transfer can run")
     }
 }
 // ANCHOR_END: starter

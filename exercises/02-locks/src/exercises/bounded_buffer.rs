@@ -3,8 +3,13 @@
 //!
 //! Python's `queue.Queue(maxsize)` is exactly this, built the same way from
 //! `threading.Condition`s.
-#![allow(dead_code, unused_variables)]
+//!
+//! Use the `Mutex` and `Condvar` of [`crate::sync`] (std's, or loom's when
+//! `tests/loom_models.rs` model-checks your code).
+#![allow(dead_code, unused_imports, unused_variables)]
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 use std::marker::PhantomData;
 
 // ANCHOR: starter
@@ -12,9 +17,8 @@ use std::marker::PhantomData;
 /// while it is full, `pop` waits while it is empty.
 #[derive(Debug)]
 pub struct BoundedBuffer<T> {
-    // TODO: replace this marker with the real fields: the items (a VecDeque)
-    // behind a Mutex, the capacity, and a Condvar for each thing a thread can
-    // wait for ("not full", "not empty").
+    // TODO: replace this marker with the real fields: the items, the
+    // capacity, and what producers and consumers sleep on while they wait.
     items: PhantomData<T>,
 }
 
@@ -24,32 +28,30 @@ impl<T> BoundedBuffer<T> {
     /// Panics with a message that contains "capacity of at least 1" if
     /// `capacity` is 0 (nothing could ever be pushed).
     pub fn new(capacity: usize) -> Self {
-        todo!("refuse a zero capacity; create the Mutex<VecDeque<T>> and the two Condvars")
+        todo!("create an empty buffer of `capacity` items, refusing a capacity of 0")
     }
 
     /// Appends `item` at the back, waiting while the buffer is full.
     pub fn push(&self, item: T) {
-        todo!(
-            "lock; wait on `not_full` while len == capacity (in a loop); push_back; notify `not_empty`"
-        )
+        todo!("sleep while the buffer is full, then append `item` and wake a waiting consumer")
     }
 
     /// Appends `item` if there is room right now; otherwise gives it back
     /// as `Err(item)`. Never waits.
     pub fn try_push(&self, item: T) -> Result<(), T> {
-        todo!("lock; if full return Err(item), else push_back, notify `not_empty` and return Ok")
+        todo!("append `item` if there is room now, else give it back as Err(item)")
     }
 
     /// Removes the item at the front, waiting while the buffer is empty.
     pub fn pop(&self) -> T {
         todo!(
-            "lock; wait on `not_empty` while the queue is empty (in a loop); pop_front; notify `not_full`"
+            "sleep while the buffer is empty, then take the oldest item and wake a waiting producer"
         )
     }
 
     /// How many items are in the buffer right now.
     pub fn len(&self) -> usize {
-        todo!("lock and return the number of items")
+        todo!("return how many items the buffer holds")
     }
 
     /// Whether the buffer is empty right now.

@@ -1,0 +1,336 @@
+//! What the chapter's exercise tests share: watching a thread from outside
+//! (asleep or not, woken or not, how much CPU it burnt) through
+//! `/proc/self/task/<tid>`, and keeping quiet the panics a test causes on
+//! purpose so that the first message a student reads is the test's own.
+//!
+//! Why watch threads at all: "is this thread waiting in `acquire()`?" cannot
+//! be answered from inside the program without changing the code under test,
+//! but the kernel knows. A thread blocked on a `Condvar` sleeps (state `S`)
+//! and is not woken until somebody notifies; a thread that spins stays
+//! runnable and burns CPU time; a thread that polls with `sleep` is woken
+//! again and again (its count of voluntary context switches climbs). Each of
+//! those is a fact, not a timing guess, so a test built on them gives the
+//! same answer on an idle laptop and on a loaded 2-core CI machine.
+#![allow(dead_code)] // each test binary uses its own part of this module
+
+use std::any::Any;
+use std::cell::Cell;
+use std::fs;
+use std::sync::{Once, mpsc};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+/// How long a thread must stay asleep, with no wakeup, to count as blocked.
+/// Longer than any polling period a student would pick for a `sleep` loop.
+const SETTLE: Duration = Duration::from_millis(100);
+/// CPU time that a waiting thread may not use: a blocked waiter uses
+/// microseconds; a spinning one reaches this within a fraction of a second
+/// even when it gets only a small share of a core.
+const SPIN_CPU: Duration = Duration::from_millis(100);
+/// Wakeups that a waiting thread may not have while nothing changed.
+const POLL_WAKEUPS: u64 = 20;
+/// How long a thread may take to fall asleep before the test gives up. Only a
+/// thread that neither sleeps nor burns CPU (a machine starved for minutes)
+/// gets here; every wrong solution is reported long before.
+const FALL_ASLEEP: Duration = Duration::from_secs(8);
+
+thread_local! {
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// From now on, panics on the calling thread print nothing: the test that
+/// caused them reports them itself, in words that name the mistake.
+pub fn quiet_panics() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                default(info);
+            }
+        }));
+    });
+    QUIET.with(|quiet| quiet.set(true));
+}
+
+/// Runs `f` with this thread's panics quiet, and gives back its panic, if
+/// any, as its message.
+pub fn catch_quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    let was_quiet = QUIET.with(Cell::get);
+    quiet_panics();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|quiet| quiet.set(was_quiet));
+    outcome.map_err(|payload| panic_message(&*payload))
+}
+
+/// The message of a panic: a `&str` literal or a formatted `String`.
+pub fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(message) = payload.downcast_ref::<&str>() {
+        (*message).to_string()
+    } else if let Some(message) = payload.downcast_ref::<String>() {
+        message.clone()
+    } else {
+        "(a panic whose payload is not a string)".to_string()
+    }
+}
+
+/// What the kernel says about a thread at one moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sample {
+    /// Sleeping in the kernel (state `S` or `D`): blocked, not runnable.
+    pub asleep: bool,
+    /// How often it went to sleep so far; it climbs by one per wakeup.
+    pub sleeps: u64,
+    /// User and system CPU time so far.
+    pub cpu: Duration,
+}
+
+/// What happened while a test waited for a thread to block.
+#[derive(Debug, Clone)]
+pub enum Waiting {
+    /// Asleep, and not woken for a while: blocked, as a waiter should be.
+    Blocked(Sample),
+    /// The thread's function returned (or panicked): it did not wait at all.
+    Returned,
+    /// It kept running and burnt this much CPU: a busy-wait.
+    Spinning(Duration),
+    /// It slept but kept waking up (this many times): a `sleep` loop.
+    Polling(u64),
+    /// It never stayed asleep within the time allowed.
+    NeverSlept(Duration),
+}
+
+/// A thread spawned by a test and watched through `/proc`. Its panics are
+/// quiet; [`Watched::join`] gives back their messages.
+pub struct Watched<T> {
+    tid: u32,
+    handle: JoinHandle<T>,
+}
+
+/// Spawns `f` on a thread named `name` that the test can watch.
+pub fn spawn_watched<T, F>(name: &str, f: F) -> Watched<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let handle = thread::Builder::new()
+        .name(name.to_string())
+        .spawn(move || {
+            quiet_panics();
+            let _ = tid_tx.send(current_tid());
+            f()
+        })
+        .expect("the test could not spawn a thread");
+    let tid = tid_rx
+        .recv_timeout(testkit::DEADLINE)
+        .expect("a thread spawned by the test never started");
+    Watched { tid, handle }
+}
+
+impl<T> Watched<T> {
+    /// The kernel's view of the thread now, or `None` once it has ended.
+    pub fn sample(&self) -> Option<Sample> {
+        let stat = fs::read_to_string(format!("/proc/self/task/{}/stat", self.tid)).ok()?;
+        let status = fs::read_to_string(format!("/proc/self/task/{}/status", self.tid)).ok()?;
+        // The command name (field 2) may hold spaces: fields count from the
+        // last ')'. Field 3 is the state, 14 and 15 are utime and stime.
+        let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        let sleeps = status
+            .lines()
+            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+            .trim()
+            .parse()
+            .ok()?;
+        Some(Sample {
+            asleep: matches!(fields.first(), Some(&"S") | Some(&"D")),
+            sleeps,
+            // USER_HZ is 100 on every Linux the kernel ABI allows.
+            cpu: Duration::from_millis(ticks * 10),
+        })
+    }
+
+    /// Whether the thread's function has returned (or panicked).
+    pub fn finished(&self) -> bool {
+        self.handle.is_finished()
+    }
+
+    /// Waits until the thread is blocked: asleep, and not woken for a while.
+    /// Reports a busy-wait, a `sleep` loop or an early return instead.
+    pub fn until_blocked(&self) -> Waiting {
+        let started = Instant::now();
+        let Some(first) = self.sample() else {
+            return Waiting::Returned;
+        };
+        let mut asleep_since: Option<(Instant, Sample)> = None;
+        loop {
+            if self.finished() {
+                return Waiting::Returned;
+            }
+            let Some(now) = self.sample() else {
+                return Waiting::Returned;
+            };
+            let burnt = now.cpu.saturating_sub(first.cpu);
+            if burnt >= SPIN_CPU {
+                return Waiting::Spinning(burnt);
+            }
+            let wakeups = now.sleeps.saturating_sub(first.sleeps);
+            if wakeups > POLL_WAKEUPS {
+                return Waiting::Polling(wakeups);
+            }
+            asleep_since = match asleep_since {
+                Some((since, then)) if now.asleep && now.sleeps == then.sleeps => {
+                    if since.elapsed() >= SETTLE {
+                        return Waiting::Blocked(now);
+                    }
+                    Some((since, then))
+                }
+                _ if now.asleep => Some((Instant::now(), now)),
+                _ => None,
+            };
+            if started.elapsed() >= FALL_ASLEEP {
+                return Waiting::NeverSlept(burnt);
+            }
+            thread::sleep(Duration::from_millis(2)); // sampling /proc, not synchronising
+        }
+    }
+
+    /// Whether the thread was woken (or ended) since it was seen `blocked`.
+    /// Called right after a notify returned, this is exact: waking a
+    /// sleeper makes it runnable before the notifying call returns.
+    pub fn woken_since(&self, blocked: Sample) -> bool {
+        match self.sample() {
+            Some(now) => !now.asleep || now.sleeps != blocked.sleeps || self.finished(),
+            None => true,
+        }
+    }
+
+    /// Joins the thread, waiting at most `deadline`; a panic comes back as
+    /// its message, a thread still running after the deadline as `None`.
+    pub fn join_within(self, deadline: Duration) -> Option<Result<T, String>> {
+        let give_up_at = Instant::now() + deadline;
+        while !self.handle.is_finished() {
+            if Instant::now() >= give_up_at {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(1)); // polling a join, not synchronising
+        }
+        Some(
+            self.handle
+                .join()
+                .map_err(|payload| panic_message(&*payload)),
+        )
+    }
+}
+
+/// Runs `f` on a watched thread. It calls only functions that must never
+/// wait, so it must end: if it goes to sleep (or spins) instead, the test
+/// fails with `complaint`. A panic inside `f` fails the test with its own
+/// message.
+pub fn without_blocking<T, F>(complaint: &str, f: F) -> T
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let thread = spawn_watched("must not block", f);
+    match thread.until_blocked() {
+        Waiting::Returned => {}
+        Waiting::Blocked(_) => panic!("{complaint}"),
+        other => panic!("{complaint} ({other:?})"),
+    }
+    match thread.join_within(testkit::DEADLINE) {
+        Some(Ok(value)) => value,
+        Some(Err(message)) => panic!("{message}"),
+        None => unreachable!("the thread had returned already"),
+    }
+}
+
+/// Joins every thread. If, before they all end, every thread still running
+/// is asleep and none of them is woken for a while, nobody is left to wake
+/// them: that is a deadlock (or a lost wakeup), and the answer is
+/// `Err(how many are stuck)`, unless one of the threads that ended had
+/// panicked: then the answer is those panics alone (as `Ok([Err(message)])`),
+/// since the others may only wait for it. A panic comes back as its message.
+pub fn join_all_or_stuck<T>(threads: Vec<Watched<T>>) -> Result<Vec<Result<T, String>>, usize> {
+    let mut still_since: Option<(Instant, Vec<Option<Sample>>)> = None;
+    loop {
+        if threads.iter().all(Watched::finished) {
+            return Ok(threads
+                .into_iter()
+                .map(|t| t.handle.join().map_err(|p| panic_message(&*p)))
+                .collect());
+        }
+        let now: Vec<Option<Sample>> = threads
+            .iter()
+            .map(|t| if t.finished() { None } else { t.sample() })
+            .collect();
+        let all_asleep = now.iter().flatten().all(|s| s.asleep);
+        still_since = match still_since {
+            Some((since, then)) if all_asleep && then == now => {
+                if since.elapsed() >= SETTLE {
+                    // A thread that panicked may be why the others wait
+                    // (at a rendezvous, say): its message comes first.
+                    let stuck = now.iter().flatten().count();
+                    let panics: Vec<Result<T, String>> = threads
+                        .into_iter()
+                        .filter(Watched::finished)
+                        .filter_map(|t| t.handle.join().err())
+                        .map(|p| Err(panic_message(&*p)))
+                        .collect();
+                    return if panics.is_empty() {
+                        Err(stuck)
+                    } else {
+                        Ok(panics)
+                    };
+                }
+                Some((since, then))
+            }
+            _ if all_asleep => Some((Instant::now(), now)),
+            _ => None,
+        };
+        thread::sleep(Duration::from_millis(2)); // sampling /proc, not synchronising
+    }
+}
+
+/// How many threads of this process are called `name` right now. A thread
+/// spawned without a name inherits the kernel name (at most 15 bytes) of the
+/// thread that spawned it, so this counts a watched thread and the unnamed
+/// threads it started: give it a name no other test uses.
+pub fn threads_named(name: &str) -> usize {
+    let name = &name.as_bytes()[..name.len().min(15)];
+    fs::read_dir("/proc/self/task")
+        .expect("/proc/self/task is not readable")
+        .flatten()
+        .filter(|task| {
+            fs::read(task.path().join("comm"))
+                .is_ok_and(|comm| comm.strip_suffix(b"\n").unwrap_or(&comm) == name)
+        })
+        .count()
+}
+
+impl<T> Watched<T> {
+    /// Whether the thread is asleep now and stays asleep, not woken once,
+    /// for a while (it is blocked, for instance in `join`).
+    pub fn stays_asleep(&self) -> bool {
+        let Some(before) = self.sample() else {
+            return false;
+        };
+        if !before.asleep {
+            return false;
+        }
+        thread::sleep(SETTLE);
+        self.sample() == Some(before) && !self.finished()
+    }
+}
+
+/// The kernel's id of the calling thread, from the `/proc/thread-self` link
+/// (`<pid>/task/<tid>`).
+fn current_tid() -> u32 {
+    let link = fs::read_link("/proc/thread-self").expect("/proc/thread-self is not readable");
+    link.file_name()
+        .and_then(|tid| tid.to_str())
+        .and_then(|tid| tid.parse().ok())
+        .unwrap_or_else(|| panic!("/proc/thread-self points at {link:?}, not at a task"))
+}
