@@ -131,3 +131,48 @@ fn the_eof_leak_program_shows_all_three_cases() {
     ];
     assert_eq!(lines, expected, "the program's output:\n{}", run.stdout);
 }
+
+#[test]
+fn a_write_to_a_closed_pipe_is_an_epipe_error_not_death() {
+    use nix::sys::signal::{SigHandler, Signal, signal};
+    use pipes::demos::eof::write_with_no_reader;
+
+    let _clean = testkit::process_scope();
+    // As the Rust runtime set it up: SIGPIPE ignored, inherited by the child.
+    let mut as_is = Process::start(|| match write_with_no_reader() {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+        Err(_) => 1,
+        Ok(()) => 2,
+    })
+    .unwrap();
+    // The same write after restoring SIGPIPE's default action: death.
+    let mut defaulted = Process::start(|| {
+        // SAFETY: SIG_DFL installs no handler of ours, so nothing can run in
+        // signal context; the child has one thread and no other code that
+        // depends on SIGPIPE being ignored.
+        if unsafe { signal(Signal::SIGPIPE, SigHandler::SigDfl) }.is_err() {
+            return 3;
+        }
+        match write_with_no_reader() {
+            Err(_) => 1,
+            Ok(()) => 2,
+        }
+    })
+    .unwrap();
+    let (as_is, defaulted) = testkit::within(
+        DEADLINE,
+        "two children writing to a pipe with no reader",
+        "a write with no reader never blocks: it fails or kills at once",
+        move || (as_is.join().unwrap(), defaulted.join().unwrap()),
+    );
+    assert_eq!(
+        as_is,
+        ExitStatus::Exited(0),
+        "with SIGPIPE ignored (std's setting), the write must fail with BrokenPipe (1: another error, 2: it succeeded)"
+    );
+    assert_eq!(
+        defaulted,
+        ExitStatus::Signaled(Signal::SIGPIPE as i32),
+        "with SIGPIPE at its default action, the write must kill the child with signal 13"
+    );
+}

@@ -112,3 +112,68 @@ fn the_sender_receiver_program_prints_the_greeting_once() {
         run.stdout
     );
 }
+
+#[test]
+fn a_header_over_max_frame_is_invalid_data_not_an_allocation() {
+    use framing::MAX_FRAME;
+    // A header announcing one byte more than the limit, and no payload: the
+    // old `recv` believed it, allocated that much, and only then found the
+    // stream short (UnexpectedEof). It must refuse the header itself.
+    for announced in [MAX_FRAME as u32 + 1, u32::MAX] {
+        let stream = announced.to_be_bytes();
+        let err = framing::recv::<Vec<u8>>(&mut &stream[..]).expect_err(&format!(
+            "a header announcing {announced} bytes (limit {MAX_FRAME}) must be refused"
+        ));
+        assert_eq!(
+            err.kind(),
+            io::ErrorKind::InvalidData,
+            "a header over MAX_FRAME is bad data, found before reading or allocating: {err}"
+        );
+    }
+    // The limit itself is allowed: the same header, one byte lower, is an
+    // honest frame cut short.
+    let stream = (MAX_FRAME as u32).to_be_bytes();
+    let err = framing::recv::<Vec<u8>>(&mut &stream[..]).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
+}
+
+#[test]
+fn a_message_over_max_frame_is_refused_by_send() {
+    let too_big = vec![7u8; framing::MAX_FRAME + 1];
+    let mut sink = Vec::new();
+    let err = framing::send_bytes(&mut sink, &too_big).expect_err("over the limit must fail");
+    assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{err}");
+    assert!(
+        sink.is_empty(),
+        "nothing may be written for a refused message"
+    );
+}
+
+#[test]
+fn send_bytes_makes_the_same_frame_as_a_vec_of_u8_and_either_side_reads_it() {
+    let data = pipes::demos::large::pattern(70_000, 9);
+    let mut as_bytes = Vec::new();
+    framing::send_bytes(&mut as_bytes, &data).unwrap();
+    assert_eq!(
+        as_bytes,
+        frame_bytes(&data).unwrap(),
+        "a Vec<u8> sent by `send` and the same bytes sent by `send_bytes` are one frame format"
+    );
+    let read_back = framing::recv::<Vec<u8>>(&mut &as_bytes[..]).unwrap();
+    assert!(
+        read_back.as_deref() == Some(&data[..]),
+        "recv::<Vec<u8>> of a send_bytes frame"
+    );
+    let mut from_vec = Vec::new();
+    framing::send(&mut from_vec, &data).unwrap();
+    let read_back = framing::recv_bytes(&mut &from_vec[..]).unwrap();
+    assert!(
+        read_back.as_deref() == Some(&data[..]),
+        "recv_bytes of a send frame"
+    );
+    assert_eq!(
+        framing::recv_bytes(&mut &[][..]).unwrap(),
+        None,
+        "end-of-file"
+    );
+}

@@ -3,15 +3,16 @@
 //! Python's `multiprocessing.Queue` is a pipe, two locks, a semaphore and a
 //! feeder thread. [`demos::queue`] builds a queue between processes from the
 //! same kind of parts, minus the feeder thread: a pipe shared by every
-//! producer and consumer, small frames written atomically, a read lock that is
-//! itself a pipe ([`demos::token`]), and a shared anonymous file for items
+//! producer and consumer, small frames written atomically, a read lock that
+//! the kernel releases if its holder dies ([`demos::file_lock`]), a slot count
+//! made of a pipe ([`demos::token`]), and a shared anonymous file for items
 //! larger than the pipe can take in one write. When every sender is dropped,
 //! in every process, `recv` returns `None`.
 //!
 //! * [`demos::producer_consumer`]: the source tutorial's producer and consumer
 //!   with a `None` sentinel, and the same with closing instead;
 //! * [`demos::join_before_drain`]: Python's documented pitfall, which this
-//!   design does not have;
+//!   design removes for big items (small ones still fill the pipe);
 //! * [`demos::in_process`]: the same shapes between threads, with
 //!   crossbeam-channel.
 //!

@@ -100,3 +100,64 @@ fn a_bounded_queue_between_processes_delivers_everything_in_order() {
         (0..200).map(|n| format!("item {n}")).collect::<Vec<_>>()
     );
 }
+
+/// Runs `f`, which panics on purpose, without printing its panic message
+/// (the test's own failures still print as usual).
+fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
+    use std::cell::Cell;
+    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.get() {
+                previous(info);
+            }
+        }));
+    });
+    QUIET.set(true);
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.set(false);
+    outcome
+}
+
+/// A type serde refuses to encode, for a `send` that fails on purpose.
+struct Unencodable;
+
+impl serde::Serialize for Unencodable {
+    fn serialize<S: serde::Serializer>(&self, _: S) -> Result<S::Ok, S::Error> {
+        Err(serde::ser::Error::custom("this item refuses to be encoded"))
+    }
+}
+
+#[test]
+fn a_failed_send_gives_its_slot_back() {
+    let _clean = testkit::process_scope();
+    let (tx, rx) = bounded::<Unencodable>(2).unwrap();
+    for attempt in 1..=3 {
+        assert!(
+            tx.send(&Unencodable).is_err(),
+            "an item serde cannot encode must make send fail"
+        );
+        assert_eq!(
+            rx.free_slots().unwrap(),
+            Some(2),
+            "after {attempt} failed send(s) a queue of capacity 2 must still have 2 free slots: \
+             a send that fails must give back the slot it took"
+        );
+    }
+}
+
+#[test]
+fn a_panic_inside_with_gives_the_token_back() {
+    use queues::demos::token::TokenPipe;
+    let _clean = testkit::process_scope();
+    let tokens = TokenPipe::new(1).unwrap();
+    let outcome = quietly(|| tokens.with(|| -> std::io::Result<()> { panic!("on purpose") }));
+    assert!(outcome.is_err(), "the closure panicked, so `with` must too");
+    assert_eq!(
+        tokens.available().unwrap(),
+        1,
+        "the token taken by `with` must be back after the closure panicked"
+    );
+}

@@ -165,3 +165,88 @@ fn the_join_before_drain_program_reports_intact_items() {
         run.stdout
     );
 }
+
+/// Waits until process `pid` is asleep (state `S` in `/proc/<pid>/stat`).
+fn wait_until_asleep(pid: i32) {
+    testkit::within(
+        DEADLINE,
+        "waiting for the child to block",
+        "the child never went to sleep",
+        move || {
+            loop {
+                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                    .expect("the child's /proc entry");
+                // The state follows the command name, which is in parentheses.
+                let state = stat.rsplit(')').next().unwrap().trim_start();
+                if state.starts_with('S') {
+                    return;
+                }
+                thread::yield_now();
+            }
+        },
+    );
+}
+
+#[test]
+fn a_process_killed_holding_a_file_lock_releases_it() {
+    use queues::demos::file_lock::FileLock;
+    use std::io::{Read, Write};
+    let _clean = testkit::process_scope();
+    let lock = FileLock::new().unwrap();
+    let (mut locked, mut tell) = io::pipe().unwrap();
+    let mut holder = Process::start(|| {
+        let _guard = lock.lock();
+        let _ = tell.write_all(b"L");
+        loop {
+            nix::unistd::pause(); // holds the lock until it is killed
+        }
+    })
+    .unwrap();
+    drop(tell);
+    let mut byte = [0u8; 1];
+    locked
+        .read_exact(&mut byte)
+        .expect("the child never took the lock");
+    holder.kill().unwrap();
+    assert_eq!(holder.join().unwrap(), ExitStatus::Signaled(9));
+    testkit::within(
+        DEADLINE,
+        "taking a lock whose holder was killed",
+        "the lock died with its holder: the kernel did not release it",
+        move || drop(lock.lock().unwrap()),
+    );
+}
+
+#[test]
+fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
+    use std::io::{Read, Write};
+    let _clean = testkit::process_scope();
+    let (tx, rx) = queue::<u32>().unwrap();
+    let (mut ready, mut tell) = io::pipe().unwrap();
+    let victim_rx = rx.try_clone().unwrap();
+    let mut victim = Process::start(move || {
+        let _ = tell.write_all(b"R");
+        // The queue is empty: this waits inside recv, holding the read lock.
+        match victim_rx.recv() {
+            Ok(_) => 1,
+            Err(_) => 2,
+        }
+    })
+    .unwrap();
+    let mut byte = [0u8; 1];
+    ready
+        .read_exact(&mut byte)
+        .expect("the consumer never started");
+    wait_until_asleep(victim.pid());
+    victim.kill().unwrap();
+    assert_eq!(victim.join().unwrap(), ExitStatus::Signaled(9));
+
+    tx.send(&7).unwrap();
+    let got = testkit::within(
+        DEADLINE,
+        "a consumer's recv after another consumer was killed inside recv",
+        "the queue is wedged: the killed consumer held the read lock and nobody released it",
+        move || rx.recv().unwrap(),
+    );
+    assert_eq!(got, Some(7), "the surviving consumer gets the next item");
+}

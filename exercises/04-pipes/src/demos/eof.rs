@@ -5,8 +5,31 @@
 //! survive in a place nobody thinks of: the parent that handed the write end
 //! to a child and forgot to close its own, or an unrelated child forked while
 //! the write end was open. The reader then waits for ever.
+//!
+//! # The other direction: writing with no reader, SIGPIPE and EPIPE
+//!
+//! A `write` to a pipe whose read ends are all closed cannot succeed. The
+//! kernel's answer is first a *signal*, `SIGPIPE`, whose default action kills
+//! the writer on the spot (that is how `yes | head -1` stops `yes`), and only
+//! if the signal is ignored or handled does `write` return the error `EPIPE`
+//! (`io::ErrorKind::BrokenPipe`). The Rust runtime sets `SIGPIPE` to *ignore*
+//! before `main` runs, so in a Rust program every such write is an ordinary
+//! `Err`, and every `BrokenPipe` path in this book (a queue's `send` after
+//! every consumer is gone, a peer that closed its end) depends on that:
+//!
+//! * a forked child inherits the setting (fork copies signal dispositions),
+//!   so `Process` children get `EPIPE` too;
+//! * a program started with `std::process::Command` gets the default back
+//!   (std resets `SIGPIPE` before `exec`), because most C programs expect it;
+//! * Python ignores `SIGPIPE` as well and raises `BrokenPipeError`;
+//! * `println!` to a closed standard output panics ("failed printing to
+//!   stdout: Broken pipe"): that is the `EPIPE`, turned into a panic.
+//!
+//! [`write_with_no_reader`] shows it; a test runs it in a child with the
+//! runtime's setting and with the default restored, and sees an error in the
+//! first case and a death by signal 13 in the second.
 
-use std::io::{self, PipeReader, PipeWriter};
+use std::io::{self, PipeReader, PipeWriter, Write};
 use std::os::fd::AsFd;
 
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -50,6 +73,18 @@ pub fn read_end_state(reader: &impl AsFd, timeout: PollTimeout) -> io::Result<Re
     })
 }
 // ANCHOR_END: read_end_state
+
+// ANCHOR: write_with_no_reader
+/// Writes to a pipe after closing its only read end, and returns what the
+/// write gave back: `Err` of kind `BrokenPipe` (`EPIPE`) in a Rust program,
+/// where the runtime ignores `SIGPIPE`. With `SIGPIPE` at its default action,
+/// the process would be killed inside the write instead, and never return.
+pub fn write_with_no_reader() -> io::Result<()> {
+    let (reader, mut writer) = io::pipe()?;
+    drop(reader); // no read end left anywhere
+    writer.write_all(b"is anybody there?")
+}
+// ANCHOR_END: write_with_no_reader
 
 // ANCHOR: writer_child
 /// Starts a child that sends the numbers `0..count` as messages and exits.

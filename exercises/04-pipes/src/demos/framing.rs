@@ -16,6 +16,19 @@ use serde::de::DeserializeOwned;
 /// Bytes in a frame header: the payload length as a big-endian `u32`.
 pub const HEADER_LEN: usize = 4;
 
+// ANCHOR: max_frame
+/// The largest payload, in bytes, that [`send`] writes and [`recv`] accepts:
+/// 64 MiB.
+///
+/// The header is four bytes from another process, or from whatever is on the
+/// other end of the descriptor: a bug, a stray `println!` into the pipe, a
+/// hostile peer. Trusted blindly, `0xffff_ffff` makes `recv` allocate 4 GiB
+/// before it has read a single byte of payload. A header above this limit is
+/// refused with [`io::ErrorKind::InvalidData`] before anything is allocated.
+/// Bigger data goes in several messages, or through shared memory (chapter 6).
+pub const MAX_FRAME: usize = 64 << 20;
+// ANCHOR_END: max_frame
+
 // ANCHOR: buffer
 thread_local! {
     /// This thread's frame buffer, reused by every `send` and `recv`: a
@@ -49,8 +62,12 @@ pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::
         frame.clear();
         frame.extend_from_slice(&[0; HEADER_LEN]); // the header, filled in below
         postcard::to_io(message, &mut *frame).map_err(io::Error::other)?;
-        let len = u32::try_from(frame.len() - HEADER_LEN)
-            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "message over 4 GiB"))?;
+        let len = frame.len() - HEADER_LEN;
+        if len > MAX_FRAME {
+            let why = format!("a message of {len} bytes is over the {MAX_FRAME}-byte frame limit");
+            return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
+        }
+        let len = len as u32; // at most MAX_FRAME, which fits
         frame[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
         writer.write_all(frame)
     })
@@ -62,7 +79,9 @@ pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::
 ///
 /// `Ok(None)` means end-of-file *between* frames: every writer has closed its
 /// end, cleanly. End-of-file inside a frame is an error (`UnexpectedEof`): a
-/// writer died half way through a message.
+/// writer died half way through a message. A header that announces more than
+/// [`MAX_FRAME`] bytes is an error too (`InvalidData`), found before anything
+/// is allocated for it.
 pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>> {
     let mut header = [0u8; HEADER_LEN];
     match read_until_full(reader, &mut header)? {
@@ -74,6 +93,10 @@ pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>
         }
     }
     let len = u32::from_be_bytes(header) as usize;
+    if len > MAX_FRAME {
+        let why = format!("a frame header announces {len} bytes, over the {MAX_FRAME}-byte limit");
+        return Err(io::Error::new(io::ErrorKind::InvalidData, why));
+    }
     with_buffer(|buffer| {
         if buffer.len() < len {
             buffer.resize(len, 0); // zeroes only the bytes it adds
@@ -86,6 +109,26 @@ pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>
     })
 }
 // ANCHOR_END: recv
+
+// ANCHOR: bytes
+/// Sends a block of bytes as one frame, exactly the frame that `send` makes
+/// of a `Vec<u8>` holding the same bytes (a varint length, then the bytes),
+/// so either side may use either function.
+///
+/// Why a function of its own: serde sees a `Vec<u8>` as a *sequence of
+/// numbers*, and postcard encodes and decodes it one `u8` at a time. The
+/// bytes on the wire are the same, but the work is per byte instead of one
+/// copy. `serde_bytes::Bytes` tells serde "this is a block of bytes".
+pub fn send_bytes(writer: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
+    send(writer, serde_bytes::Bytes::new(bytes))
+}
+
+/// Receives a frame sent by [`send_bytes`] (or by [`send`] of a `Vec<u8>`)
+/// in one copy, without decoding byte by byte. `Ok(None)` at end-of-file.
+pub fn recv_bytes(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
+    Ok(recv::<serde_bytes::ByteBuf>(reader)?.map(serde_bytes::ByteBuf::into_vec))
+}
+// ANCHOR_END: bytes
 
 /// Reads until `buf` is full or the stream ends; returns how many bytes it
 /// got. Unlike `read_exact`, it tells "ended before the first byte" (0) from

@@ -5,7 +5,12 @@
 //!   single `write(2)`. POSIX makes such writes atomic: frames from many
 //!   producers never interleave, so senders need no lock.
 //! * Reading a frame takes two reads (header, then body), so consumers take
-//!   turns with a read lock, a [`TokenPipe`] holding one token.
+//!   turns with a read lock, a [`FileLock`]: a consumer that dies holding it,
+//!   typically one blocked in `recv` on an empty queue, has it released by
+//!   the kernel, and the others carry on. (One killed in the microseconds
+//!   *between* the two reads of a frame leaves half a frame in the pipe: the
+//!   next consumer gets an `InvalidData` error instead of an item, not a
+//!   hang.)
 //! * An item too large for one frame is written to a shared anonymous file
 //!   (a `memfd`, inherited by every child) and the frame carries its place.
 //!   The pipe only ever holds small frames, so a producer never waits on a
@@ -26,6 +31,7 @@ use pipes::demos::framing;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
+use super::file_lock::FileLock;
 use super::token::TokenPipe;
 
 /// The largest write a pipe guarantees not to interleave with other writers.
@@ -40,16 +46,20 @@ pub const INLINE_MAX: usize = PIPE_BUF - 16;
 /// What travels through the pipe: an item, or where to find it.
 #[derive(Debug, Serialize, Deserialize)]
 enum Frame {
-    Inline(Vec<u8>),
-    Spilled { offset: u64, len: u64 },
+    /// `serde_bytes`: one block of bytes, not a sequence of numbers.
+    Inline(#[serde(with = "serde_bytes")] Vec<u8>),
+    Spilled {
+        offset: u64,
+        len: u64,
+    },
 }
 // ANCHOR_END: frame
 
 /// The parts every handle of one queue shares.
 #[derive(Debug)]
 struct Shared {
-    read_lock: TokenPipe,
-    spill_lock: TokenPipe,
+    read_lock: FileLock,
+    spill_lock: FileLock,
     spill: File,
     slots: Option<TokenPipe>,
 }
@@ -89,8 +99,8 @@ fn make<T>(slots: Option<TokenPipe>) -> io::Result<(Sender<T>, Receiver<T>)> {
     let (reader, writer) = io::pipe()?;
     let spill = File::from(memfd_create(c"queue-spill", MFdFlags::MFD_CLOEXEC)?);
     let shared = Arc::new(Shared {
-        read_lock: TokenPipe::new(1)?,
-        spill_lock: TokenPipe::new(1)?,
+        read_lock: FileLock::new()?,
+        spill_lock: FileLock::new()?,
         spill,
         slots,
     });
@@ -110,11 +120,16 @@ fn make<T>(slots: Option<TokenPipe>) -> io::Result<(Sender<T>, Receiver<T>)> {
 impl<T: Serialize> Sender<T> {
     // ANCHOR: send
     /// Puts `item` on the queue. Blocks while a bounded queue is full. Fails
-    /// with `BrokenPipe` once no process holds a `Receiver` any more.
+    /// with `BrokenPipe` once no process holds a `Receiver` any more. A send
+    /// that fails (or panics) leaves the queue's free slots as they were.
     pub fn send(&self, item: &T) -> io::Result<()> {
-        if let Some(slots) = &self.shared.slots {
-            slots.acquire()?;
-        }
+        // A guard: if anything below fails, dropping it gives the slot back.
+        let slot = self
+            .shared
+            .slots
+            .as_ref()
+            .map(TokenPipe::take)
+            .transpose()?;
         let payload = postcard::to_stdvec(item).map_err(io::Error::other)?;
         let frame = if payload.len() <= INLINE_MAX {
             Frame::Inline(payload)
@@ -122,7 +137,12 @@ impl<T: Serialize> Sender<T> {
             self.spill(&payload)?
         };
         // At most PIPE_BUF bytes in one write(2): atomic, never interleaved.
-        framing::send(&mut &self.data, &frame)
+        framing::send(&mut &self.data, &frame)?;
+        // The item is in the queue and holds the slot; `recv` gives it back.
+        if let Some(slot) = slot {
+            slot.keep();
+        }
+        Ok(())
     }
     // ANCHOR_END: send
 

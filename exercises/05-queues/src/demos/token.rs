@@ -3,7 +3,9 @@
 //! The pipe holds one byte per free token. `acquire` reads a byte, blocking
 //! while the pipe is empty; `release` writes one back. The kernel's pipe lock
 //! makes both atomic, `fork` shares the pipe with every child, and nothing
-//! needs shared memory. With one token it is a lock.
+//! needs shared memory. With one token it is a lock, but not one to use
+//! where a process may die holding it: the token dies with it (see
+//! [`super::file_lock`]).
 
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 
@@ -45,6 +47,36 @@ impl TokenPipe {
     pub fn release(&self) -> io::Result<()> {
         (&self.returns).write_all(b"+")
     }
+
+    /// Takes a token, waiting until one is free, and returns a guard that
+    /// gives it back when dropped: on return, on `?` and on panic alike.
+    pub fn take(&self) -> io::Result<Token<'_>> {
+        self.acquire()?;
+        Ok(Token { pipe: self })
+    }
+}
+
+/// A token taken from a [`TokenPipe`]. Dropping it gives the token back.
+#[derive(Debug)]
+#[must_use = "the token goes back as soon as it is dropped"]
+pub struct Token<'a> {
+    pipe: &'a TokenPipe,
+}
+
+impl Token<'_> {
+    /// Leaves the token out of the pipe: somebody else will give it back (a
+    /// bounded queue's consumer gives back the slot its item took).
+    pub fn keep(self) {
+        std::mem::forget(self);
+    }
+}
+
+impl Drop for Token<'_> {
+    fn drop(&mut self) {
+        // One byte into a pipe whose read end we hold ourselves: it cannot
+        // fail with EPIPE, and holds at most as many bytes as tokens exist.
+        let _ = self.pipe.release();
+    }
 }
 // ANCHOR_END: token_pipe
 
@@ -57,12 +89,13 @@ impl TokenPipe {
         })
     }
 
-    /// Runs `f` holding a token, and gives the token back even if `f` fails.
+    /// Runs `f` holding a token, and gives the token back however `f` ends:
+    /// with a value, an error or a panic. Not if this *process* dies
+    /// meanwhile: for a lock between processes, see
+    /// [`FileLock`](super::file_lock::FileLock).
     pub fn with<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
-        self.acquire()?;
-        let outcome = f();
-        self.release()?;
-        outcome
+        let _token = self.take()?;
+        f()
     }
 }
 
@@ -72,7 +105,10 @@ impl TokenPipe {
     pub fn available(&self) -> io::Result<usize> {
         use std::os::fd::AsRawFd;
         let mut bytes: nix::libc::c_int = 0;
-        // SAFETY: FIONREAD writes one c_int through the pointer we pass.
+        // SAFETY: FIONREAD on a pipe writes exactly one `c_int` (the bytes
+        // ready to read) through its third argument, and `bytes` is a live,
+        // aligned, writable `c_int` for the whole call; the descriptor is
+        // owned by `self.tokens`, so it is open.
         let rc =
             unsafe { nix::libc::ioctl(self.tokens.as_raw_fd(), nix::libc::FIONREAD, &mut bytes) };
         if rc < 0 {

@@ -1,0 +1,72 @@
+//! A lock between processes that the kernel releases when its holder dies.
+//!
+//! A [`TokenPipe`](super::token::TokenPipe) with one token is a lock, with a
+//! flaw that matters between processes: the token is a byte that the holder
+//! took out of a pipe, and a holder killed before it writes the byte back
+//! takes the token to its grave. Every other process then waits for ever.
+//!
+//! `flock(2)` has no such flaw. Its lock belongs to an *open file
+//! description* (what `open` creates, and what `dup` and `fork` share), and
+//! the kernel drops it when the last descriptor of that description is
+//! closed. A process that dies has all its descriptors closed by the kernel,
+//! so its locks go with it, whatever it was doing.
+
+use std::fs::{File, OpenOptions};
+use std::io;
+use std::os::fd::AsRawFd;
+
+use nix::errno::Errno;
+use nix::fcntl::{Flock, FlockArg};
+use nix::sys::memfd::{MFdFlags, memfd_create};
+
+// ANCHOR: file_lock
+/// A lock shared by every process that inherits it, released by the kernel
+/// when a holder dies.
+#[derive(Debug)]
+pub struct FileLock {
+    /// An empty anonymous file: only its identity matters.
+    file: File,
+}
+
+/// Proof that this thread holds a [`FileLock`]; dropping it unlocks.
+#[derive(Debug)]
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct FileLockGuard {
+    _held: Flock<File>,
+}
+
+impl FileLock {
+    /// A new, unlocked lock.
+    pub fn new() -> io::Result<FileLock> {
+        let fd = memfd_create(c"file-lock", MFdFlags::MFD_CLOEXEC)?;
+        Ok(FileLock {
+            file: File::from(fd),
+        })
+    }
+
+    /// Waits for the lock and takes it.
+    ///
+    /// Each call opens the file anew (through `/proc/self/fd`), so that each
+    /// holder has an open file description of its own. Locking the inherited
+    /// descriptor itself would not do: a parent and the children forked from
+    /// it share that description, and `flock` would let all of them in.
+    pub fn lock(&self) -> io::Result<FileLockGuard> {
+        let path = format!("/proc/self/fd/{}", self.file.as_raw_fd());
+        let mut own = OpenOptions::new().read(true).open(path)?; // close-on-exec
+        loop {
+            match Flock::lock(own, FlockArg::LockExclusive) {
+                Ok(held) => return Ok(FileLockGuard { _held: held }),
+                Err((file, Errno::EINTR)) => own = file,
+                Err((_, errno)) => return Err(errno.into()),
+            }
+        }
+    }
+
+    /// Runs `f` holding the lock; the lock is released when `f` returns,
+    /// fails or panics, and by the kernel if this process dies meanwhile.
+    pub fn with<R>(&self, f: impl FnOnce() -> io::Result<R>) -> io::Result<R> {
+        let _guard = self.lock()?;
+        f()
+    }
+}
+// ANCHOR_END: file_lock
