@@ -1,4 +1,4 @@
-"""Source 001, workflow: five workers started in a loop, then all joined."""
+"""The multiprocessing guide, workflow: five workers started in a loop, then all joined."""
 import multiprocessing
 import os
 

@@ -1,4 +1,4 @@
-"""Source 001, example 1: a process that prints 1 to 5."""
+"""The multiprocessing guide, example 1: a process that prints 1 to 5."""
 import multiprocessing
 
 
