@@ -1,4 +1,4 @@
-"""Source 000: two children print their pid and their parent's pid.
+"""The quick tour: two children print their pid and their parent's pid.
 
 One child gets positional arguments, the other keyword arguments; the
 singer is a daemon, so Python terminates it when the main program ends."""

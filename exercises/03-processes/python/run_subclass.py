@@ -1,4 +1,4 @@
-"""Source 001, example 2: a Process subclass that overrides run().
+"""The multiprocessing guide, example 2: a Process subclass that overrides run().
 
 What run() changes happens in the child's copy of the object."""
 import multiprocessing

@@ -1,4 +1,4 @@
-//! The source tutorials' examples, run as programs and checked from outside.
+//! The Python tutorials' examples, run as programs and checked from outside.
 
 use std::io;
 

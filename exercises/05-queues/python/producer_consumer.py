@@ -1,32 +1,35 @@
-"""The Queue example: a producer, a consumer, and a None sentinel.
+"""A producer and a consumer process on one Queue; None tells the consumer to stop.
 
-Run: python3 producer_consumer.py
+The multiprocessing guide's Queue example. Rust: `cargo run -p queues --bin producer_consumer`.
 """
-import multiprocessing as mp
+from multiprocessing import Process, Queue
+
+STOP = None  # the sentinel: no real item is ever None
 
 
-def producer(queue):
-    for i in range(5):
-        queue.put(f"item {i}")
-        print(f"Produced item {i}", flush=True)
+def produce(items):
+    for n in range(5):
+        items.put(f"item {n}")
+        print(f"Produced item {n}", flush=True)
 
 
-def consumer(queue):
-    while True:
-        item = queue.get()
-        if item is None:  # the sentinel
-            break
+def consume(items):
+    for item in iter(items.get, STOP):  # get() until it returns the sentinel
         print(f"Consumed {item}", flush=True)
 
 
+def main():
+    items = Queue()  # created under __main__ and handed to both children
+    producer = Process(target=produce, args=(items,))
+    consumer = Process(target=consume, args=(items,))
+    producer.start()
+    consumer.start()
+    producer.join()
+    items.put(STOP)  # only after the last real item: one sentinel per consumer
+    consumer.join()
+    print(f"producer exit code {producer.exitcode}")
+    print(f"consumer exit code {consumer.exitcode}")
+
+
 if __name__ == "__main__":
-    queue = mp.Queue()  # made here, under __main__, and passed to the children
-    producer_process = mp.Process(target=producer, args=(queue,))
-    consumer_process = mp.Process(target=consumer, args=(queue,))
-    producer_process.start()
-    consumer_process.start()
-    producer_process.join()
-    queue.put(None)  # one sentinel for the one consumer
-    consumer_process.join()
-    print(f"producer exit code {producer_process.exitcode}")
-    print(f"consumer exit code {consumer_process.exitcode}")
+    main()

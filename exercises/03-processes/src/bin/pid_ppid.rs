@@ -1,4 +1,4 @@
-//! Source 000: children print their pid and their parent's pid.
+//! The quick tour: children print their pid and their parent's pid.
 fn main() -> std::io::Result<()> {
     processes::demos::sources::pid_ppid()
 }

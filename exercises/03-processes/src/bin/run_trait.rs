@@ -1,4 +1,4 @@
-//! Source 001, example 2: the `Process` subclass with a `run` method.
+//! The multiprocessing guide, example 2: the `Process` subclass with a `run` method.
 use processes::demos::run_trait::{PrintNumbersProcess, start};
 
 fn main() -> std::io::Result<()> {

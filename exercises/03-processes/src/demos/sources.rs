@@ -1,4 +1,4 @@
-//! The examples of the source tutorials, with `Process::start` in place of
+//! The examples of the Python tutorials, with `Process::start` in place of
 //! `multiprocessing.Process(target=...)`.
 //!
 //! Children print with [`child_println`]: one `write(2)` each, no stdout lock
@@ -39,7 +39,7 @@ pub fn movement_routine(Movement { count, performer }: Movement) -> i32 {
 }
 // ANCHOR_END: pid_ppid
 
-/// The whole of source 000's process example.
+/// The whole of the quick tour's process example.
 pub fn pid_ppid() -> io::Result<()> {
     // ANCHOR: pid_ppid_main
     println!("Main process ID: {}", getpid());
