@@ -26,6 +26,41 @@ pub struct ChapterInfo {
     pub title: String,
     /// The chapter page, relative to `src/`.
     pub page: String,
+    /// System packages the chapter needs besides Rust. Known: `"mpi"` (Open
+    /// MPI and libclang, for chapter 9).
+    #[serde(default)]
+    pub requires: Vec<String>,
+}
+
+impl ChapterInfo {
+    /// What is missing on this machine for the chapter to build, as a
+    /// message with the command that installs it; `None` when nothing is.
+    pub fn missing_requirements(&self) -> Option<String> {
+        let missing: Vec<&str> = self
+            .requires
+            .iter()
+            .filter_map(|need| match need.as_str() {
+                "mpi" if !(on_path("mpicc") && on_path("mpirun")) => {
+                    Some("Open MPI (sudo apt-get install libopenmpi-dev openmpi-bin libclang-dev)")
+                }
+                _ => None,
+            })
+            .collect();
+        (!missing.is_empty()).then(|| {
+            format!(
+                "chapter {} needs {}, which this machine does not have",
+                self.number,
+                missing.join(" and ")
+            )
+        })
+    }
+}
+
+/// Whether an executable called `program` is on `PATH`.
+fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH").is_some_and(|paths| {
+        std::env::split_paths(&paths).any(|dir| dir.join(program).is_file())
+    })
 }
 
 /// One `[[exercise]]` table.

@@ -39,6 +39,9 @@ pub fn run(args: &ListArgs) -> Result<ExitCode> {
             "Chapter {}: {}  (cargo test -p {})",
             chapter.info.number, chapter.info.title, chapter.crate_name
         );
+        if let Some(missing) = chapter.info.missing_requirements() {
+            println!("  ({missing})");
+        }
         let mut chapter_done = 0;
         for exercise in &chapter.exercises {
             let status = state.status_of(&exercise.name, &chapter.exercise_file(exercise));

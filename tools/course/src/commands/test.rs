@@ -19,6 +19,13 @@ pub fn run(args: &TestArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
     let course = Course::load(&repo)?;
     let (chapter, exercise) = find_exercise(&course, &args.exercise)?;
+    if let Some(missing) = chapter.info.missing_requirements() {
+        eprintln!(
+            "Cannot test `{}`: {missing}. Install it, then run this command again.",
+            exercise.name
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     println!(
         "Testing `{}` (chapter {}, {}): cargo test -p {} --test {}",
         exercise.name, chapter.info.number, chapter.info.title, chapter.crate_name, exercise.name
