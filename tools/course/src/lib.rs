@@ -10,6 +10,7 @@ pub mod cargo;
 pub mod cli;
 pub mod commands;
 pub mod course;
+pub mod crate_pages;
 pub mod diagnostics;
 pub mod manifest;
 pub mod markdown;

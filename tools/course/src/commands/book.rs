@@ -6,10 +6,22 @@ use anyhow::Result;
 
 use crate::book;
 use crate::cli::BookArgs;
+use crate::course::Course;
+use crate::crate_pages;
 use crate::repo::Repo;
 
 pub fn run(args: &BookArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
+    // The pages that show each chapter's crate list its files: bring that
+    // list up to date first (the files' text is included at build time).
+    match Course::load(&repo).and_then(|course| crate_pages::write(&repo, &course)) {
+        Ok(pages) => {
+            for page in pages {
+                eprintln!("Updated {} (the crate's files changed)", repo.rel(&page));
+            }
+        }
+        Err(e) => eprintln!("warning: the crate pages under src/crates/ were not updated: {e:#}"),
+    }
     eprintln!("Building the book from {} ...", repo.rel(&repo.book_src()));
     let built = book::build(&repo, true)?;
     let problems = built.diagnostics.len();

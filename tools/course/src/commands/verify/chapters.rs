@@ -1,8 +1,10 @@
-//! Check 3: each chapter page exists, links to its crate folder, shows its
+//! Check 3: each chapter page exists, links to its crate's page in the book
+//! (src/crates/NN-name.md, which must be up to date and listed), shows its
 //! test command, and is listed (not as a draft) in SUMMARY.md.
 
 use super::Finding;
 use crate::course::{Chapter, Course};
+use crate::crate_pages;
 use crate::markdown;
 use crate::repo::{Repo, normalize};
 use crate::summary;
@@ -15,6 +17,13 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
     for chapter in &course.chapters {
         findings.extend(check_chapter(repo, chapter, &entries));
     }
+    let index = crate_pages::index_path(repo);
+    findings.extend(generated_page_problems(
+        repo,
+        &index,
+        &crate_pages::render_index(course),
+        &entries,
+    ));
     for dir in crate::course::chapter_dirs(repo).unwrap_or_default() {
         if !dir.join("course.toml").is_file() {
             findings.push(Finding::fail(
@@ -43,21 +52,32 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, entries: &[summary::Entry]) -> 
     };
     let mut problems = Vec::new();
     let page_dir = page.parent().unwrap_or(repo.root());
-    let crate_dir = normalize(&chapter.dir);
+    let crate_page = crate_pages::page_path(repo, chapter);
+    let crate_page_rel = crate_pages::page_rel(chapter);
+    // The crate card links to the crate's page in the book: a link to the
+    // crate folder itself leaves the built book and finds nothing there.
     let links_crate = markdown::link_targets(&text).iter().any(|(_, target)| {
+        let path = target.split('#').next().unwrap_or_default();
         !target.contains("://")
-            && normalize(&page_dir.join(target.trim_end_matches('/'))) == crate_dir
+            && !path.is_empty()
+            && normalize(&page_dir.join(path)) == normalize(&crate_page)
     });
     if !links_crate {
         problems.push(Finding::fail(
             &shown,
-            format!("does not link to its crate folder exercises/{}", chapter.folder),
+            format!("does not link to its crate's page src/{crate_page_rel}"),
             format!(
-                "add the crate card under the title: > **Crate:** [`exercises/{0}`](../../exercises/{0}/) (LAYOUT.md, The book)",
+                "add the crate card under the title: > **Crate:** [`exercises/{0}`](../{crate_page_rel}) (LAYOUT.md, The book)",
                 chapter.folder
             ),
         ));
     }
+    problems.extend(generated_page_problems(
+        repo,
+        &crate_page,
+        &crate_pages::render(repo, chapter),
+        entries,
+    ));
     let command = format!("cargo test -p {}", chapter.crate_name);
     if !markdown::mentions_command(&text, &command) {
         problems.push(Finding::fail(
@@ -87,10 +107,47 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, entries: &[summary::Entry]) -> 
     }
     if problems.is_empty() {
         vec![Finding::ok(format!(
-            "{shown}: chapter {} links exercises/{}, shows `{command}`, listed in SUMMARY.md",
-            chapter.info.number, chapter.folder
+            "{shown}: chapter {} links its crate page src/{crate_page_rel}, shows `{command}`, listed in SUMMARY.md",
+            chapter.info.number
         ))]
     } else {
         problems
     }
+}
+
+/// A page that `cargo course book` writes (a crate page or their index):
+/// present, up to date, and listed in SUMMARY.md.
+fn generated_page_problems(
+    repo: &Repo,
+    page: &std::path::Path,
+    expected: &str,
+    entries: &[summary::Entry],
+) -> Vec<Finding> {
+    let shown = repo.rel(page);
+    let fix = format!("run `cargo course book`, which rewrites {shown}, and commit it");
+    let mut problems = Vec::new();
+    match std::fs::read_to_string(page) {
+        Err(_) => problems.push(Finding::fail(&shown, "does not exist", fix)),
+        Ok(text) if text != expected => problems.push(Finding::fail(
+            &shown,
+            "is out of date: the files of its crate changed since it was written",
+            fix,
+        )),
+        Ok(_) => {}
+    }
+    let rel = page.strip_prefix(repo.book_src()).unwrap_or(page);
+    let listed = entries.iter().any(|e| {
+        e.path
+            .as_deref()
+            .map(|p| normalize(std::path::Path::new(p)))
+            == Some(normalize(rel))
+    });
+    if !listed {
+        problems.push(Finding::fail(
+            "src/SUMMARY.md",
+            format!("does not list {}", rel.display()),
+            format!("list it under the Appendices: - [...]({})", rel.display()),
+        ));
+    }
+    problems
 }
