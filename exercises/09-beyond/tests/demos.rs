@@ -129,3 +129,31 @@ fn no_rank_starts_phase_two_before_every_rank_finished_phase_one() {
         "a rank started phase 2 at {first_started} ns, before the last rank finished phase 1 at {last_finished} ns"
     );
 }
+
+#[test]
+fn the_measurements_come_out_as_one_json_line_on_rank_zero() {
+    let _clean = testkit::process_scope();
+    let run = mpirun(
+        testkit::bin_path!("mpi_measure"),
+        2,
+        &["1"],
+        "a measurement deadlocked",
+    );
+    let line = run.line(0, "{");
+    for key in ["round_trip_us", "bandwidth_mb_s", "square_map_ms"] {
+        let value: f64 = line
+            .split_once(&format!("\"{key}\": "))
+            .and_then(|(_, rest)| rest.split([',', '}']).next())
+            .and_then(|v| v.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no number for {key} in {line}"));
+        assert!(
+            value > 0.0 && value.is_finite(),
+            "{key} = {value} in {line}"
+        );
+    }
+    assert!(
+        run.rank_lines(1).is_empty(),
+        "only rank 0 reports: {:?}",
+        run.rank_lines(1)
+    );
+}

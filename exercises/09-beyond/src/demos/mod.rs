@@ -3,5 +3,6 @@
 
 pub mod collectives;
 pub mod deadlock;
+pub mod measure;
 pub mod ping_pong;
 pub mod ranks;

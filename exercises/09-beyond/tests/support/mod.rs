@@ -11,15 +11,23 @@ use std::collections::BTreeMap;
 use std::io::Read;
 use std::os::unix::process::CommandExt;
 use std::process::{Command, ExitStatus, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-/// How long one `mpirun` may take. A correct program finishes in about a
-/// second; a rank that waits for a message nobody sends never does.
-pub const MPI_DEADLINE: Duration = Duration::from_secs(6);
+/// How long one `mpirun` may take before any rank has printed anything. A
+/// correct program prints within a second or two; ranks that all wait for a
+/// message nobody sends never print.
+pub const MPI_DEADLINE: Duration = Duration::from_secs(8);
+
+/// How long the whole run may take once a rank has printed. Tearing an MPI
+/// job down (`MPI_Finalize`, then `mpirun` collecting every rank) can take
+/// seconds on a loaded machine; this bound only catches a run that never ends.
+pub const MPI_FINISH_DEADLINE: Duration = Duration::from_secs(40);
 
 /// What the ranks of one `mpirun` printed, and how it ended.
 pub struct MpiRun {
@@ -115,13 +123,22 @@ pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> M
         )
     });
     let group = Pid::from_raw(child.id() as i32);
-    let stdout = read_on_thread(child.stdout.take().expect("piped"));
-    let stderr = read_on_thread(child.stderr.take().expect("piped"));
-    let give_up_at = Instant::now() + MPI_DEADLINE;
+    let printed = Arc::new(AtomicBool::new(false));
+    let stdout = read_on_thread(
+        child.stdout.take().expect("piped"),
+        Some(Arc::clone(&printed)),
+    );
+    let stderr = read_on_thread(child.stderr.take().expect("piped"), None);
+    let started = Instant::now();
     let status = loop {
+        let allowed = if printed.load(Ordering::Acquire) {
+            MPI_FINISH_DEADLINE
+        } else {
+            MPI_DEADLINE
+        };
         match child.try_wait().expect("waiting for mpirun") {
             Some(status) => break Some(status),
-            None if Instant::now() >= give_up_at => break None,
+            None if started.elapsed() >= allowed => break None,
             // Polling a child process with a deadline, not synchronising threads.
             None => thread::sleep(Duration::from_millis(10)),
         }
@@ -142,8 +159,9 @@ pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> M
             other,
         };
         panic!(
-            "`mpirun -np {ranks}` did not finish within {MPI_DEADLINE:?} and was killed: \
+            "`mpirun -np {ranks}` did not finish within {:?} and was killed: \
              {likely_cause}.\nWhat the ranks printed before that:\n{}",
+            started.elapsed(),
             run.describe()
         );
     };
@@ -218,10 +236,28 @@ fn parse_tagged(line: &str) -> Option<(u32, &str, &str)> {
     Some((rank, stream, text))
 }
 
-fn read_on_thread<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {
+/// Reads `pipe` to its end on a thread of its own; sets `printed` once the
+/// first bytes arrive.
+fn read_on_thread<R: Read + Send + 'static>(
+    mut pipe: R,
+    printed: Option<Arc<AtomicBool>>,
+) -> thread::JoinHandle<String> {
     thread::spawn(move || {
         let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
+        let mut buffer = [0u8; 4096];
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    bytes.extend_from_slice(&buffer[..n]);
+                    if let Some(printed) = &printed {
+                        printed.store(true, Ordering::Release);
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
         String::from_utf8_lossy(&bytes).into_owned()
     })
 }
