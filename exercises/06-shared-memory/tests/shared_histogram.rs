@@ -218,9 +218,9 @@ fn a_worker_that_fails_makes_the_call_fail() {
 fn concurrent_adds_to_one_bucket_are_not_lost() {
     let _clean = testkit::process_scope();
     const WORKERS: usize = 4;
-    const EACH: usize = 250_000;
+    const EACH: usize = 16_000_000;
     // One bucket that every worker adds to, all at once: the workers meet at
-    // a start line on their first byte, then each adds 250 000 times.
+    // a start line on their first byte, then each adds 16 000 000 times (longer than a time slice, so that they also overlap on a busy machine).
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let data = vec![7u8; WORKERS * EACH];
     let got = within(PATIENCE, "histogram", LIKELY, move || {
