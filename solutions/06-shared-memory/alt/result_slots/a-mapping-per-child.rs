@@ -24,13 +24,13 @@ where
         .map(|_| SharedValue::<AtomicU64>::new())
         .collect::<io::Result<Vec<_>>>()?;
     let mut children = Vec::with_capacity(n);
-    for i in 0..n {
+    for (i, slot) in slots.iter().enumerate() {
         // SAFETY: the child stores into an atomic and runs `work`, which
         // our caller promised keeps to the rules of a forked child.
         let started = unsafe {
             Process::start(|| {
-                // Slot i is this child's alone: no other process writes it.
-                slots[i].store(work(i), Ordering::Relaxed);
+                // This mapping is this child's alone: no other process writes it.
+                slot.store(work(i), Ordering::Relaxed);
                 0
             })
         };
