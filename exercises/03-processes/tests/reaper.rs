@@ -22,8 +22,9 @@ const PATIENCE: Duration = Duration::from_secs(3);
 /// byte, or abort: all allowed in a forked child.
 fn reap(bodies: Vec<Body>, on_reaped: impl FnMut(&Reaped)) -> Vec<Reaped> {
     // SAFETY: every body of these tests returns a number, reads a byte from
-    // a pipe, or calls setrlimit(2) and abort(3): system calls and plain
-    // computation, no lock that another thread could hold.
+    // a pipe, reads a /proc file (open, read, allocation: glibc's malloc
+    // survives fork) and yields, or calls setrlimit(2) and abort(3): system
+    // calls and plain computation, no lock that another thread could hold.
     unsafe { start_and_reap(bodies, on_reaped) }.expect("start_and_reap failed")
 }
 
@@ -202,8 +203,21 @@ fn reaper_does_not_steal_unrelated_children() {
         "reaping three children while two unrelated children exist",
         "start_and_reap never returned: it waits for any child (waitpid(-1) until ECHILD?), \
          and a child it did not start is still running. Wait only for your own children",
-        || {
-            let bodies: Vec<Body> = (0..3).map(|i| Box::new(move || i) as Body).collect();
+        move || {
+            // The children wait (at most 300 ms) for the unrelated zombie to
+            // disappear: until they exit, it is the only child anyone can
+            // reap, so a reaper that reaps "any child" takes it first.
+            let bodies: Vec<Body> = (0..3)
+                .map(|i| {
+                    Box::new(move || {
+                        let give_up_at = Instant::now() + Duration::from_millis(300);
+                        while proc_state(exited_pid).is_some() && Instant::now() < give_up_at {
+                            std::thread::yield_now();
+                        }
+                        i
+                    }) as Body
+                })
+                .collect();
             reap(bodies, |_| {})
         },
     );

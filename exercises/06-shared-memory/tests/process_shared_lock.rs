@@ -22,8 +22,8 @@ const NOT_RELEASED: &str = "the guard's drop did not release the lock";
 /// What a lock that does not exclude is told.
 const TWO_IN: &str = "the lock lets two holders in at once";
 
-/// The CPU time (user + system, in clock ticks of 10 ms) that process `pid`
-/// has used so far; 0 if it cannot be read.
+/// The CPU time (user + system, in clock ticks of 10 ms, sampled) that
+/// process `pid` has used so far; 0 if it cannot be read.
 fn cpu_ticks(pid: i32) -> u64 {
     let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
         return 0;
@@ -129,13 +129,17 @@ fn another_process_waits_for_the_lock() {
             }
             .expect("fork failed");
             // Wait until the child is either past lock() (a lock that does
-            // not exclude) or has spun in it for 20 ms of CPU time (a lock
-            // that makes it wait): one or the other always comes.
+            // not exclude) or in it and has used a clock tick (10 ms) of CPU
+            // time, spinning (a lock that makes it wait).
             let give_up_at = Instant::now() + PATIENCE / 2;
-            while child_is_trying.load(Ordering::Acquire) < 2
-                && cpu_ticks(child.pid()) < 2
-                && Instant::now() < give_up_at
-            {
+            loop {
+                let trying = child_is_trying.load(Ordering::Acquire);
+                if trying == 2 || (trying == 1 && cpu_ticks(child.pid()) >= 1) {
+                    break;
+                }
+                if Instant::now() >= give_up_at {
+                    break;
+                }
                 std::thread::yield_now();
             }
             let before = *held;

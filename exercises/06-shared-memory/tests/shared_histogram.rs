@@ -135,6 +135,7 @@ fn the_workers_are_children_counting_at_the_same_time() {
     let pids = SharedSlice::<AtomicU64>::new(64).expect("mmap failed");
     let data = sample(4_000);
     let data_copy = data.clone();
+    let parent = u64::from(std::process::id());
     let (got, seen_pids, missed) = within(PATIENCE, "histogram", LIKELY, move || {
         // Private memory: after the fork, each child has a copy of its own.
         let first_call = Cell::new(true);
@@ -143,6 +144,11 @@ fn the_workers_are_children_counting_at_the_same_time() {
         let got = unsafe {
             histogram(&data, 2, WORKERS, |b| {
                 if first_call.replace(false) {
+                    assert_ne!(
+                        u64::from(std::process::id()),
+                        parent,
+                        "bucket_of ran in the parent (pid {parent}): count in the children"
+                    );
                     let me = u64::from(std::process::id());
                     let _ = pids.iter().find(|slot| {
                         slot.compare_exchange(0, me, Ordering::Relaxed, Ordering::Relaxed)
@@ -163,7 +169,6 @@ fn the_workers_are_children_counting_at_the_same_time() {
             .collect();
         (got, seen, missed.load(Ordering::Relaxed))
     });
-    let parent = u64::from(std::process::id());
     assert!(
         !seen_pids.contains(&parent),
         "bucket_of ran in the parent (pid {parent}): count in the children"
@@ -218,11 +223,12 @@ fn a_worker_that_fails_makes_the_call_fail() {
 fn concurrent_adds_to_one_bucket_are_not_lost() {
     let _clean = testkit::process_scope();
     const WORKERS: usize = 4;
-    const EACH: usize = 250_000;
+    const EACH: usize = 16_000_000;
     // One bucket that every worker adds to, all at once: the workers meet at
-    // a start line on their first byte, then each adds 250 000 times.
+    // a start line on their first byte, then each adds 16 000 000 times (longer than a time slice, so that they also overlap on a busy machine).
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let data = vec![7u8; WORKERS * EACH];
+    let parent = u64::from(std::process::id());
     let got = within(PATIENCE, "histogram", LIKELY, move || {
         let first_call = Cell::new(true);
         // SAFETY: bucket_of uses a Cell of the child's own memory and the
@@ -230,6 +236,11 @@ fn concurrent_adds_to_one_bucket_are_not_lost() {
         unsafe {
             histogram(&data, 1, WORKERS, |_| {
                 if first_call.replace(false) {
+                    assert_ne!(
+                        u64::from(std::process::id()),
+                        parent,
+                        "bucket_of ran in the parent (pid {parent}): count in the children"
+                    );
                     let _ = start.wait(WORKERS as u32, WAIT_IN_CHILD);
                 }
                 0

@@ -357,6 +357,7 @@ fn run_child<F: FnMut() -> i32>(
     daemon_of: Option<Pid>,
 ) -> ! {
     IN_FORKED_CHILD.store(true, Ordering::Relaxed);
+    // ANCHOR: daemon_child
     if let Some(parent) = daemon_of {
         // Ask the kernel for SIGKILL when the parent (thread) goes away.
         if nix::sys::prctl::set_pdeathsig(Signal::SIGKILL).is_err() {
@@ -368,6 +369,7 @@ fn run_child<F: FnMut() -> i32>(
             let _ = signal::kill(getpid(), Signal::SIGKILL);
         }
     }
+    // ANCHOR_END: daemon_child
     if let Some(keep) = keep_fds
         && close_fds_except(keep).is_err()
     {
