@@ -33,12 +33,13 @@ const HOLD: Duration = Duration::from_millis(500);
 
 /// How long the step is held while the test measures the CPU time `stop`
 /// spends waiting for it.
-const SPIN_HOLD: Duration = Duration::from_secs(1);
+const SPIN_HOLD: Duration = Duration::from_millis(1500);
 
-/// A `stop` that blocks in `join` uses microseconds of CPU time; one that
-/// spins for `SPIN_HOLD` uses most of it, and at least a quarter of it even
-/// on a 2-core machine with eight busy threads.
-const SPIN_CPU: Duration = Duration::from_millis(100);
+/// A `stop` that blocks in `join` uses well under a millisecond of CPU time;
+/// one that spins for `SPIN_HOLD` uses all the CPU the scheduler gives it:
+/// most of `SPIN_HOLD` on an idle machine, and still about 100 ms on a 2-core
+/// machine with 28 runnable threads (measured: a load average of 28).
+const SPIN_CPU: Duration = Duration::from_millis(20);
 
 /// Why `stop` or `drop` may never return.
 const STOP_STUCK: &str = "the thread never noticed the stop request (does it check between two \

@@ -625,11 +625,7 @@ type Transform = dyn Fn(&Path, Vec<u8>, &Path) -> Vec<u8>;
 /// Copies the tree `from` into `to`, writing only files whose (transformed)
 /// contents differ and deleting files `from` does not have. `target` folders
 /// are skipped.
-fn sync_tree(
-    from: &Path,
-    to: &Path,
-    transform: &Transform,
-) -> Result<()> {
+fn sync_tree(from: &Path, to: &Path, transform: &Transform) -> Result<()> {
     let mut wanted = BTreeSet::new();
     let mut pending = vec![PathBuf::new()];
     while let Some(relative) = pending.pop() {
@@ -1024,15 +1020,21 @@ fn run_one(entry: &Entry, built: &Built, runs: u32) -> (Row, Option<(String, Cac
     (row, pass)
 }
 
-/// How loaded the machine is: the 1-minute load average per core, at least 1.
-/// A wrong solution's bound is [`FAIL_WITHIN`] times this.
+/// The most [`load_factor`] allows: on a machine loaded more than this, the
+/// bound still catches a deadline that is far too long (a wrong solution's
+/// test binary mostly sleeps in deadlines, which a load does not stretch).
+pub const MAX_LOAD_FACTOR: f64 = 3.0;
+
+/// How loaded the machine is: the 1-minute load average per core, between 1
+/// and [`MAX_LOAD_FACTOR`]. A wrong solution's bound is [`FAIL_WITHIN`] times
+/// this.
 pub fn load_factor() -> f64 {
     let cores = thread::available_parallelism().map_or(1, |n| n.get()) as f64;
     let load = std::fs::read_to_string("/proc/loadavg")
         .ok()
         .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
         .unwrap_or(0.0);
-    (load / cores).max(1.0)
+    (load / cores).clamp(1.0, MAX_LOAD_FACTOR)
 }
 
 /// What a run of a test binary did.
