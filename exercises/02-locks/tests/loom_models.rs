@@ -21,13 +21,35 @@ use locks::exercises::semaphore::Semaphore;
 use loom::sync::Arc;
 use loom::sync::atomic::{AtomicUsize, Ordering};
 use loom::thread;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+thread_local! {
+    /// The scenario of the model running on this thread, said once when
+    /// something fails (loom runs a model's threads on the test's thread).
+    static SCENARIO: Cell<Option<&'static str>> = const { Cell::new(None) };
+}
 
 /// Runs `model` under loom. If some interleaving fails, the test fails with
 /// `scenario` (the interleaving that usually breaks, in words) and what
 /// loom saw: a failed assertion, a panic inside your code, or "deadlock"
 /// when every thread waits and nobody can wake them.
-fn check(scenario: &str, model: impl Fn() + Sync + Send + 'static) {
+fn check(scenario: &'static str, model: impl Fn() + Sync + Send + 'static) {
+    // When loom finds a deadlock it panics, and its clean-up can abort the
+    // process before `catch_unwind` below returns: so the scenario is also
+    // printed by a panic hook, ahead of the first panic message.
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Some(scenario) = SCENARIO.with(|s| s.take()) {
+                eprintln!("loom found an interleaving that fails.\n{scenario}\n");
+            }
+            default(info);
+        }));
+    });
+    SCENARIO.with(|s| s.set(Some(scenario)));
     let mut builder = loom::model::Builder::new();
     // Enough for every interleaving below that matters; more only costs time.
     builder.preemption_bound = Some(3);
@@ -39,6 +61,7 @@ fn check(scenario: &str, model: impl Fn() + Sync + Send + 'static) {
             .unwrap_or("a panic");
         panic!("loom found an interleaving that fails.\n{scenario}\nWhat loom saw: {seen}");
     }
+    SCENARIO.with(|s| s.set(None));
 }
 
 /// Three threads compete for one permit: never two inside at once, and the
