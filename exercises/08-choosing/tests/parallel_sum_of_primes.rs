@@ -1,9 +1,20 @@
 //! Tests of the exercise `parallel_sum_of_primes`:
 //! `cargo test -p choosing --test parallel_sum_of_primes`.
+//!
+//! Threads are watched from outside through `/proc` (chapter 2's test
+//! support): a test sees how many of `parallel_sum`'s threads exist and
+//! whether the caller sleeps in `join`, so that work run one thread after
+//! the other, or split up front, is caught for certain and at once.
+
+#[path = "../../02-locks/tests/support/mod.rs"]
+mod support;
 
 use choosing::exercises::parallel_sum_of_primes::{parallel_sum, parallel_sum_of_primes};
 use std::cell::Cell;
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
+use std::time::Duration;
+use support::{catch_quietly, spawn_watched, threads_named, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
 /// The primes below `limit` by the sieve of Eratosthenes: an answer that
@@ -23,6 +34,18 @@ fn sieve_sum(limit: u64) -> u64 {
     sum
 }
 
+/// What a sum that is too small or too big says about the code.
+fn explain(got: u64, expected: u64) -> &'static str {
+    if got < expected {
+        "some numbers were never added: is the last, shorter block cut off, or a remainder of \
+         the split dropped?"
+    } else {
+        "numbers were added more than once, or numbers at or past the limit were added: is a \
+         block taken twice (claim it with one fetch_add), or the last block not cut at the \
+         limit?"
+    }
+}
+
 #[test]
 fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
     within(
@@ -39,152 +62,252 @@ fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
             let expected = sieve_sum(limit);
             for threads in [1, 2, 4, 7] {
                 let got = parallel_sum_of_primes(limit, threads);
+                let why = explain(got, expected);
                 assert_eq!(
                     got, expected,
                     "the primes below {limit} add up to {expected}, but on {threads} thread(s) \
-                 the sum was {got}: is a block skipped or counted twice?"
+                     the sum was {got}: {why}"
                 );
             }
         },
     );
 }
 
+/// Each number is counted in its own atomic cell. Blocks of one number,
+/// and two threads that leave each number together (a spinning start line)
+/// and so claim their next blocks at the same instant, round after round:
+/// a claim made of a load and a store (instead of one `fetch_add`) then
+/// hands the same block to both.
 #[test]
 fn every_number_is_added_exactly_once() {
+    const LIMIT: u64 = 2_000_003;
+    // The start line costs little when both threads run and a lot when one
+    // waits for the other to get a core: it is used for this long only.
+    const PAIRING: Duration = Duration::from_millis(300);
     within(DEADLINE, "parallel_sum", "a thread that never ends", || {
-        let seen = Mutex::new(Vec::new());
-        let limit = 10_007;
-        let total = parallel_sum(limit, 3, 100, |n| {
-            seen.lock().unwrap().push(n);
+        let seen: Vec<AtomicU8> = (0..LIMIT + 1_000).map(|_| AtomicU8::new(0)).collect();
+        let arrived = AtomicU64::new(0);
+        let pairing_ends = std::time::Instant::now() + PAIRING;
+        let pairing = AtomicBool::new(true);
+        let total = parallel_sum(LIMIT, 2, 1, |n| {
+            if let Some(cell) = seen.get(n as usize) {
+                cell.fetch_add(1, Ordering::Relaxed);
+            }
+            if pairing.load(Ordering::Relaxed) {
+                if n % 1024 == 0 && std::time::Instant::now() >= pairing_ends {
+                    pairing.store(false, Ordering::Relaxed);
+                }
+                start_line(&arrived);
+            }
             n
         });
-        let mut seen = seen.into_inner().unwrap();
-        seen.sort_unstable();
-        let missing: Vec<u64> = (0..limit)
-            .filter(|n| seen.binary_search(n).is_err())
-            .collect();
-        assert!(
-            missing.is_empty(),
-            "these numbers were never added: {missing:?}"
-        );
-        let twice: Vec<u64> = seen
-            .windows(2)
-            .filter(|w| w[0] == w[1])
-            .map(|w| w[0])
-            .collect();
+        let count = |n: u64| {
+            seen.get(n as usize)
+                .map_or(0, |c| c.load(Ordering::Relaxed))
+        };
+        let twice: Vec<u64> = (0..LIMIT).filter(|&n| count(n) > 1).take(10).collect();
         assert!(
             twice.is_empty(),
-            "these numbers were added more than once: {twice:?}"
+            "numbers were added more than once (the first: {twice:?}): two threads took the \
+             same block. Claim a block with one atomic step (`fetch_add`), not a load followed \
+             by a store"
         );
-        assert_eq!(
-            seen.len() as u64,
-            limit,
-            "numbers at or past the limit were added"
+        let missing: Vec<u64> = (0..LIMIT).filter(|&n| count(n) == 0).take(10).collect();
+        assert!(
+            missing.is_empty(),
+            "these numbers were never added (the first few): {missing:?}: is the last, shorter \
+             block cut off, or a remainder dropped?"
+        );
+        let past: Vec<u64> = (LIMIT..LIMIT + 1_000).filter(|&n| count(n) > 0).collect();
+        assert!(
+            past.is_empty(),
+            "numbers at or past the limit {LIMIT} were added: {past:?}; cut the last block \
+             with .min(limit)"
         );
         assert_eq!(
             total,
-            limit * (limit - 1) / 2,
+            LIMIT * (LIMIT - 1) / 2,
             "the total is not the sum of the values"
         );
     });
 }
 
+/// Two threads meet here and leave together: each arrival counts one, and
+/// a thread spins until the count reaches the next even number. A partner
+/// that does not come soon is not waited for: the start line only lines
+/// threads up, it decides nothing.
+fn start_line(arrived: &AtomicU64) {
+    let me = arrived.fetch_add(1, Ordering::SeqCst) + 1;
+    let target = me.next_multiple_of(2);
+    let mut spins = 0u32;
+    while arrived.load(Ordering::SeqCst) < target {
+        spins += 1;
+        // A partner that has not come after this many spins is descheduled
+        // or has no more numbers: go on alone.
+        if spins > 100_000 {
+            return;
+        }
+        std::hint::spin_loop();
+    }
+}
+
 #[test]
 fn small_ranges_and_more_threads_than_blocks() {
-    within(DEADLINE, "parallel_sum", "a thread that never ends", || {
-        assert_eq!(
-            parallel_sum(0, 4, 10, |n| n + 1),
-            0,
-            "nothing below 0: the sum is 0"
-        );
-        assert_eq!(
-            parallel_sum(5, 4, 1_000, |n| n),
-            10,
-            "0+1+2+3+4 on 4 threads, one block"
-        );
-        assert_eq!(
-            parallel_sum(5, 1, 1, |n| n),
-            10,
-            "0+1+2+3+4 in blocks of one"
-        );
+    without_blocking("parallel_sum on a tiny range never returned", || {
+        for (limit, threads, block, expected, what) in [
+            (0, 4, 10, 0, "nothing below 0"),
+            (5, 4, 1_000, 10, "0+1+2+3+4 on 4 threads, one block"),
+            (5, 1, 1, 10, "0+1+2+3+4 in blocks of one"),
+            (7, 2, 3, 21, "0+1+...+6 in blocks 0..3, 3..6, 6..7"),
+        ] {
+            let got = parallel_sum(limit, threads, block, |n| n);
+            assert!(
+                got == expected,
+                "{what}: expected {expected}, got {got}; {}",
+                explain(got, expected)
+            );
+        }
     });
 }
 
+/// The first value each thread computes waits until all the threads have
+/// got that far: they all arrive only if all of them run at once. Meanwhile
+/// the test watches: a caller asleep in `join` while fewer threads exist
+/// than it was asked for has joined a thread before spawning the rest.
 #[test]
 fn the_threads_run_at_the_same_time() {
     thread_local! {
         static ARRIVED: Cell<bool> = const { Cell::new(false) };
     }
-    let threads = 4;
-    let meet = Arc::new(Rendezvous::new(threads));
-    within(
-        2 * DEADLINE,
-        "parallel_sum",
-        "the threads never all ran",
-        move || {
-            // The first value each thread computes waits for the other threads.
-            // They all arrive only if all of them are running at once.
-            parallel_sum(40 * 50, threads, 50, |n| {
+    const THREADS: usize = 4;
+    const NAME: &str = "sum-at-once"; // the caller's name, inherited by its threads
+    let meet = Arc::new(Rendezvous::new(THREADS));
+    let all_met = Arc::new(AtomicBool::new(false));
+    let caller = {
+        let (meet, all_met) = (Arc::clone(&meet), Arc::clone(&all_met));
+        spawn_watched(NAME, move || {
+            parallel_sum(40 * 50, THREADS, 50, |n| {
                 if !ARRIVED.with(|a| a.replace(true)) {
-                    meet.wait(DEADLINE).unwrap_or_else(|missed| {
-                        panic!(
-                            "{missed}: the {threads} threads must all be running at the same time; \
-                         spawn all of them in one `thread::scope` before joining any"
-                        )
-                    });
+                    meet.wait(DEADLINE)
+                        .expect("the threads never all ran at the same time");
+                    all_met.store(true, Ordering::SeqCst);
                 }
                 n
             })
-        },
-    );
+        })
+    };
+    while !all_met.load(Ordering::SeqCst) && !caller.finished() {
+        // Before the meeting no worker can end (each waits at its first
+        // value), so all of them exist once the caller sleeps in `join`.
+        let workers = threads_named(NAME).saturating_sub(1);
+        if workers < THREADS && caller.stays_asleep() && !all_met.load(Ordering::SeqCst) {
+            let workers = threads_named(NAME).saturating_sub(1);
+            panic!(
+                "the threads ran one after the other: parallel_sum was asked for {THREADS} \
+                 threads, but it waits in join while only {workers} of them exist. Spawn all \
+                 of them in one `thread::scope` first, then join them (join right after spawn \
+                 runs them one at a time)"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5)); // sampling /proc
+    }
+    match caller.join_within(DEADLINE) {
+        Some(Ok(total)) => assert_eq!(total, 40 * 50 * (40 * 50 - 1) / 2),
+        Some(Err(message)) => panic!("{message}"),
+        None => panic!("parallel_sum never returned after all its threads had met"),
+    }
 }
 
+/// Two threads; the one that gets block 0 stalls on its first number until
+/// the other thread has done every other block. With blocks handed out one
+/// at a time that always happens. With the range split up front, the other
+/// thread ends after its own share, and the test sees it end.
 #[test]
 fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
-    let (limit, block) = (2_000, 50);
-    let others = limit - block; // every number outside the first block
-    within(
-        2 * DEADLINE,
-        "parallel_sum",
-        "a worker never finished",
-        move || {
-            let done = Mutex::new(0u64);
-            let progress = Condvar::new();
-            let total = parallel_sum(limit, 2, block, |n| {
+    const NAME: &str = "sum-falls-back"; // the caller's name, inherited by its threads
+    const LIMIT: u64 = 2_000;
+    const BLOCK: u64 = 50;
+    const OTHERS: u64 = LIMIT - BLOCK; // every number outside the first block
+    thread_local! {
+        static STARTED: Cell<bool> = const { Cell::new(false) };
+    }
+    let done = Arc::new((Mutex::new(0u64), Condvar::new()));
+    let started = Arc::new(AtomicU64::new(0));
+    let caller = {
+        let (done, started) = (Arc::clone(&done), Arc::clone(&started));
+        spawn_watched(NAME, move || {
+            let (count, progress) = &*done;
+            parallel_sum(LIMIT, 2, BLOCK, |n| {
+                if !STARTED.with(|s| s.replace(true)) {
+                    started.fetch_add(1, Ordering::SeqCst);
+                }
                 if n == 0 {
-                    // This thread stalls on its first number until the other
-                    // thread has done all the blocks outside the first one.
-                    let guard = done.lock().unwrap();
-                    let (guard, timeout) = progress
-                        .wait_timeout_while(guard, DEADLINE, |done| *done < others)
+                    let guard = count.lock().unwrap();
+                    let (guard, waited) = progress
+                        .wait_timeout_while(guard, DEADLINE, |done| *done < OTHERS)
                         .unwrap();
                     assert!(
-                        !timeout.timed_out(),
-                        "the thread on block 0..{block} waited for the other thread to do the \
-                     {others} numbers of the other blocks, but after {DEADLINE:?} only {} were \
-                     done. Is the work split up front (a fixed share per thread) instead of \
-                     handed out one block at a time from a shared counter?",
+                        !waited.timed_out(),
+                        "only {} of the {OTHERS} numbers outside block 0 were done",
                         *guard
                     );
                 } else {
-                    *done.lock().unwrap() += 1;
+                    *count.lock().unwrap() += 1;
                     progress.notify_all();
                 }
                 n
-            });
-            assert_eq!(total, limit * (limit - 1) / 2);
-        },
-    );
+            })
+        })
+    };
+    while !caller.finished() {
+        let both_seen = started.load(Ordering::SeqCst) == 2;
+        // The caller and its two workers all have NAME.
+        let alive = threads_named(NAME);
+        // Read after `alive`: a worker that has ended counted all it did.
+        let numbers_done = *done.0.lock().unwrap();
+        if both_seen && alive < 3 && numbers_done < OTHERS && !caller.finished() {
+            panic!(
+                "the work was split up front: the thread on block 0..{BLOCK} fell behind, and \
+                 the other thread ended after {numbers_done} of the {OTHERS} numbers outside \
+                 that block instead of taking the rest. Hand the blocks out one at a time from \
+                 a shared counter"
+            );
+        }
+        if !both_seen
+            && caller.stays_asleep()
+            && threads_named(NAME) < 3
+            && started.load(Ordering::SeqCst) < 2
+        {
+            panic!(
+                "the threads ran one after the other: parallel_sum waits in join while only one \
+                 of its 2 threads exists. Spawn all the threads first, then join them"
+            );
+        }
+        std::thread::sleep(Duration::from_millis(5)); // sampling /proc
+    }
+    match caller.join_within(DEADLINE) {
+        Some(Ok(total)) => assert_eq!(total, LIMIT * (LIMIT - 1) / 2),
+        Some(Err(message)) => panic!("{message}"),
+        None => unreachable!("the caller had finished"),
+    }
 }
 
 #[test]
-#[should_panic(expected = "at least one thread")]
-fn zero_threads_is_refused() {
-    parallel_sum(10, 0, 5, |n| n);
-}
-
-#[test]
-#[should_panic(expected = "at least one number per block")]
-fn empty_blocks_are_refused() {
-    parallel_sum(10, 2, 0, |n| n);
+fn zero_threads_or_empty_blocks_are_refused() {
+    for (threads, block, expected) in [
+        (0, 5, "at least one thread"),
+        (2, 0, "at least one number per block"),
+    ] {
+        match catch_quietly(|| parallel_sum(10, threads, block, |n| n)) {
+            Ok(sum) => panic!(
+                "parallel_sum(10, {threads}, {block}, ..) returned {sum}; it must panic with a \
+                 message that contains {expected:?}"
+            ),
+            Err(message) => assert!(
+                message.contains(expected),
+                "parallel_sum(10, {threads}, {block}, ..) panicked with {message:?}; the \
+                 message should contain {expected:?}"
+            ),
+        }
+    }
 }

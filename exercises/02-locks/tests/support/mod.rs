@@ -131,25 +131,7 @@ where
 impl<T> Watched<T> {
     /// The kernel's view of the thread now, or `None` once it has ended.
     pub fn sample(&self) -> Option<Sample> {
-        let stat = fs::read_to_string(format!("/proc/self/task/{}/stat", self.tid)).ok()?;
-        let status = fs::read_to_string(format!("/proc/self/task/{}/status", self.tid)).ok()?;
-        // The command name (field 2) may hold spaces: fields count from the
-        // last ')'. Field 3 is the state, 14 and 15 are utime and stime.
-        let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
-        let ticks: u64 =
-            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-        let sleeps = status
-            .lines()
-            .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
-            .trim()
-            .parse()
-            .ok()?;
-        Some(Sample {
-            asleep: matches!(fields.first(), Some(&"S") | Some(&"D")),
-            sleeps,
-            // USER_HZ is 100 on every Linux the kernel ABI allows.
-            cpu: Duration::from_millis(ticks * 10),
-        })
+        sample_tid(self.tid)
     }
 
     /// Whether the thread's function has returned (or panicked).
@@ -310,6 +292,38 @@ pub fn threads_named(name: &str) -> usize {
         .count()
 }
 
+/// Whether every thread called `name` is asleep and none of them is woken
+/// for a while: a group of threads (a watched thread and the unnamed ones it
+/// started) that waits for something outside itself. `false` if there is no
+/// such thread.
+pub fn all_asleep_named(name: &str) -> bool {
+    let snapshot = || -> Vec<(String, Option<Sample>)> {
+        let comm = &name.as_bytes()[..name.len().min(15)];
+        let Ok(tasks) = fs::read_dir("/proc/self/task") else {
+            return Vec::new();
+        };
+        let mut group: Vec<(String, Option<Sample>)> = tasks
+            .flatten()
+            .filter(|task| {
+                fs::read(task.path().join("comm"))
+                    .is_ok_and(|c| c.strip_suffix(b"\n").unwrap_or(&c) == comm)
+            })
+            .filter_map(|task| {
+                let tid: u32 = task.file_name().to_str()?.parse().ok()?;
+                Some((tid.to_string(), sample_tid(tid)))
+            })
+            .collect();
+        group.sort_by(|a, b| a.0.cmp(&b.0));
+        group
+    };
+    let before = snapshot();
+    if before.is_empty() || !before.iter().all(|(_, s)| s.is_some_and(|s| s.asleep)) {
+        return false;
+    }
+    thread::sleep(SETTLE);
+    snapshot() == before
+}
+
 impl<T> Watched<T> {
     /// Whether the thread is asleep now and stays asleep, not woken once,
     /// for a while (it is blocked, for instance in `join`).
@@ -323,6 +337,29 @@ impl<T> Watched<T> {
         thread::sleep(SETTLE);
         self.sample() == Some(before) && !self.finished()
     }
+}
+
+/// The kernel's view of thread `tid` of this process, or `None` if it has
+/// ended.
+fn sample_tid(tid: u32) -> Option<Sample> {
+    let stat = fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
+    let status = fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
+    // The command name (field 2) may hold spaces: fields count from the
+    // last ')'. Field 3 is the state, 14 and 15 are utime and stime.
+    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
+    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+    let sleeps = status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Sample {
+        asleep: matches!(fields.first(), Some(&"S") | Some(&"D")),
+        sleeps,
+        // USER_HZ is 100 on every Linux the kernel ABI allows.
+        cpu: Duration::from_millis(ticks * 10),
+    })
 }
 
 /// The kernel's id of the calling thread, from the `/proc/thread-self` link

@@ -22,9 +22,8 @@ pub fn fetch_all(
     requests: &[String],
     max_threads: usize,
 ) -> Vec<io::Result<String>> {
-    // TODO: share the index of the next request between the workers (an
-    // AtomicUsize); let each worker return the (index, answer) pairs it
-    // fetched, and put every answer back in its place.
+    // TODO: the workers need a shared "next request nobody has taken", and
+    // each answer must find its way back to its request's place.
     todo!(
         "fetch the requests on at most `max_threads` scoped worker threads, answers in request order"
     )

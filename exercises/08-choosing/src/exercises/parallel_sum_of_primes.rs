@@ -22,11 +22,10 @@ pub fn parallel_sum<F>(limit: u64, threads: usize, block: u64, value: F) -> u64
 where
     F: Fn(u64) -> u64 + Sync,
 {
-    // TODO: keep the start of the next free block in an AtomicU64 that the
-    // threads share; in `thread::scope`, spawn `threads` workers that each
-    // `fetch_add(block)` to claim a block until the start passes `limit`,
-    // and add up what the workers return.
-    todo!("hand out blocks of numbers to `threads` scoped threads from a shared atomic counter")
+    // TODO: the threads need one shared "next free block" that two of them
+    // can never claim twice; all of them run at once, and the caller adds up
+    // what each one returns.
+    todo!("share the blocks of 0..limit among `threads` scoped threads and add up their sums")
 }
 
 /// The sum of the primes below `limit`, computed on `threads` threads.

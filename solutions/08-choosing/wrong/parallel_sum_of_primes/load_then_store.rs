@@ -1,0 +1,45 @@
+//! WRONG: a block is claimed with a load and a store, not one `fetch_add`
+//! EXPECT: added more than once
+//!
+//! Each step is atomic, but the pair is not: two threads can read the same
+//! start before either stores the next one, and both add the same block.
+
+use crate::demos::cpu::is_prime;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+
+/// Adds up `value(n)` for every `n` in `0..limit` on `threads` scoped
+/// threads that take blocks of `block` numbers from a shared counter.
+pub fn parallel_sum<F>(limit: u64, threads: usize, block: u64, value: F) -> u64
+where
+    F: Fn(u64) -> u64 + Sync,
+{
+    assert!(threads > 0, "parallel_sum needs at least one thread");
+    assert!(block > 0, "parallel_sum needs at least one number per block");
+    let next_block = AtomicU64::new(0);
+    let (next_block, value) = (&next_block, &value);
+    thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut sum = 0;
+                    loop {
+                        let start = next_block.load(Ordering::SeqCst);
+                        next_block.store(start + block, Ordering::SeqCst);
+                        if start >= limit {
+                            return sum;
+                        }
+                        let end = (start + block).min(limit);
+                        sum += (start..end).map(value).sum::<u64>();
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    })
+}
+
+/// The sum of the primes below `limit`, computed on `threads` threads.
+pub fn parallel_sum_of_primes(limit: u64, threads: usize) -> u64 {
+    parallel_sum(limit, threads, 1_000, |n| if is_prime(n) { n } else { 0 })
+}

@@ -1,0 +1,35 @@
+//! WRONG: the range is cut into one share per thread up front
+//! EXPECT: the work was split up front
+//!
+//! Correct sums, all threads at once, but a thread whose share is slow
+//! (bigger numbers, a busy core) finishes last while the others sit idle:
+//! exactly what the blocks were meant to avoid.
+
+use crate::demos::cpu::is_prime;
+use std::thread;
+
+/// Adds up `value(n)` for every `n` in `0..limit` on `threads` scoped
+/// threads that take blocks of `block` numbers from a shared counter.
+pub fn parallel_sum<F>(limit: u64, threads: usize, block: u64, value: F) -> u64
+where
+    F: Fn(u64) -> u64 + Sync,
+{
+    assert!(threads > 0, "parallel_sum needs at least one thread");
+    assert!(block > 0, "parallel_sum needs at least one number per block");
+    let share = limit.div_ceil(threads as u64);
+    let value = &value;
+    thread::scope(|s| {
+        let workers: Vec<_> = (0..threads as u64)
+            .map(|t| {
+                let (start, end) = ((t * share).min(limit), ((t + 1) * share).min(limit));
+                s.spawn(move || (start..end).map(value).sum::<u64>())
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).sum()
+    })
+}
+
+/// The sum of the primes below `limit`, computed on `threads` threads.
+pub fn parallel_sum_of_primes(limit: u64, threads: usize) -> u64 {
+    parallel_sum(limit, threads, 1_000, |n| if is_prime(n) { n } else { 0 })
+}
