@@ -1,0 +1,33 @@
+//! WRONG: joins the child before reading its output
+//! EXPECT: Read everything first (until end-of-file), then join
+//!
+//! Works while the output fits in the pipe (64 KiB); past that the child
+//! blocks in `write` and the parent waits in `join` for ever.
+
+use std::io::{self, Read};
+
+use processes::demos::process::{ExitStatus, Process};
+
+// ANCHOR: capture_output
+/// Runs `body` in a child whose standard output is a pipe; returns how it
+/// ended and what it wrote.
+pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+where
+    F: FnOnce() -> i32,
+{
+    let (mut reader, writer) = io::pipe()?;
+    let mut child = Process::start(move || {
+        // Descriptor 1 becomes a second write end of the pipe; then the
+        // original can go, so that only descriptor 1 keeps the pipe open.
+        if nix::unistd::dup2_stdout(&writer).is_err() {
+            return 127;
+        }
+        drop(writer);
+        body()
+    })?;
+    let status = child.join()?;
+    let mut output = Vec::new();
+    reader.read_to_end(&mut output)?;
+    Ok((status, output))
+}
+// ANCHOR_END: capture_output

@@ -1,0 +1,34 @@
+//! WRONG: one `read` call instead of reading until end-of-file
+//! EXPECT: until end-of-file
+//!
+//! A `read` on a pipe returns what is there at that moment, at least one
+//! byte; the rest comes later.
+
+use std::io::{self, Read};
+
+use processes::demos::process::{ExitStatus, Process};
+
+// ANCHOR: capture_output
+/// Runs `body` in a child whose standard output is a pipe; returns how it
+/// ended and what it wrote.
+pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+where
+    F: FnOnce() -> i32,
+{
+    let (mut reader, writer) = io::pipe()?;
+    let mut child = Process::start(move || {
+        // Descriptor 1 becomes a second write end of the pipe; then the
+        // original can go, so that only descriptor 1 keeps the pipe open.
+        if nix::unistd::dup2_stdout(&writer).is_err() {
+            return 127;
+        }
+        drop(writer);
+        body()
+    })?;
+    let mut output = vec![0u8; 1 << 20];
+    let n = reader.read(&mut output)?;
+    output.truncate(n);
+    let status = child.join()?;
+    Ok((status, output))
+}
+// ANCHOR_END: capture_output
