@@ -66,7 +66,9 @@ where
 {
     // TODO: a duplex connection, one end for the child and one for the
     // parent, such that after the fork neither process holds a copy of the
-    // other's end (see the two promises above).
+    // other's end (see the two promises above). `Process::start` is an
+    // `unsafe fn` (read its Safety section) and the child only borrows the
+    // closure: values the child must own go in an `Option` it `take`s.
     todo!(
         "start a child with one end of a duplex connection, closing the copies neither side should hold"
     )

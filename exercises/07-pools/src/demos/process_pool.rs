@@ -225,12 +225,26 @@ fn spawn_worker(others: &[Worker]) -> io::Result<Worker> {
     let (result_reader, result_writer) = io::pipe()?;
     let mut not_mine: Vec<RawFd> = others.iter().flat_map(Worker::parent_fds).collect();
     not_mine.extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
-    let process = Process::start(move || {
-        for fd in not_mine {
-            let _ = nix::unistd::close(fd);
-        }
-        worker_loop(task_reader, result_writer)
-    })?;
+    // `start` only lends the closure to the child: the pipe ends go to
+    // `worker_loop` by value, so they come out of an Option.
+    let mut ends = Some((task_reader, result_writer));
+    // SAFETY: NOT PROVEN. The child closes descriptors and runs
+    // `worker_loop`: read, write, decoding and encoding (allocation is
+    // allowed: glibc's malloc survives fork), and the tasks that `map` is
+    // given, which nothing here vouches for: `map` should pass
+    // `Process::start`'s contract on to its caller (left to the owner of
+    // chapter 7).
+    let process = unsafe {
+        Process::start(move || {
+            for &fd in &not_mine {
+                let _ = nix::unistd::close(fd);
+            }
+            match ends.take() {
+                Some((task_reader, result_writer)) => worker_loop(task_reader, result_writer),
+                None => 127,
+            }
+        })
+    }?;
     // `start` dropped the closure in the parent, and with it the parent's
     // copies of the worker's ends: the result pipe ends when the worker does.
     Ok(Worker {
