@@ -12,13 +12,19 @@ where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
-    let mut child = Process::start(move || match nix::unistd::dup2_stdout(&writer) {
-        Ok(()) => {
-            drop(writer);
-            body()
-        }
-        Err(_) => 127,
-    })?;
+    let (mut writer, mut body) = (Some(writer), Some(body));
+    // SAFETY: NOT PROVEN, as in the solution: the child calls dup2 and
+    // close, then runs the caller's `body`, which a safe function cannot
+    // vouch for.
+    let mut child = unsafe {
+        Process::start(move || match writer.take() {
+            Some(writer) if nix::unistd::dup2_stdout(&writer).is_ok() => {
+                drop(writer);
+                body.take().map_or(127, |body| body())
+            }
+            _ => 127,
+        })
+    }?;
     thread::scope(|scope| {
         let draining = scope.spawn(move || {
             let mut output = Vec::new();

@@ -13,10 +13,13 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
     let mut children = Vec::new();
     for p in 0..producers as u64 {
         let tx = work_tx.try_clone()?;
-        children.push(Process::start(move || {
-            let all_sent = (p * items_each..(p + 1) * items_each).all(|n| tx.send(&n).is_ok());
-            if all_sent { 0 } else { 1 }
-        })?);
+        // SAFETY: the child sends or receives on queues: system calls on pipes and a file, and allocation (glibc's malloc survives fork); no std lock.
+        children.push(unsafe {
+            Process::start(move || {
+                let all_sent = (p * items_each..(p + 1) * items_each).all(|n| tx.send(&n).is_ok());
+                if all_sent { 0 } else { 1 }
+            })
+        }?);
     }
     drop(work_tx); // before any consumer exists
 
@@ -24,17 +27,24 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
     for _ in 0..consumers {
         let (report_end, mut writer) = io::pipe()?;
         let rx = work_rx.try_clone()?;
-        children.push(Process::start(move || {
-            let mut taken = Vec::new();
-            loop {
-                match rx.recv() {
-                    Ok(Some(n)) => taken.push(n),
-                    Ok(None) => break,
-                    Err(_) => return 1,
+        // SAFETY: the child sends or receives on queues: system calls on pipes and a file, and allocation (glibc's malloc survives fork); no std lock.
+        children.push(unsafe {
+            Process::start(move || {
+                let mut taken = Vec::new();
+                loop {
+                    match rx.recv() {
+                        Ok(Some(n)) => taken.push(n),
+                        Ok(None) => break,
+                        Err(_) => return 1,
+                    }
                 }
-            }
-            if framing::send(&mut writer, &taken).is_err() { 2 } else { 0 }
-        })?);
+                if framing::send(&mut writer, &taken).is_err() {
+                    2
+                } else {
+                    0
+                }
+            })
+        }?);
         report_ends.push(report_end);
     }
     drop(work_rx);

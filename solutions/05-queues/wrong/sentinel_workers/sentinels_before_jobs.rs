@@ -17,19 +17,22 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
     let mut children = Vec::with_capacity(workers);
     for _ in 0..workers {
         let (job_queue, results) = (job_queue.try_clone()?, results.try_clone()?);
-        children.push(Process::start(move || {
-            loop {
-                match job_queue.recv() {
-                    Ok(Some(Some(n))) => {
-                        if results.send(&(n * n)).is_err() {
-                            return 2;
+        // SAFETY: the child sends or receives on queues: system calls on pipes and a file, and allocation (glibc's malloc survives fork); no std lock.
+        children.push(unsafe {
+            Process::start(move || {
+                loop {
+                    match job_queue.recv() {
+                        Ok(Some(Some(n))) => {
+                            if results.send(&(n * n)).is_err() {
+                                return 2;
+                            }
                         }
+                        Ok(Some(None)) => return 0,    // my sentinel
+                        Ok(None) | Err(_) => return 1, // the queue ended without one
                     }
-                    Ok(Some(None)) => return 0,    // my sentinel
-                    Ok(None) | Err(_) => return 1, // the queue ended without one
                 }
-            }
-        })?);
+            })
+        }?);
     }
     // Only the workers may hold a results Sender: if they all end, killed or
     // not, the results queue ends too, and the loop below cannot wait for
@@ -62,7 +65,9 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
         return Err(io::Error::other(failure));
     }
     if squares.len() < numbers.len() {
-        return Err(io::Error::other("the results queue ended before every square came"));
+        return Err(io::Error::other(
+            "the results queue ended before every square came",
+        ));
     }
     squares.sort_unstable();
     Ok(squares)
