@@ -215,22 +215,6 @@ where
     }
 }
 
-/// Kills one child that is still running, as soon as there is one, and
-/// returns its pid; `None` if none appeared within `deadline`.
-pub fn kill_a_running_child(deadline: Duration) -> Option<i32> {
-    let give_up_at = std::time::Instant::now() + deadline;
-    while std::time::Instant::now() < give_up_at {
-        if let Some(child) = children().into_iter().find(|c| c.doing != Doing::Exited) {
-            let pid = nix::unistd::Pid::from_raw(child.pid);
-            if nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGKILL).is_ok() {
-                return Some(child.pid);
-            }
-        }
-        thread::yield_now();
-    }
-    None
-}
-
 /// Fails if any child of this process is left, zombie or running: `what`
 /// should have joined every child before returning.
 pub fn assert_every_child_joined(what: &str) {
