@@ -1,31 +1,79 @@
 //! Tests of the `duplex_peer` exercise.
+//!
+//! Every wait has a deadline ([`STUCK`], 4 s, shortened after a first hang
+//! so that a wrong solution fails the whole binary within 10 s); the child
+//! tests say which side never saw end-of-file, from what the child is doing
+//! when the deadline passes.
 
-use pipes::exercises::duplex_peer::{Connection, duplex, spawn_peer};
+mod support;
+
+use pipes::exercises::duplex_peer::{duplex, spawn_peer};
 use processes::demos::process::ExitStatus;
-use testkit::DEADLINE;
+use support::{Doing, STUCK};
 
 #[test]
 fn duplex_carries_messages_both_ways() {
     let _clean = testkit::process_scope();
     let (mut left, mut right) = duplex().unwrap();
-    left.send("ping").unwrap();
-    assert_eq!(
-        right.recv::<String>().unwrap().as_deref(),
-        Some("ping"),
-        "left -> right"
+    let (left, right) = support::within(
+        STUCK,
+        "a message from the left end to the right end",
+        "the right end never got the left end's message: each end must read from the pipe \
+         that the *other* end writes to (cross-wire the two pipes)",
+        move || {
+            left.send("ping").unwrap();
+            let got = right.recv::<String>().unwrap();
+            assert_eq!(got.as_deref(), Some("ping"), "left -> right");
+            (left, right)
+        },
     );
-    right.send(&42u64).unwrap();
-    assert_eq!(right_to_left(&mut left), Some(42), "right -> left");
+    let (mut left, right) = support::within(
+        STUCK,
+        "a message from the right end to the left end",
+        "the left end never got the right end's message: cross-wire the two pipes",
+        move || {
+            let mut right = right;
+            let mut left = left;
+            right.send(&42u64).unwrap();
+            assert_eq!(left.recv::<u64>().unwrap(), Some(42), "right -> left");
+            (left, right)
+        },
+    );
     drop(right);
+    let end = support::within(
+        STUCK,
+        "the left end after the right end was dropped",
+        "no end-of-file: the left end still holds a write end of the pipe it reads from. \
+         Each end holds only the read end of one pipe and the write end of the other",
+        move || left.recv::<u64>().unwrap(),
+    );
     assert_eq!(
-        left.recv::<u64>().unwrap(),
-        None,
+        end, None,
         "once the right end is dropped, the left end must see end-of-file"
     );
 }
 
-fn right_to_left(left: &mut Connection) -> Option<u64> {
-    left.recv::<u64>().unwrap()
+/// Why the child did not see end-of-file, from what it is doing.
+const CHILD_NO_EOF: &str = "the child never saw end-of-file after the parent dropped its end: \
+     fork copied the parent's end (both of its descriptors) into the child; close that copy in \
+     the child before running body";
+
+const PARENT_NO_EOF: &str = "the parent never saw end-of-file after the child exited: does the \
+     parent still hold the child's end? Move it into the child's closure so that the parent's \
+     copy is dropped";
+
+/// Fails with the right message for a deadline that passed in a child test.
+fn explain(children: &[support::Child]) -> ! {
+    let reading = support::count(children, Doing::Reading);
+    if reading > 0 {
+        support::hung(format!("deadlock: {CHILD_NO_EOF}"));
+    }
+    if !children.is_empty() && support::count(children, Doing::Exited) == children.len() {
+        support::hung(format!("deadlock: {PARENT_NO_EOF}"));
+    }
+    support::hung(format!(
+        "deadlock: the exchange with the child never ended; the child: {children:?}"
+    ));
 }
 
 #[test]
@@ -42,24 +90,21 @@ fn a_child_peer_answers_every_message() {
         answered
     })
     .unwrap();
-    let status = testkit::within(
-        DEADLINE,
-        "a ping-pong of 50 rounds with a child",
-        "deadlock: the child never saw end-of-file after the parent dropped its end \
-         (does the child still hold a copy of the parent's end?)",
-        move || {
-            for n in 0..50u64 {
-                conn.send(&n).unwrap();
-                assert_eq!(
-                    conn.recv::<u64>().unwrap(),
-                    Some(n * n),
-                    "the child's answer to {n}"
-                );
-            }
-            drop(conn);
-            child.join().unwrap()
-        },
-    );
+    let outcome = support::finish_or_snapshot(STUCK, move || {
+        for n in 0..50u64 {
+            conn.send(&n).unwrap();
+            let answer = conn.recv::<u64>().unwrap();
+            assert!(
+                n < 2 || answer != Some(n),
+                "the parent read back its own message {n}: each end must read from the pipe \
+                 that the *other* end writes to (cross-wire the two pipes)"
+            );
+            assert_eq!(answer, Some(n * n), "the child's answer to {n}");
+        }
+        drop(conn);
+        child.join().unwrap()
+    });
+    let status = outcome.unwrap_or_else(|children| explain(&children));
     assert_eq!(
         status,
         ExitStatus::Exited(50),
@@ -82,13 +127,8 @@ fn the_child_sees_end_of_file_when_the_parent_drops_its_end() {
         conn.send(word).unwrap();
     }
     drop(conn);
-    let status = testkit::within(
-        DEADLINE,
-        "the child, counting messages until end-of-file",
-        "deadlock: the child never saw end-of-file. fork copied the parent's end into \
-         the child; close that copy in the child before running body",
-        move || child.join().unwrap(),
-    );
+    let status = support::finish_or_snapshot(STUCK, move || child.join().unwrap())
+        .unwrap_or_else(|children| explain(&children));
     assert_eq!(
         status,
         ExitStatus::Exited(7),
@@ -104,17 +144,12 @@ fn the_parent_sees_end_of_file_when_the_child_exits() {
         0
     })
     .unwrap();
-    let (first, then) = testkit::within(
-        DEADLINE,
-        "reading from a child that has exited",
-        "deadlock: the parent never saw end-of-file. Does the parent still hold the \
-         child's end? Move it into the child's closure so that the parent's copy is dropped",
-        move || {
-            let first = conn.recv::<String>().unwrap();
-            let then = conn.recv::<String>().unwrap();
-            (first, then)
-        },
-    );
+    let (first, then) = support::finish_or_snapshot(STUCK, move || {
+        let first = conn.recv::<String>().unwrap();
+        let then = conn.recv::<String>().unwrap();
+        (first, then)
+    })
+    .unwrap_or_else(|children| explain(&children));
     assert_eq!(first.as_deref(), Some("bye"));
     assert_eq!(
         then, None,

@@ -139,14 +139,18 @@ fn a_write_to_a_closed_pipe_is_an_epipe_error_not_death() {
 
     let _clean = testkit::process_scope();
     // As the Rust runtime set it up: SIGPIPE ignored, inherited by the child.
-    let mut as_is = Process::start(|| match write_with_no_reader() {
-        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
-        Err(_) => 1,
-        Ok(()) => 2,
-    })
+    // SAFETY: the child makes a pipe, closes one end and writes to the
+    // other: system calls only, no lock, no allocation.
+    let mut as_is = unsafe {
+        Process::start(|| match write_with_no_reader() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => 0,
+            Err(_) => 1,
+            Ok(()) => 2,
+        })
+    }
     .unwrap();
     // The same write after restoring SIGPIPE's default action: death.
-    let mut defaulted = Process::start(|| {
+    let restore_default_then_write = || {
         // SAFETY: SIG_DFL installs no handler of ours, so nothing can run in
         // signal context; the child has one thread and no other code that
         // depends on SIGPIPE being ignored.
@@ -157,8 +161,9 @@ fn a_write_to_a_closed_pipe_is_an_epipe_error_not_death() {
             Err(_) => 1,
             Ok(()) => 2,
         }
-    })
-    .unwrap();
+    };
+    // SAFETY: as above, plus `sigaction`, which is async-signal-safe.
+    let mut defaulted = unsafe { Process::start(restore_default_then_write) }.unwrap();
     let (as_is, defaulted) = testkit::within(
         DEADLINE,
         "two children writing to a pipe with no reader",

@@ -1,31 +1,81 @@
 //! Tests of the `poll_exchange` exercise: both sides use the student's
 //! `exchange`, so a version that writes everything before reading deadlocks
 //! here, and the deadline turns that into a failure with an explanation.
+//!
+//! Deadline: each exchange moves at most a few MiB, milliseconds of work;
+//! [`STUCK`] (4 s, shortened after a first hang) tells "never" from "slow"
+//! and keeps a wrong solution's run under 10 s. A busy loop is caught by the
+//! CPU time of the thread that runs `exchange`, not by the clock.
 
-use std::io;
+mod support;
+
+use std::io::{self, PipeReader, PipeWriter, Read};
+use std::time::Duration;
 
 use pipes::demos::large::pattern;
 use pipes::exercises::poll_exchange::exchange;
 use processes::demos::process::{ExitStatus, Process};
-use testkit::DEADLINE;
+use support::STUCK;
 
 const DEADLOCK: &str = "deadlock: both sides blocked writing and nobody reading. \
      Poll both descriptors and read whenever the reader is ready, not after the whole message is sent";
+
+const NO_END: &str = "end-of-file never came: drop the writer as soon as all of `outgoing` is \
+     written; the peer reads until end-of-file, as you do";
+
+const BUSY: &str = "busy-waiting: the exchange burns CPU while it waits. Poll with no \
+     timeout (PollTimeout::NONE), which sleeps until a descriptor is ready, and stop polling a \
+     reader that has seen end-of-file: it reports POLLHUP at once, every time";
+
+/// `exchange`, with its error turned into a message for the student.
+fn exchange_or_explain(writer: PipeWriter, reader: PipeReader, outgoing: &[u8]) -> Vec<u8> {
+    exchange(writer, reader, outgoing).unwrap_or_else(|e| {
+        if e.kind() == io::ErrorKind::WouldBlock {
+            panic!(
+                "exchange failed with {e}: EAGAIN on a non-blocking descriptor means 'not now', \
+                 not an error. Poll, and try again when poll says the descriptor is ready"
+            )
+        }
+        panic!("exchange failed: {e}")
+    })
+}
 
 /// `exchange` on two threads with messages of `a_len` and `b_len` bytes;
 /// returns what A and B received.
 fn both_ways(a_len: usize, b_len: usize) -> (Vec<u8>, Vec<u8>) {
     let (a_reads, b_writes) = io::pipe().unwrap();
     let (b_reads, a_writes) = io::pipe().unwrap();
-    let b = std::thread::spawn(move || exchange(b_writes, b_reads, &pattern(b_len, 2)).unwrap());
-    let a = exchange(a_writes, a_reads, &pattern(a_len, 1)).unwrap();
-    (a, b.join().unwrap())
+    let b = std::thread::spawn(move || exchange_or_explain(b_writes, b_reads, &pattern(b_len, 2)));
+    let a = exchange_or_explain(a_writes, a_reads, &pattern(a_len, 1));
+    let b = b
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    (a, b)
+}
+
+/// Runs `work` under the deadline; on time-out, names the mistake from what
+/// is blocked: a thread (or child) stuck in `write` means nobody reads; all
+/// of them past their writes means nobody closed a writer.
+fn exchanged<T: Send + 'static>(what: &str, work: impl FnOnce() -> T + Send + 'static) -> T {
+    match support::finish_or_snapshot(STUCK, work) {
+        Ok(value) => value,
+        Err(children) => {
+            let writing = support::a_thread_of_ours_is_writing()
+                || support::count(&children, support::Doing::Writing) > 0;
+            let cause = if support::something_of_ours_is_spinning() {
+                BUSY
+            } else if writing {
+                DEADLOCK
+            } else {
+                NO_END
+            };
+            support::hung(format!("{what} did not finish in time: {cause}"))
+        }
+    }
 }
 
 fn check(a_len: usize, b_len: usize) {
-    let (a, b) = testkit::within(DEADLINE, "the exchange", DEADLOCK, move || {
-        both_ways(a_len, b_len)
-    });
+    let (a, b) = exchanged("the exchange", move || both_ways(a_len, b_len));
     assert_eq!(a.len(), b_len, "A should receive all of B's {b_len} bytes");
     assert_eq!(b.len(), a_len, "B should receive all of A's {a_len} bytes");
     assert!(
@@ -58,6 +108,69 @@ fn an_empty_message_one_way_and_a_large_one_the_other() {
 }
 
 #[test]
+fn waiting_for_a_slow_peer_uses_no_cpu() {
+    // The peer sends nothing (it closes its write end at once), then does
+    // nothing for half a second before it reads. Meanwhile `exchange` has
+    // seen end-of-file and has a full pipe to write into: nothing to do but
+    // wait in poll. Blocked there it uses microseconds of CPU; a loop that
+    // polls with a zero timeout, or keeps polling the finished reader (which
+    // reports POLLHUP at once, every time), uses whatever the scheduler
+    // gives it.
+    let _clean = testkit::process_scope();
+    let idle = Duration::from_millis(500);
+    let limit = Duration::from_millis(20);
+    let len = 1 << 20;
+    let (reader, peer_writes) = io::pipe().unwrap();
+    let (mut peer_reads, writer) = io::pipe().unwrap();
+    drop(peer_writes);
+    let peer = std::thread::spawn(move || {
+        std::thread::sleep(idle); // not a synchronization: the peer's idle time
+        let mut got = Vec::new();
+        peer_reads.read_to_end(&mut got).map(|_| got.len())
+    });
+    let (received, cpu) =
+        support::within(STUCK, "the exchange with a slow peer", NO_END, move || {
+            let before = support::thread_cpu_time();
+            let received = exchange_or_explain(writer, reader, &pattern(len, 3));
+            (received, support::thread_cpu_time() - before)
+        });
+    let peer_got = peer.join().unwrap().unwrap();
+    assert!(
+        cpu < limit,
+        "exchange used {cpu:?} of CPU while the peer did nothing for {idle:?}: {BUSY}"
+    );
+    assert!(received.is_empty(), "the peer sent nothing");
+    assert_eq!(peer_got, len, "the peer receives every byte");
+}
+
+#[test]
+fn a_peer_that_stops_reading_is_an_error_not_a_hang() {
+    let _clean = testkit::process_scope();
+    let (reader, peer_writes) = io::pipe().unwrap();
+    let (peer_reads, writer) = io::pipe().unwrap();
+    drop(peer_reads); // nobody will ever read what exchange sends
+    drop(peer_writes);
+    let outcome = support::within(
+        STUCK,
+        "an exchange whose peer closed its read end",
+        "exchange never returned after the peer closed its read end: a write to a pipe with no \
+         reader fails at once with EPIPE (BrokenPipe); return that error",
+        move || exchange(writer, reader, &pattern(1 << 20, 4)),
+    );
+    match outcome {
+        Err(e) => assert_eq!(
+            e.kind(),
+            io::ErrorKind::BrokenPipe,
+            "the write error is EPIPE, got {e}"
+        ),
+        Ok(_) => panic!(
+            "exchange returned Ok although the peer closed its read end before anything was \
+             written: the write error (EPIPE, BrokenPipe) must be returned, not swallowed"
+        ),
+    }
+}
+
+#[test]
 fn a_child_process_and_its_parent_exchange_a_mebibyte_each() {
     let _clean = testkit::process_scope();
     let len = 1 << 20;
@@ -69,7 +182,10 @@ fn a_child_process_and_its_parent_exchange_a_mebibyte_each() {
     // `start` only lends the closure to the child: the ends go by value.
     let mut ends = Some((to_parent, from_parent));
     let child_side = move || {
-        // SAFETY: the child's own copy of the parent's write end, unused here.
+        // SAFETY: `stray` is the number of the parent's write end, which
+        // fork copied into this child; nothing in the child owns that copy
+        // (the `to_child` value stays in the parent), so this is its only
+        // owner and closes it exactly once.
         drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(stray) });
         let Some((to_parent, from_parent)) = ends.take() else {
             return 3;
@@ -83,17 +199,15 @@ fn a_child_process_and_its_parent_exchange_a_mebibyte_each() {
     // SAFETY: the child closes a descriptor, runs `exchange` (poll, read,
     // write, allocation: glibc's malloc survives fork) and compares bytes.
     let mut child = unsafe { Process::start(child_side) }.unwrap();
-    let got = testkit::within(DEADLINE, "the exchange with a child", DEADLOCK, move || {
-        exchange(to_child, from_child, &pattern(len, 1)).unwrap()
+    let got = exchanged("the exchange with a child", move || {
+        exchange_or_explain(to_child, from_child, &pattern(len, 1))
     });
     assert!(
         got == pattern(len, 2),
         "the parent received {} bytes, not the child's message",
         got.len()
     );
-    let status = testkit::within(DEADLINE, "joining the child", DEADLOCK, move || {
-        child.join().unwrap()
-    });
+    let status = exchanged("joining the child", move || child.join().unwrap());
     assert_eq!(
         status,
         ExitStatus::Exited(0),

@@ -1,70 +1,37 @@
 //! Tests of the `closable_queue` exercise.
+//!
+//! Deadlines: every step a correct queue takes here is a lock, a push and a
+//! wake-up, done in microseconds; [`STUCK`] (4 s) tells "never" from "slow"
+//! on a loaded machine, and keeps a wrong solution's whole run under 10 s.
+
+#[path = "../../04-pipes/tests/support/mod.rs"]
+mod support;
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
-use std::thread;
+use std::sync::{Arc, mpsc};
+use std::thread::{self, JoinHandle};
+use std::time::Duration;
 
 use queues::exercises::closable_queue::{ClosableQueue, Closed};
-use testkit::{DEADLINE, Rendezvous};
+use support::{STUCK, thread_cpu_time};
+use testkit::Rendezvous;
 
-#[test]
-fn items_come_out_in_the_order_they_went_in() {
-    let queue = ClosableQueue::new();
-    for n in 0..5 {
-        queue.push(n).unwrap();
-    }
-    let out: Vec<i32> = (0..5).map(|_| queue.pop().unwrap()).collect();
-    assert_eq!(out, vec![0, 1, 2, 3, 4]);
-}
-
-#[test]
-fn a_closed_queue_refuses_pushes_but_delivers_what_it_holds() {
-    let queue = ClosableQueue::new();
-    queue.push("first").unwrap();
-    queue.push("second").unwrap();
-    queue.close();
-    assert_eq!(
-        queue.push("late"),
-        Err(Closed("late")),
-        "push after close must give the item back"
-    );
-    assert_eq!(
-        queue.pop(),
-        Some("first"),
-        "items pushed before close are still delivered"
-    );
-    assert_eq!(queue.pop(), Some("second"));
-    assert_eq!(
-        queue.pop(),
-        None,
-        "closed and empty: pop must return None, not block"
-    );
-}
-
-#[test]
-fn close_wakes_every_consumer_waiting_in_pop() {
-    const CONSUMERS: usize = 4;
-    let queue = Arc::new(ClosableQueue::<u32>::new());
-    let started = Arc::new(Rendezvous::new(CONSUMERS + 1));
-    let consumers: Vec<_> = (0..CONSUMERS)
-        .map(|_| {
-            let (queue, started) = (Arc::clone(&queue), Arc::clone(&started));
-            thread::spawn(move || {
-                started.wait(DEADLINE).expect("not every consumer started");
-                queue.pop()
-            })
-        })
-        .collect();
-    started.wait(DEADLINE).expect("not every consumer started");
-    let q = Arc::clone(&queue);
-    let consumers = testkit::within(
-        DEADLINE,
+/// Waits until `count` consumers are blocked in `pop`; fails at once, with
+/// the reason, if one of `consumers` returns or panics instead.
+fn wait_until_waiting<R: std::fmt::Debug + Send + 'static>(
+    queue: &Arc<ClosableQueue<u32>>,
+    count: usize,
+    consumers: Vec<JoinHandle<R>>,
+) -> Vec<JoinHandle<R>> {
+    let queue = Arc::clone(queue);
+    support::within(
+        STUCK,
         "waiting for the consumers to block in pop",
-        "waiting() never reached 4: does pop count itself in `waiting` before waiting on the Condvar?",
+        &format!(
+            "waiting() never reached {count}: does pop count itself in `waiting` before waiting on the Condvar?"
+        ),
         move || {
-            while q.waiting() < CONSUMERS {
-                // A consumer that is not waiting may have returned or panicked
-                // (a todo!, say): report that instead of waiting for nothing.
+            while queue.waiting() < count {
                 if let Some(done) = consumers.iter().position(|c| c.is_finished()) {
                     let outcome = consumers.into_iter().nth(done).unwrap().join();
                     match outcome {
@@ -78,10 +45,93 @@ fn close_wakes_every_consumer_waiting_in_pop() {
             }
             consumers
         },
+    )
+}
+
+#[test]
+fn items_come_out_in_the_order_they_went_in() {
+    let out = support::within(
+        STUCK,
+        "5 pushes then 5 pops",
+        "pop blocked although the queue held items",
+        || {
+            let queue = ClosableQueue::new();
+            for n in 0..5 {
+                queue.push(n).unwrap();
+            }
+            (0..5).map(|_| queue.pop()).collect::<Vec<_>>()
+        },
     );
+    assert_eq!(
+        out,
+        [0, 1, 2, 3, 4].map(Some),
+        "first in, first out: push_back and pop_front"
+    );
+}
+
+#[test]
+fn a_closed_queue_refuses_pushes_but_delivers_what_it_holds() {
+    let queue = ClosableQueue::new();
+    queue.push("first").unwrap();
+    queue.push("second").unwrap();
     queue.close();
-    let results = testkit::within(
-        DEADLINE,
+    assert_eq!(
+        queue.push("late"),
+        Err(Closed("late")),
+        "push after close must give the item back in Err(Closed(item)), and not queue it"
+    );
+    let rest = support::within(
+        STUCK,
+        "popping a closed queue",
+        "pop blocked on a closed queue: a closed, empty queue must return None at once",
+        move || (queue.pop(), queue.pop(), queue.pop()),
+    );
+    assert_eq!(
+        rest,
+        (Some("first"), Some("second"), None),
+        "a closed queue must still deliver the items it holds, then say None: \
+         look for an item before looking at `closed`"
+    );
+}
+
+#[test]
+fn a_push_wakes_a_consumer_waiting_in_pop() {
+    let queue = Arc::new(ClosableQueue::<u32>::new());
+    let consumer = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || queue.pop())
+    };
+    let mut consumers = wait_until_waiting(&queue, 1, vec![consumer]);
+    queue.push(42).unwrap();
+    let consumer = consumers.pop().unwrap();
+    let got = support::within(
+        STUCK,
+        "a consumer after a push",
+        "push did not wake the consumer waiting in pop: notify the Condvar after adding the item",
+        move || consumer.join().unwrap(),
+    );
+    assert_eq!(got, Some(42), "the waiting consumer takes the pushed item");
+}
+
+#[test]
+fn close_wakes_every_consumer_waiting_in_pop() {
+    const CONSUMERS: usize = 4;
+    let queue = Arc::new(ClosableQueue::<u32>::new());
+    let started = Arc::new(Rendezvous::new(CONSUMERS + 1));
+    let consumers: Vec<_> = (0..CONSUMERS)
+        .map(|_| {
+            let (queue, started) = (Arc::clone(&queue), Arc::clone(&started));
+            thread::spawn(move || {
+                started.wait(STUCK).expect("not every consumer started");
+                queue.pop()
+            })
+        })
+        .collect();
+    started.wait(STUCK).expect("not every consumer started");
+    let consumers = wait_until_waiting(&queue, CONSUMERS, consumers);
+    queue.close();
+    let results = support::within(
+        STUCK,
         "the consumers after close",
         "close woke only some of the consumers: use notify_all, every sleeper must see the flag",
         move || {
@@ -99,11 +149,111 @@ fn close_wakes_every_consumer_waiting_in_pop() {
     assert_eq!(queue.waiting(), 0, "nobody is waiting any more");
 }
 
+/// The item a consumer that won the race pushes, so that the test's own
+/// `pop` does not wait for ever.
+const RELEASE: u32 = 99;
+
+#[test]
+fn a_consumer_whose_item_was_taken_first_waits_again() {
+    // Each round: a consumer waits in pop; the test pushes an item and at
+    // once takes it itself, before the woken consumer has run (it must first
+    // be scheduled, then get the lock). The consumer wakes to an empty, open
+    // queue, and must go back to waiting. A round where the consumer was
+    // faster proves nothing and is played again.
+    const ROUNDS: usize = 8;
+    let grace = Duration::from_millis(200);
+    let mut stolen = 0;
+    for _ in 0..ROUNDS {
+        let queue = Arc::new(ClosableQueue::<u32>::new());
+        let (report, result) = mpsc::channel();
+        let consumer = {
+            let queue = Arc::clone(&queue);
+            thread::spawn(move || {
+                let got = queue.pop();
+                if got == Some(1) {
+                    let _ = queue.push(RELEASE); // we won: let the test's pop end
+                }
+                let _ = report.send(got);
+            })
+        };
+        let consumer = wait_until_waiting(&queue, 1, vec![consumer]);
+        queue.push(1).unwrap();
+        let mine = queue.pop(); // the theft
+        if mine == Some(RELEASE) {
+            consumer.into_iter().for_each(|c| c.join().unwrap());
+            continue; // the consumer got there first this time
+        }
+        assert_eq!(mine, Some(1), "the test pushed 1 and popped it at once");
+        stolen += 1;
+        match result.recv_timeout(grace) {
+            Ok(None) => panic!(
+                "pop returned None although the queue was open: its item was taken by another \
+                 thread before it woke up. After waking, pop must look again (a `while` loop \
+                 around the wait, not an `if`)"
+            ),
+            Ok(Some(n)) => panic!("pop returned {n}, which was already taken"),
+            Err(_) => {} // still waiting, as it should
+        }
+        queue.push(3).unwrap();
+        let got = result.recv_timeout(STUCK);
+        assert_eq!(
+            got,
+            Ok(Some(3)),
+            "the consumer, waiting again, must take the next item"
+        );
+        consumer.into_iter().for_each(|c| c.join().unwrap());
+    }
+    // Almost always every round steals; a run where none did proves nothing
+    // either way, and says so.
+    if stolen == 0 {
+        eprintln!("note: the consumer won every race; the theft was never tried");
+    }
+}
+
+#[test]
+fn a_consumer_waiting_in_pop_uses_no_cpu() {
+    // The consumer waits half a second on an empty queue. Blocked on the
+    // Condvar it uses microseconds of CPU; polling in a loop, even with
+    // `yield_now`, it uses whatever the scheduler gives it, tens of
+    // milliseconds at the least on a machine shared by many programs.
+    let wait = Duration::from_millis(500);
+    let limit = Duration::from_millis(20);
+    let queue = Arc::new(ClosableQueue::<u32>::new());
+    let (started, has_started) = mpsc::channel();
+    let consumer = {
+        let queue = Arc::clone(&queue);
+        thread::spawn(move || {
+            let before = thread_cpu_time();
+            started.send(()).unwrap();
+            let got = queue.pop();
+            (got, thread_cpu_time() - before)
+        })
+    };
+    has_started
+        .recv_timeout(STUCK)
+        .expect("the consumer thread never started");
+    thread::sleep(wait); // not a synchronization: the time the consumer waits
+    queue.push(5).unwrap();
+    let (got, cpu) = support::within(
+        STUCK,
+        "a consumer after a push",
+        "push did not wake the consumer waiting in pop: notify the Condvar after adding the item",
+        move || consumer.join().unwrap(),
+    );
+    assert!(
+        cpu < limit,
+        "busy-waiting: the consumer used {cpu:?} of CPU while it waited {wait:?} for an item. \
+         Wait on the Condvar (`changed.wait(guard)`), which sleeps until notified, instead of \
+         polling the queue in a loop"
+    );
+    assert_eq!(got, Some(5), "the waiting consumer takes the pushed item");
+}
+
 #[test]
 fn many_producers_and_consumers_move_every_item_exactly_once() {
     let queue = Arc::new(ClosableQueue::<u32>::new());
-    let taken = testkit::within(
-        DEADLINE,
+    let taken = support::within(
+        STUCK,
         "4 producers and 4 consumers",
         "deadlock: a consumer never returned None after close",
         move || {

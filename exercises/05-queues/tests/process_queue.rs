@@ -193,14 +193,18 @@ fn a_process_killed_holding_a_file_lock_releases_it() {
     use std::io::{Read, Write};
     let _clean = testkit::process_scope();
     let lock = FileLock::new().unwrap();
-    let (mut locked, mut tell) = io::pipe().unwrap();
-    let mut holder = Process::start(|| {
-        let _guard = lock.lock();
-        let _ = tell.write_all(b"L");
-        loop {
-            nix::unistd::pause(); // holds the lock until it is killed
-        }
-    })
+    let (mut locked, tell) = io::pipe().unwrap();
+    // SAFETY: the child opens a file (one allocation for its path), takes
+    // an flock, writes one byte and pauses: system calls, no std lock.
+    let mut holder = unsafe {
+        Process::start(|| {
+            let _guard = lock.lock();
+            let _ = (&tell).write_all(b"L");
+            loop {
+                nix::unistd::pause(); // holds the lock until it is killed
+            }
+        })
+    }
     .unwrap();
     drop(tell);
     let mut byte = [0u8; 1];
@@ -222,16 +226,20 @@ fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
     use std::io::{Read, Write};
     let _clean = testkit::process_scope();
     let (tx, rx) = queue::<u32>().unwrap();
-    let (mut ready, mut tell) = io::pipe().unwrap();
+    let (mut ready, tell) = io::pipe().unwrap();
     let victim_rx = rx.try_clone().unwrap();
-    let mut victim = Process::start(move || {
-        let _ = tell.write_all(b"R");
-        // The queue is empty: this waits inside recv, holding the read lock.
-        match victim_rx.recv() {
-            Ok(_) => 1,
-            Err(_) => 2,
-        }
-    })
+    // SAFETY: the child writes one byte and waits in `recv`: system calls
+    // (open, flock, read) and an allocation for a path.
+    let mut victim = unsafe {
+        Process::start(move || {
+            let _ = (&tell).write_all(b"R");
+            // The queue is empty: this waits inside recv, holding the read lock.
+            match victim_rx.recv() {
+                Ok(_) => 1,
+                Err(_) => 2,
+            }
+        })
+    }
     .unwrap();
     let mut byte = [0u8; 1];
     ready

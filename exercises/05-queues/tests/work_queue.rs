@@ -1,19 +1,63 @@
 //! Tests of the `work_queue` exercise.
+//!
+//! When `run` does not return in time, the test looks at what the children
+//! are doing (`/proc/<pid>/syscall`) to name the mistake: consumers still
+//! waiting to read never saw the end of the queue; children that have all
+//! exited while `run` still waits mean `run` waits for something that the
+//! children can no longer send.
+//!
+//! Deadline: a correct run takes milliseconds; [`STUCK`] (4 s) tells "never"
+//! from "slow" on a loaded machine, and after one time-out the others in the
+//! binary are shorter (see `support`), so a wrong solution fails within 10 s.
 
-use std::collections::BTreeSet;
+#[path = "../../04-pipes/tests/support/mod.rs"]
+mod support;
 
 use queues::exercises::work_queue::run;
-use testkit::DEADLINE;
+use std::collections::BTreeSet;
+use support::{Doing, STUCK};
 
-const DEADLOCK: &str = "deadlock: the consumers never saw the end of the queue. Some process \
-     still holds a Sender of the work queue: fork copies every descriptor the parent holds, so \
-     drop the parent's last work Sender before forking the consumers";
+/// Runs `run` under the deadline; on time-out, fails with a message that
+/// names what the children are stuck on.
+fn run_or_diagnose(
+    producers: usize,
+    each: u64,
+    consumers: usize,
+) -> std::io::Result<Vec<Vec<u64>>> {
+    let outcome = support::finish_or_snapshot(STUCK, move || run(producers, each, consumers));
+    let children = match outcome {
+        Ok(result) => {
+            support::assert_every_child_joined("run");
+            return result;
+        }
+        Err(children) => children,
+    };
+    let waiting =
+        support::count(&children, Doing::Reading) + support::count(&children, Doing::Locking);
+    if waiting > 0 {
+        support::hung(format!(
+            "deadlock: the consumers never saw the end of the queue ({waiting} child(ren) still \
+             wait in recv). Some process still holds a Sender of the work queue: fork copies every \
+             descriptor the parent holds, so drop the parent's last work Sender before forking \
+             the consumers"
+        ));
+    }
+    if !children.is_empty() && support::count(&children, Doing::Exited) == children.len() {
+        support::hung(
+            "every child has exited but run never returned: it waits for something no child can \
+             send any more. If it reads reports until the report queue ends, that end needs every \
+             copy of its Sender gone, the parent's own included: read exactly one report per \
+             consumer instead",
+        );
+    }
+    support::hung(format!(
+        "run did not return within {STUCK:?}; its children: {children:?}"
+    ));
+}
 
 fn check(producers: usize, each: u64, consumers: usize) {
     let _clean = testkit::process_scope();
-    let reports = testkit::within(DEADLINE, "run", DEADLOCK, move || {
-        run(producers, each, consumers).expect("run failed")
-    });
+    let reports = run_or_diagnose(producers, each, consumers).expect("run failed");
     assert_eq!(reports.len(), consumers, "one report per consumer");
     let all: Vec<u64> = reports.iter().flatten().copied().collect();
     let distinct: BTreeSet<u64> = all.iter().copied().collect();

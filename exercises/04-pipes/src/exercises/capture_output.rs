@@ -22,10 +22,9 @@ pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
 where
     F: FnOnce() -> i32,
 {
-    // TODO: make a pipe; start the child with the write end moved into its
-    // closure, where `nix::unistd::dup2_stdout` installs it as descriptor 1
-    // before `body` runs; in the parent, read until end-of-file, and only
-    // then join the child.
+    // TODO: a pipe whose write end becomes the child's descriptor 1 before
+    // `body` runs, and of which the parent keeps only the read end; the
+    // parent collects every byte until end-of-file and reaps the child.
     todo!("redirect the child's standard output into a pipe, read it all, then join")
 }
 // ANCHOR_END: starter

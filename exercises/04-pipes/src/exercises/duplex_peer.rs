@@ -46,8 +46,7 @@ impl Connection {
 /// Two connected ends: what one sends, the other receives, in both
 /// directions. Python's `Pipe(duplex=True)`.
 pub fn duplex() -> io::Result<(Connection, Connection)> {
-    // TODO: make two pipes with `std::io::pipe()`, then give each end the
-    // read end of one pipe and the write end of the other.
+    // TODO: two one-way pipes, cross-wired into two `Connection`s.
     todo!("build a duplex connection from two one-way pipes, cross-wired")
 }
 
@@ -65,11 +64,11 @@ pub fn spawn_peer<F>(body: F) -> io::Result<(Process, Connection)>
 where
     F: FnOnce(Connection) -> i32,
 {
-    // TODO: make a duplex connection; start the child with
-    // `unsafe { Process::start(move || ...) }`, which closes in the parent
-    // whatever the closure owns (the child only borrows the closure: take
-    // values it must own out of an `Option`). In the child, close the copies of the parent's end that
-    // fork made before running `body`.
+    // TODO: a duplex connection, one end for the child and one for the
+    // parent, such that after the fork neither process holds a copy of the
+    // other's end (see the two promises above). `Process::start` is an
+    // `unsafe fn` (read its Safety section) and the child only borrows the
+    // closure: values the child must own go in an `Option` it `take`s.
     todo!(
         "start a child with one end of a duplex connection, closing the copies neither side should hold"
     )

@@ -17,13 +17,13 @@ use std::io::{self, PipeReader, PipeWriter};
 /// read.
 ///
 /// Must not deadlock when both sides send messages far larger than the pipe
-/// buffer at the same time.
+/// buffer at the same time, and must not use CPU while it waits: it sleeps
+/// until one of the two descriptors is ready. If the peer closes its read
+/// end before everything is sent, returns the write's error (`BrokenPipe`).
 pub fn exchange(writer: PipeWriter, reader: PipeReader, outgoing: &[u8]) -> io::Result<Vec<u8>> {
-    // TODO: put both descriptors in non-blocking mode (fcntl F_SETFL with
-    // O_NONBLOCK), then loop: poll for POLLOUT on the writer while there is
-    // something left to send and for POLLIN on the reader until end-of-file;
-    // write or read whatever the kernel says is ready; treat EAGAIN as "not
-    // now", not as an error.
+    // TODO: an event loop on this thread: both descriptors non-blocking,
+    // `poll` to sleep until one of them can make progress, and each side
+    // closed (or no longer watched) once it is done.
     todo!("send and receive at once on one thread, with non-blocking descriptors and poll")
 }
 // ANCHOR_END: starter

@@ -52,7 +52,8 @@ impl<T> ClosableQueue<T> {
     /// Adds `item` at the back and wakes one waiting consumer. On a closed
     /// queue, returns the item in `Err(Closed(item))` instead.
     pub fn push(&self, item: T) -> Result<(), Closed<T>> {
-        // TODO: lock; refuse if closed; push_back; notify one waiter.
+        // TODO: the item joins the queue, unless it is closed, and one
+        // sleeping consumer hears of it.
         todo!("add the item unless the queue is closed, and wake one consumer")
     }
 
@@ -61,16 +62,17 @@ impl<T> ClosableQueue<T> {
     ///
     /// While blocked, it counts itself in `waiting` (see [`waiting`](Self::waiting)).
     pub fn pop(&self) -> Option<T> {
-        // TODO: lock; loop: take an item if there is one; return None if the
-        // queue is closed; otherwise count yourself in `waiting`, wait on
-        // `changed`, and uncount yourself when you wake.
+        // TODO: a wait on `changed` that ends only with an item or with the
+        // queue closed and empty, however the thread was woken; `waiting`
+        // counts the threads asleep in it.
         todo!("take the front item, waiting while the queue is empty and open")
     }
 
     /// Closes the queue: no more pushes; every consumer blocked in `pop`
     /// wakes, takes what is left, then gets `None`.
     pub fn close(&self) {
-        // TODO: set the flag and wake *every* waiting consumer.
+        // TODO: the queue is closed from now on, and every sleeping consumer
+        // hears of it.
         todo!("mark the queue closed and wake all the consumers waiting in pop")
     }
     // ANCHOR_END: starter

@@ -19,12 +19,13 @@ use crate::demos::queue::queue;
 /// then one `None` per worker. Each worker takes jobs until it takes a
 /// `None`, and sends the square of each number on a results queue. The parent
 /// collects `numbers.len()` squares, joins every worker, and returns the
-/// squares sorted. A worker that fails (exit code other than 0) makes it
-/// return an error.
+/// squares sorted. A worker that fails (exit code other than 0, or killed by
+/// a signal) makes it return an error, after every worker has been joined;
+/// it must not wait for ever for the results of a worker that died.
 pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u64>> {
-    // TODO: make the two queues; start the workers, each with its own clones
-    // (`try_clone`) of the job Receiver and the results Sender; send the jobs,
-    // then the sentinels; collect the results; join the workers.
+    // TODO: two queues from `crate::demos::queue`, the worker processes, the
+    // jobs and sentinels, and the results, in an order in which nobody waits
+    // for ever (a pipe holds 64 KiB; a dead worker sends nothing more).
     todo!("start the workers, send the jobs and one sentinel per worker, collect the squares")
 }
 // ANCHOR_END: starter

@@ -19,12 +19,12 @@ use std::io;
 ///
 /// Returns, for each consumer, the numbers it took in the order it took them.
 /// Every child has been joined when it returns; a child that fails (exit code
-/// other than 0) makes it return an error.
+/// other than 0, or killed by a signal) makes it return an error, and a
+/// consumer that dies without reporting must not make it wait for ever.
 pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Vec<Vec<u64>>> {
-    // TODO: make the work queue and a results queue; start the producers,
-    // each with its own Sender; make sure no Sender of the work queue is left
-    // in the parent before the consumers are forked; start the consumers;
-    // collect one report per consumer; join everyone.
+    // TODO: the two queues and the children, forked in an order such that
+    // no consumer holds a Sender of the work queue (or the queue never ends
+    // for it); then one report per consumer, and every child joined.
     todo!("start producers and consumers on one queue, and collect what each consumer took")
 }
 // ANCHOR_END: starter

@@ -35,6 +35,10 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
             })
         }?);
     }
+    // Only the workers may hold a results Sender: if they all end, killed or
+    // not, the results queue ends too, and the loop below cannot wait for
+    // ever for a result that a dead worker will never send.
+    drop(results);
 
     for &n in numbers {
         jobs.send(&Some(n))?;
@@ -50,11 +54,21 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
             None => break,
         }
     }
+    // Join every worker, even after a failure: an unjoined child is a zombie.
+    let mut failure = None;
     for child in &mut children {
         let status = child.join()?;
-        if !status.success() {
-            return Err(io::Error::other(format!("worker {} {status}", child.pid())));
+        if !status.success() && failure.is_none() {
+            failure = Some(format!("worker {} {status}", child.pid()));
         }
+    }
+    if let Some(failure) = failure {
+        return Err(io::Error::other(failure));
+    }
+    if squares.len() < numbers.len() {
+        return Err(io::Error::other(
+            "the results queue ended before every square came",
+        ));
     }
     squares.sort_unstable();
     Ok(squares)

@@ -62,11 +62,16 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
             None => break, // every consumer is gone: some died without reporting
         }
     }
+    // Join every child, even after a failure: an unjoined child is a zombie.
+    let mut failure = None;
     for child in &mut children {
         let status = child.join()?;
-        if !status.success() {
-            return Err(io::Error::other(format!("child {} {status}", child.pid())));
+        if !status.success() && failure.is_none() {
+            failure = Some(format!("child {} {status}", child.pid()));
         }
+    }
+    if let Some(failure) = failure {
+        return Err(io::Error::other(failure));
     }
     if reports.len() < consumers {
         return Err(io::Error::other("a consumer ended without reporting"));

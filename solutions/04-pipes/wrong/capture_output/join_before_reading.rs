@@ -1,0 +1,45 @@
+//! WRONG: joins the child before reading its output
+//! EXPECT: Read everything first (until end-of-file), then join
+//!
+//! Works while the output fits in the pipe (64 KiB); past that the child
+//! blocks in `write` and the parent waits in `join` for ever.
+
+use std::io::{self, Read};
+
+use processes::demos::process::{ExitStatus, Process};
+
+// ANCHOR: capture_output
+/// Runs `body` in a child whose standard output is a pipe; returns how it
+/// ended and what it wrote.
+pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+where
+    F: FnOnce() -> i32,
+{
+    let (mut reader, writer) = io::pipe()?;
+    // `start` only lends the closure to the child: `writer` and `body` go
+    // by value, so they come out of Options.
+    let (mut writer, mut body) = (Some(writer), Some(body));
+    // SAFETY: NOT PROVEN. The child calls dup2 and close, then runs `body`,
+    // the caller's closure, which this safe function cannot vouch for: it
+    // should be an `unsafe fn` that passes `Process::start`'s contract on to
+    // its caller (left to the owner of chapter 4).
+    let mut child = unsafe {
+        Process::start(move || {
+            // Descriptor 1 becomes a second write end of the pipe; then the
+            // original can go, so that only descriptor 1 keeps the pipe open.
+            let Some(writer) = writer.take() else {
+                return 127;
+            };
+            if nix::unistd::dup2_stdout(&writer).is_err() {
+                return 127;
+            }
+            drop(writer);
+            body.take().map_or(127, |body| body())
+        })
+    }?;
+    let status = child.join()?;
+    let mut output = Vec::new();
+    reader.read_to_end(&mut output)?;
+    Ok((status, output))
+}
+// ANCHOR_END: capture_output

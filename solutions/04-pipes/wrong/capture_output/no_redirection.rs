@@ -1,0 +1,36 @@
+//! WRONG: moves the write end into the child but never makes it descriptor 1
+//! EXPECT: nothing arrived through the pipe
+
+use std::io::{self, Read};
+
+use processes::demos::process::{ExitStatus, Process};
+
+// ANCHOR: capture_output
+/// Runs `body` in a child whose standard output is a pipe; returns how it
+/// ended and what it wrote.
+pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+where
+    F: FnOnce() -> i32,
+{
+    let (mut reader, writer) = io::pipe()?;
+    // `start` only lends the closure to the child: `writer` and `body` go
+    // by value, so they come out of Options.
+    let (mut writer, mut body) = (Some(writer), Some(body));
+    // SAFETY: NOT PROVEN. The child calls dup2 and close, then runs `body`,
+    // the caller's closure, which this safe function cannot vouch for: it
+    // should be an `unsafe fn` that passes `Process::start`'s contract on to
+    // its caller (left to the owner of chapter 4).
+    let mut child = unsafe {
+        Process::start(move || {
+            let code = body.take().map_or(127, |body| body());
+            drop(writer.take());
+            code
+        })
+    }?;
+    // Read first: the child may need us to read before it can finish.
+    let mut output = Vec::new();
+    reader.read_to_end(&mut output)?;
+    let status = child.join()?;
+    Ok((status, output))
+}
+// ANCHOR_END: capture_output

@@ -1,0 +1,87 @@
+//! ALT: `Condvar::wait_while` instead of a hand-written loop, and `notify_all` on every push
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+/// `push` on a closed queue gives the item back.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Closed<T>(pub T);
+
+#[derive(Debug)]
+struct State<T> {
+    items: VecDeque<T>,
+    closed: bool,
+    waiting: usize,
+}
+
+/// An unbounded FIFO queue for many threads, with an end.
+#[derive(Debug)]
+pub struct ClosableQueue<T> {
+    state: Mutex<State<T>>,
+    changed: Condvar,
+}
+
+impl<T> Default for ClosableQueue<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> ClosableQueue<T> {
+    /// An empty, open queue.
+    pub fn new() -> Self {
+        ClosableQueue {
+            state: Mutex::new(State {
+                items: VecDeque::new(),
+                closed: false,
+                waiting: 0,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // ANCHOR: push
+    /// Adds `item` at the back and wakes one waiting consumer.
+    pub fn push(&self, item: T) -> Result<(), Closed<T>> {
+        let mut state = self.lock();
+        if state.closed {
+            return Err(Closed(item));
+        }
+        state.items.push_back(item);
+        drop(state);
+        self.changed.notify_all(); // simpler, costs spurious wake-ups
+        Ok(())
+    }
+    // ANCHOR_END: push
+
+    // ANCHOR: pop
+    /// Takes the front item, waiting while the queue is empty and open.
+    pub fn pop(&self) -> Option<T> {
+        let mut state = self.lock();
+        state.waiting += 1;
+        state = self
+            .changed
+            .wait_while(state, |s| s.items.is_empty() && !s.closed)
+            .unwrap_or_else(|e| e.into_inner());
+        state.waiting -= 1;
+        state.items.pop_front()
+    }
+    // ANCHOR_END: pop
+
+    // ANCHOR: close
+    /// Closes the queue and wakes every consumer.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all(); // every sleeper must see `closed`
+    }
+    // ANCHOR_END: close
+
+    /// How many consumers are blocked in `pop` right now.
+    pub fn waiting(&self) -> usize {
+        self.lock().waiting
+    }
+}

@@ -1,0 +1,68 @@
+//! WRONG: never joins the workers: they stay zombies
+//! EXPECT: returned without joining every worker
+//!
+//! Every square arrives, so the function "works"; the workers' exit
+//! statuses are never collected and their process-table entries stay.
+
+use std::io;
+
+use processes::demos::process::Process;
+
+use crate::demos::queue::queue;
+
+// ANCHOR: square_with_workers
+/// Squares every number in `workers` worker processes; stops them with
+/// sentinels.
+pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u64>> {
+    let (jobs, job_queue) = queue::<Option<u64>>()?;
+    let (results, result_queue) = queue::<u64>()?;
+
+    let mut children = Vec::with_capacity(workers);
+    for _ in 0..workers {
+        let (job_queue, results) = (job_queue.try_clone()?, results.try_clone()?);
+        // SAFETY: the child sends or receives on queues: system calls on pipes and a file, and allocation (glibc's malloc survives fork); no std lock.
+        children.push(unsafe {
+            Process::start(move || {
+                loop {
+                    match job_queue.recv() {
+                        Ok(Some(Some(n))) => {
+                            if results.send(&(n * n)).is_err() {
+                                return 2;
+                            }
+                        }
+                        Ok(Some(None)) => return 0,    // my sentinel
+                        Ok(None) | Err(_) => return 1, // the queue ended without one
+                    }
+                }
+            })
+        }?);
+    }
+    // Only the workers may hold a results Sender: if they all end, killed or
+    // not, the results queue ends too, and the loop below cannot wait for
+    // ever for a result that a dead worker will never send.
+    drop(results);
+
+    for &n in numbers {
+        jobs.send(&Some(n))?;
+    }
+    for _ in 0..workers {
+        jobs.send(&None)?; // one per worker: each stops exactly one
+    }
+
+    let mut squares = Vec::with_capacity(numbers.len());
+    for _ in numbers {
+        match result_queue.recv()? {
+            Some(square) => squares.push(square),
+            None => break,
+        }
+    }
+    let _ = &mut children; // they finish on their own after their sentinel
+    if squares.len() < numbers.len() {
+        return Err(io::Error::other(
+            "the results queue ended before every square came",
+        ));
+    }
+    squares.sort_unstable();
+    Ok(squares)
+}
+// ANCHOR_END: square_with_workers
