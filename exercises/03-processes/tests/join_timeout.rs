@@ -2,23 +2,64 @@
 
 use std::time::{Duration, Instant};
 
-use nix::unistd::{pipe, read, write};
+use nix::sys::wait::{Id, WaitPidFlag, waitid};
+use nix::time::{ClockId, clock_gettime};
+use nix::unistd::{Pid, pipe, read, write};
 use processes::demos::api::{proc_state, start_sleeper};
 use processes::demos::process::{ExitStatus, Process};
 use processes::exercises::join_timeout::join_timeout;
-use testkit::{DEADLINE, within};
+use testkit::within;
+
+/// How long a step that takes milliseconds may take before the test calls
+/// it stuck: a hundred times what it takes on a loaded machine, and short
+/// enough that a wrong solution that blocks fails the whole file (three
+/// tests, one after the other) within 10 s.
+const PATIENCE: Duration = Duration::from_secs(2);
+
+/// What a `join_timeout` that blocks until the child ends is told.
+const BLOCKS: &str = "join_timeout waited for the child instead of giving up after the timeout";
+
+/// A child that waits for one byte on a pipe, then exits with 7; and the
+/// write end that releases it (dropping it unreleased makes it exit with 1).
+fn start_gated_child() -> (Process, std::os::fd::OwnedFd) {
+    let (gate_out, gate_in) = pipe().expect("pipe failed");
+    // SAFETY: the child only calls read(2) and returns.
+    let child = unsafe {
+        Process::start(move || {
+            let mut byte = [0u8; 1];
+            match read(&gate_out, &mut byte) {
+                Ok(1) => 7,
+                _ => 1,
+            }
+        })
+    }
+    .expect("fork failed");
+    (child, gate_in)
+}
+
+/// Waits until `child` has ended, without reaping it (`WNOWAIT`): it stays a
+/// zombie, with its status, for `join_timeout` to collect.
+fn wait_until_ended_unreaped(child: &Process) {
+    waitid(
+        Id::Pid(Pid::from_raw(child.pid())),
+        WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT,
+    )
+    .expect("waitid(WNOWAIT) failed");
+}
 
 #[test]
 fn returns_the_status_of_a_child_that_has_ended() {
     let _clean = testkit::process_scope();
-    let mut child = Process::start(|| 5).expect("fork failed");
+    // SAFETY: the child only returns 5.
+    let mut child = unsafe { Process::start(|| 5) }.expect("fork failed");
     let pid = child.pid();
     let (status, mut child) = within(
-        DEADLINE,
+        PATIENCE,
         "join_timeout on a child that returns at once",
-        "join_timeout never returned although the child had ended",
+        "join_timeout never returned although the child had ended: does it sleep for the whole timeout?",
         move || {
-            let status = join_timeout(&mut child, DEADLINE).expect("join_timeout failed");
+            let status =
+                join_timeout(&mut child, Duration::from_secs(3600)).expect("join_timeout failed");
             (status, child)
         },
     );
@@ -42,14 +83,15 @@ fn returns_the_status_of_a_child_that_has_ended() {
 #[test]
 fn gives_none_after_the_timeout_and_leaves_the_child_running() {
     let _clean = testkit::process_scope();
-    let mut child = start_sleeper().expect("fork failed");
+    let (child, gate) = start_gated_child();
     let timeout = Duration::from_millis(50);
     let started = Instant::now();
     let (status, mut child) = within(
-        DEADLINE,
-        "join_timeout(50 ms) on a child that never ends",
-        "join_timeout waited for the child instead of giving up after the timeout",
+        PATIENCE,
+        "join_timeout(50 ms) on a child that waits to be released",
+        BLOCKS,
         move || {
+            let mut child = child;
             let status = join_timeout(&mut child, timeout).expect("join_timeout failed");
             (status, child)
         },
@@ -57,18 +99,21 @@ fn gives_none_after_the_timeout_and_leaves_the_child_running() {
     let waited = started.elapsed();
     assert_eq!(
         status, None,
-        "the sleeper never ends by itself, so the answer must be None"
+        "the child waits to be released, so the answer after 50 ms must be None"
     );
     assert!(
         waited >= timeout,
         "join_timeout gave up after {waited:?}, before the 50 ms timeout had passed"
     );
-    assert!(
-        child.is_alive(),
-        "join_timeout must leave a running child alone (did it kill it?)"
+    // Release it: a child left alone exits with 7; a killed one does not.
+    write(&gate, b"x").expect("could not release the child");
+    drop(gate);
+    assert_eq!(
+        child.join().expect("join failed"),
+        ExitStatus::Exited(7),
+        "join_timeout must leave a running child alone: it was ended by someone \
+         (did join_timeout kill it when the time was up?)"
     );
-    child.kill().expect("kill failed");
-    assert_eq!(child.join().expect("join failed"), ExitStatus::Signaled(9));
 }
 
 #[test]
@@ -76,9 +121,9 @@ fn a_zero_timeout_only_checks() {
     let _clean = testkit::process_scope();
     let mut child = start_sleeper().expect("fork failed");
     let (status, mut child) = within(
-        DEADLINE,
+        PATIENCE,
         "join_timeout(0)",
-        "a zero timeout must not wait for the child",
+        "join_timeout waited for the child instead of giving up after the timeout (zero: only check)",
         move || {
             let status = join_timeout(&mut child, Duration::ZERO).expect("join_timeout failed");
             (status, child)
@@ -91,11 +136,12 @@ fn a_zero_timeout_only_checks() {
     child.kill().expect("kill failed");
     // The kill is delivered asynchronously: now a real wait is needed.
     let (status, _child) = within(
-        DEADLINE,
+        PATIENCE,
         "join_timeout after kill",
-        "the killed child was never seen to end",
+        "the killed child was never seen to end: does join_timeout sleep for the whole timeout?",
         move || {
-            let status = join_timeout(&mut child, DEADLINE).expect("join_timeout failed");
+            let status =
+                join_timeout(&mut child, Duration::from_secs(3600)).expect("join_timeout failed");
             (status, child)
         },
     );
@@ -107,29 +153,92 @@ fn a_zero_timeout_only_checks() {
 }
 
 #[test]
+fn a_zero_timeout_on_an_already_exited_child_gives_its_status() {
+    let _clean = testkit::process_scope();
+    // SAFETY: the child only returns 3.
+    let mut child = unsafe { Process::start(|| 3) }.expect("fork failed");
+    wait_until_ended_unreaped(&child);
+    let pid = child.pid();
+    let (status, _child) = within(
+        PATIENCE,
+        "join_timeout(0) on a child that has already exited",
+        "a zero timeout must not wait for the child",
+        move || {
+            let status = join_timeout(&mut child, Duration::ZERO).expect("join_timeout failed");
+            (status, child)
+        },
+    );
+    assert_eq!(
+        status,
+        Some(ExitStatus::Exited(3)),
+        "join_timeout(0) on a child that had already exited (with 3) must give its status: \
+         check with try_join before deciding that the time is up"
+    );
+    assert_eq!(
+        proc_state(pid),
+        None,
+        "join_timeout(0) gave the status but left the child a zombie"
+    );
+}
+
+/// CPU time used by the calling thread so far.
+fn thread_cpu_time() -> Duration {
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).expect("clock_gettime failed");
+    Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32)
+}
+
+#[test]
+fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
+    let _clean = testkit::process_scope();
+    let mut child = start_sleeper().expect("fork failed");
+    // Many short waits: every one of them is all "last millisecond", where
+    // a poll timeout rounded down to 0 ms turns into a busy loop.
+    const WAITS: u32 = 30;
+    let each = Duration::from_micros(900);
+    let (cpu, wall, mut child) = within(
+        PATIENCE + Duration::from_secs(1),
+        "30 calls of join_timeout(0.9 ms) on a child that never ends",
+        BLOCKS,
+        move || {
+            let (cpu_before, started) = (thread_cpu_time(), Instant::now());
+            for _ in 0..WAITS {
+                let status = join_timeout(&mut child, each).expect("join_timeout failed");
+                assert_eq!(
+                    status, None,
+                    "the sleeper never ends by itself: join_timeout must leave a running child alone"
+                );
+            }
+            (thread_cpu_time() - cpu_before, started.elapsed(), child)
+        },
+    );
+    child.kill().expect("kill failed");
+    child.join().expect("join failed");
+    // A thread that sleeps while it waits uses a few percent of the wall
+    // time (the system calls); one that checks again and again without
+    // sleeping uses all the CPU it gets. An eighth is far from both.
+    assert!(
+        cpu < wall / 8,
+        "busy-waiting: join_timeout used {cpu:?} of CPU time in {wall:?} of waiting. \
+         It must sleep while the child runs (poll on a pidfd, or sleep between two \
+         try_join calls), also for the last fraction of a millisecond: poll's timeout \
+         counts whole milliseconds, so round the time left up, not down"
+    );
+}
+
+#[test]
 fn returns_when_the_child_ends_not_when_the_timeout_does() {
     let _clean = testkit::process_scope();
-    let (gate_out, gate_in) = pipe().expect("pipe failed");
-    // The child waits for one byte on the pipe, then exits with 7.
-    let mut child = Process::start(|| {
-        let mut byte = [0u8; 1];
-        match read(&gate_out, &mut byte) {
-            Ok(1) => 7,
-            _ => 1,
-        }
-    })
-    .expect("fork failed");
-    drop(gate_out);
+    let (mut child, gate) = start_gated_child();
     let an_hour = Duration::from_secs(3600);
     // Let the child go while join_timeout is already waiting (or about to).
     let waiter = std::thread::spawn(move || {
         let status = join_timeout(&mut child, an_hour);
         (status, child)
     });
-    write(&gate_in, b"x").expect("could not release the child");
-    drop(gate_in);
+    write(&gate, b"x").expect("could not release the child");
+    drop(gate);
     let (status, _child) = within(
-        DEADLINE,
+        PATIENCE,
         "join_timeout(1 hour) on a child that exits when released",
         "join_timeout did not return when the child ended: does it sleep for the whole timeout?",
         move || {

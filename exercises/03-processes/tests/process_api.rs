@@ -1,14 +1,60 @@
 //! The `Process` handle: start, join, is_alive, terminate, kill, and the exit
 //! status in Rust's terms and in Python's.
 
+use std::cell::Cell;
+use std::io::{self, Read, Write};
+use std::os::fd::AsRawFd;
+use std::time::Duration;
+
 use processes::demos::api::{start_sleeper, stop_a_sleeper, zombie_until_joined};
-use processes::demos::process::{ExitStatus, Process};
+use processes::demos::process::{ExitStatus, Process, child_println};
 use testkit::{DEADLINE, within};
+
+/// How long a step that takes milliseconds may take before the test calls
+/// it stuck.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// Counts the allocations made by each thread (and by a forked child, whose
+/// only thread is a copy of the one that forked).
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+// SAFETY: every method hands the request to the system allocator unchanged;
+// counting in a const-initialised thread-local with no destructor neither
+// allocates nor unwinds.
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        // SAFETY: the caller's layout is passed on as it came.
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        // SAFETY: `ptr` came from `alloc` above, that is from System.
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
+/// Reads `reader` to its end on a thread of its own, with a deadline.
+fn read_all(mut reader: io::PipeReader, what: &str, cause: &str) -> Vec<u8> {
+    within(PATIENCE, what, cause, move || {
+        let mut bytes = Vec::new();
+        reader.read_to_end(&mut bytes).expect("read failed");
+        bytes
+    })
+}
 
 #[test]
 fn the_childs_return_value_is_its_exit_code() {
     let _clean = testkit::process_scope();
-    let mut child = Process::start(|| 42).expect("fork failed");
+    // SAFETY: the child only returns 42.
+    let mut child = unsafe { Process::start(|| 42) }.expect("fork failed");
     assert_ne!(
         child.pid(),
         std::process::id() as i32,
@@ -28,7 +74,8 @@ fn the_childs_return_value_is_its_exit_code() {
 #[test]
 fn join_twice_returns_the_same_status() {
     let _clean = testkit::process_scope();
-    let mut child = Process::start(|| 0).expect("fork failed");
+    // SAFETY: the child only returns 0.
+    let mut child = unsafe { Process::start(|| 0) }.expect("fork failed");
     let first = child.join().expect("first join failed");
     let second = child
         .join()
@@ -37,13 +84,6 @@ fn join_twice_returns_the_same_status() {
     assert_eq!(second, first);
     assert!(first.success());
     assert_eq!(child.exit_status(), Some(first));
-}
-
-#[test]
-fn a_panicking_body_exits_with_101() {
-    let _clean = testkit::process_scope();
-    let mut child = Process::start(|| panic!("on purpose")).expect("fork failed");
-    assert_eq!(child.join().expect("join failed"), ExitStatus::Exited(101));
 }
 
 #[test]
@@ -159,5 +199,154 @@ fn the_zombie_program_shows_z_then_nothing() {
     assert_eq!(
         run.lines(),
         ["state before join: Some('Z')", "state after join:  None"]
+    );
+}
+
+#[test]
+fn child_closure_values_are_not_dropped_twice() {
+    let _clean = testkit::process_scope();
+    let (reader, writer) = io::pipe().expect("pipe failed");
+    // A buffered writer with a line still in its buffer, moved into the child.
+    let mut report = io::BufWriter::new(writer);
+    report
+        .write_all(b"written once\n")
+        .expect("write to a buffer failed");
+    // SAFETY: the child only returns 0; it does not touch `report`.
+    let mut child = unsafe {
+        Process::start(move || {
+            let _keep = &report; // owned by the closure, as a real child's would be
+            0
+        })
+    }
+    .expect("fork failed");
+    // `start` dropped the closure in the parent: its BufWriter flushed there.
+    let status = child.join().expect("join failed");
+    let got = read_all(
+        reader,
+        "reading what the BufWriter flushed",
+        "the pipe never ended: a copy of its write end is still open",
+    );
+    assert_eq!(status, ExitStatus::Exited(0));
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        "written once\n",
+        "a value moved into the child's closure was dropped in both processes: \
+         the BufWriter flushed its buffer twice. The child must leave without \
+         dropping the closure (_exit); only the parent drops it"
+    );
+}
+
+#[test]
+fn two_pools_alive_do_not_hang_on_drop() {
+    let _clean = testkit::process_scope();
+    // Two "pools" of one worker each. A worker reads its task pipe until
+    // end-of-file, then exits. Worker B is forked while the parent still
+    // holds pool A's write end.
+    let start_worker = |tasks: io::PipeReader| {
+        let keep = [tasks.as_raw_fd()];
+        // SAFETY: the worker only reads its pipe with read(2) and returns.
+        unsafe {
+            Process::start_keeping_fds(&keep, move || {
+                let mut buf = [0u8; 64];
+                loop {
+                    match nix::unistd::read(&tasks, &mut buf) {
+                        Ok(0) => return 0,
+                        Ok(_) | Err(nix::errno::Errno::EINTR) => continue,
+                        Err(_) => return 1,
+                    }
+                }
+            })
+        }
+        .expect("fork failed")
+    };
+    let (tasks_a, to_a) = io::pipe().expect("pipe failed");
+    let mut worker_a = start_worker(tasks_a);
+    let (tasks_b, to_b) = io::pipe().expect("pipe failed");
+    let mut worker_b = start_worker(tasks_b);
+    // Drop pool A: close its write end, join its worker.
+    drop(to_a);
+    let status_a = within(
+        PATIENCE,
+        "joining pool A's worker after closing its task pipe",
+        "dropping pool A hangs: pool B's worker inherited pool A's write end, so A's worker \
+         never sees end-of-file. A child must close the descriptors it does not own \
+         (Process::start_keeping_fds)",
+        move || worker_a.join().expect("join failed"),
+    );
+    drop(to_b);
+    let status_b = worker_b.join().expect("join failed");
+    assert_eq!(
+        (status_a, status_b),
+        (ExitStatus::Exited(0), ExitStatus::Exited(0))
+    );
+}
+
+#[test]
+fn a_childs_panic_message_reaches_descriptor_2() {
+    let _clean = testkit::process_scope();
+    let (reader, writer) = io::pipe().expect("pipe failed");
+    let answer = 42;
+    // SAFETY: the child calls dup2(2), then panics: Process reports a
+    // panic with one write(2), and nothing else here takes a lock.
+    let mut child = unsafe {
+        Process::start(move || {
+            // Descriptor 2 becomes the pipe, so the test can read it.
+            if nix::unistd::dup2_stderr(&writer).is_err() {
+                return 127;
+            }
+            panic!("the answer was {answer}"); // a String built at run time
+        })
+    }
+    .expect("fork failed");
+    let status = child.join().expect("join failed");
+    let got = read_all(
+        reader,
+        "reading the child's descriptor 2",
+        "the pipe never ended: a copy of its write end is still open",
+    );
+    let got = String::from_utf8_lossy(&got);
+    assert_eq!(status, ExitStatus::Exited(101), "a panic exits with 101");
+    assert!(
+        got.contains("the answer was 42") && got.contains("panicked at"),
+        "the child's panic message never reached its descriptor 2 (it got {got:?}): \
+         under cargo test it went into the output capture, which dies with the child. \
+         Write it with one write(2) before _exit"
+    );
+}
+
+#[test]
+fn child_println_does_not_allocate() {
+    let _clean = testkit::process_scope();
+    let (reader, writer) = io::pipe().expect("pipe failed");
+    let line = "a line printed by a child";
+    // SAFETY: the child calls dup2(2), reads a thread-local counter and
+    // prints with child_println, one write(2).
+    let mut child = unsafe {
+        Process::start(move || {
+            if nix::unistd::dup2_stdout(&writer).is_err() {
+                return 127;
+            }
+            let before = ALLOCATIONS.with(Cell::get);
+            child_println(line);
+            (ALLOCATIONS.with(Cell::get) - before).min(100) as i32
+        })
+    }
+    .expect("fork failed");
+    let status = child.join().expect("join failed");
+    let got = read_all(
+        reader,
+        "reading the child's standard output",
+        "the pipe never ended: a copy of its write end is still open",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&got),
+        format!("{line}\n"),
+        "child_println writes the line and a newline"
+    );
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "child_println allocated (the exit code is the number of allocations): \
+         it must build the line in a buffer on the stack"
     );
 }

@@ -2,25 +2,43 @@
 
 use std::collections::HashSet;
 use std::os::fd::OwnedFd;
+use std::time::{Duration, Instant};
 
 use nix::sys::resource::{Resource, setrlimit};
-use nix::unistd::{pipe, read, write};
-use processes::demos::api::proc_state;
-use processes::demos::process::ExitStatus;
+use nix::sys::wait::{Id, WaitPidFlag, waitid};
+use nix::time::{ClockId, clock_gettime};
+use nix::unistd::{Pid, pipe, read, write};
+use processes::demos::api::{proc_state, start_sleeper};
+use processes::demos::process::{ExitStatus, Process};
 use processes::exercises::reaper::{Body, Reaped, start_and_reap};
-use testkit::{DEADLINE, within};
+use testkit::within;
+
+/// How long reaping children that end at once may take before the test
+/// calls it stuck: a hundred times what it takes on a loaded machine, short
+/// enough that a wrong solution fails the whole file within 10 s.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// Runs `start_and_reap` on bodies that only compute, read or write a pipe
+/// byte, or abort: all allowed in a forked child.
+fn reap(bodies: Vec<Body>, on_reaped: impl FnMut(&Reaped)) -> Vec<Reaped> {
+    // SAFETY: every body of these tests returns a number, reads a byte from
+    // a pipe, reads a /proc file (open, read, allocation: glibc's malloc
+    // survives fork) and yields, or calls setrlimit(2) and abort(3): system
+    // calls and plain computation, no lock that another thread could hold.
+    unsafe { start_and_reap(bodies, on_reaped) }.expect("start_and_reap failed")
+}
 
 #[test]
 fn reports_every_child_once_with_its_own_code() {
     let _clean = testkit::process_scope();
     let (reaped, seen) = within(
-        DEADLINE,
+        PATIENCE,
         "reaping five children",
         "a child was never reaped: does the loop stop early, or wait for a child that is already reaped?",
         || {
             let bodies: Vec<Body> = (0..5).map(|i| Box::new(move || 10 + i) as Body).collect();
             let mut seen = Vec::new();
-            let reaped = start_and_reap(bodies, |r| seen.push(*r)).expect("start_and_reap failed");
+            let reaped = reap(bodies, |r| seen.push(*r));
             (reaped, seen)
         },
     );
@@ -70,9 +88,11 @@ fn reports_children_in_the_order_they_end() {
     let _clean = testkit::process_scope();
     const END_ORDER: [usize; 4] = [2, 0, 3, 1];
     let order = within(
-        DEADLINE,
+        PATIENCE,
         "reaping four children released one by one",
-        "deadlock: a child was released but never reaped, or on_reaped was not called as each child was reaped",
+        "deadlock: child 2 was released first, and its report (on_reaped) releases the next. \
+         Does start_and_reap wait for the children in start order (child 0 first)? Or call \
+         on_reaped only at the end, after all are reaped? Reap and report each child as it ends",
         || {
             let mut gates_in: Vec<Option<OwnedFd>> = Vec::new();
             let mut bodies: Vec<Body> = Vec::new();
@@ -96,13 +116,12 @@ fn reports_children_in_the_order_they_end() {
             // the end order is known only to the test.
             release(END_ORDER[0]);
             let mut next = 1;
-            let reaped = start_and_reap(bodies, |_| {
+            let reaped = reap(bodies, |_| {
                 if next < END_ORDER.len() {
                     release(END_ORDER[next]);
                     next += 1;
                 }
-            })
-            .expect("start_and_reap failed");
+            });
             reaped
                 .iter()
                 .map(|r| {
@@ -128,7 +147,7 @@ fn reports_children_in_the_order_they_end() {
 fn reports_a_death_by_signal() {
     let _clean = testkit::process_scope();
     let reaped: Vec<Reaped> = within(
-        DEADLINE,
+        PATIENCE,
         "reaping a crashed child",
         "the crashed child was never reaped",
         || {
@@ -139,7 +158,7 @@ fn reports_a_death_by_signal() {
                     std::process::abort()
                 }),
             ];
-            start_and_reap(bodies, |_| {}).expect("start_and_reap failed")
+            reap(bodies, |_| {})
         },
     );
     let status_of = |index| reaped.iter().find(|r| r.index == index).map(|r| r.status);
@@ -155,13 +174,126 @@ fn reports_a_death_by_signal() {
 fn no_children_means_nothing_to_wait_for() {
     let _clean = testkit::process_scope();
     let reaped = within(
-        DEADLINE,
+        PATIENCE,
         "start_and_reap with no children",
         "with no children there is nothing to wait for: waitpid(-1) would fail with ECHILD, or block",
-        || {
-            start_and_reap(Vec::new(), |_| panic!("no child, no report"))
-                .expect("an empty list is not an error")
-        },
+        || reap(Vec::new(), |_| panic!("no child, no report")),
     );
     assert!(reaped.is_empty());
+}
+
+// ANCHOR: no_stealing
+#[test]
+fn reaper_does_not_steal_unrelated_children() {
+    let _clean = testkit::process_scope();
+    // Two children that start_and_reap did not start: one has already
+    // exited (a zombie whose status is waiting for its owner), one runs.
+    // SAFETY: the child only returns 42.
+    let mut exited = unsafe { Process::start(|| 42) }.expect("fork failed");
+    waitid(
+        Id::Pid(Pid::from_raw(exited.pid())),
+        WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT,
+    )
+    .expect("waitid(WNOWAIT) failed");
+    let mut running = start_sleeper().expect("fork failed");
+    let (exited_pid, running_pid) = (exited.pid(), running.pid());
+
+    let reaped = within(
+        PATIENCE,
+        "reaping three children while two unrelated children exist",
+        "start_and_reap never returned: it waits for any child (waitpid(-1) until ECHILD?), \
+         and a child it did not start is still running. Wait only for your own children",
+        move || {
+            // The children wait (at most 300 ms) for the unrelated zombie to
+            // disappear: until they exit, it is the only child anyone can
+            // reap, so a reaper that reaps "any child" takes it first.
+            let bodies: Vec<Body> = (0..3)
+                .map(|i| {
+                    Box::new(move || {
+                        let give_up_at = Instant::now() + Duration::from_millis(300);
+                        while proc_state(exited_pid).is_some() && Instant::now() < give_up_at {
+                            std::thread::yield_now();
+                        }
+                        i
+                    }) as Body
+                })
+                .collect();
+            reap(bodies, |_| {})
+        },
+    );
+    let stolen = proc_state(exited_pid).is_none();
+    running.kill().expect("kill failed");
+    running.join().expect("join failed");
+    assert!(
+        !stolen,
+        "start_and_reap reaped a child it did not start (pid {exited_pid}, exit code 42): \
+         its owner can no longer get its status. Wait only for your own children \
+         (a pidfd per child, or waitpid on their pids), never waitpid(-1)"
+    );
+    assert_eq!(
+        exited
+            .join()
+            .expect("the owner could not join its own child"),
+        ExitStatus::Exited(42),
+        "the unrelated child's status belongs to its owner"
+    );
+    assert!(
+        reaped
+            .iter()
+            .all(|r| r.pid != exited_pid && r.pid != running_pid),
+        "start_and_reap reported a child it did not start: {reaped:?}"
+    );
+    let mut indexes: Vec<usize> = reaped.iter().map(|r| r.index).collect();
+    indexes.sort_unstable();
+    assert_eq!(
+        indexes,
+        [0, 1, 2],
+        "each of the three children once: {reaped:?}"
+    );
+}
+// ANCHOR_END: no_stealing
+
+/// CPU time used by the calling thread so far.
+fn thread_cpu_time() -> Duration {
+    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).expect("clock_gettime failed");
+    Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32)
+}
+
+#[test]
+fn the_reaper_sleeps_while_its_children_run() {
+    let _clean = testkit::process_scope();
+    let (gate_out, gate_in) = pipe().expect("pipe failed");
+    // Another thread releases the one child after a while: long enough to
+    // see how the reaper waits, not a synchronisation.
+    let releaser = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(200));
+        write(&gate_in, b"x").expect("could not release the child");
+    });
+    let (cpu, wall) = within(
+        PATIENCE,
+        "reaping a child that runs for 200 ms",
+        "the child was released but never reaped",
+        move || {
+            let bodies: Vec<Body> = vec![Box::new(move || {
+                let mut byte = [0u8; 1];
+                match read(&gate_out, &mut byte) {
+                    Ok(1) => 0,
+                    _ => 1,
+                }
+            })];
+            let (cpu_before, started) = (thread_cpu_time(), Instant::now());
+            let reaped = reap(bodies, |_| {});
+            assert_eq!(reaped.len(), 1, "one child, one report: {reaped:?}");
+            (thread_cpu_time() - cpu_before, started.elapsed())
+        },
+    );
+    releaser.join().expect("the releasing thread failed");
+    // Sleeping in poll or waitpid costs a few system calls; checking
+    // try_join in a loop costs all the CPU the thread gets.
+    assert!(
+        cpu < wall / 8,
+        "busy-waiting: start_and_reap used {cpu:?} of CPU time in {wall:?} while its \
+         child ran. Block until a child ends (poll on pidfds, or waitpid on one pid) \
+         instead of checking again and again"
+    );
 }

@@ -1,7 +1,11 @@
 //! The source tutorials' examples, run as programs and checked from outside.
 
-use processes::demos::process::ExitStatus;
+use std::io;
+
+use processes::demos::api::proc_state;
+use processes::demos::process::{ExitStatus, Process};
 use processes::demos::run_trait::{PrintNumbersProcess, start};
+use processes::demos::sources::start_and_join;
 use testkit::{DEADLINE, bin_path, run_program};
 
 /// The number after `prefix` on the line that starts with it.
@@ -88,7 +92,8 @@ fn run_trait_changes_stay_in_the_child() {
         to: 0,
         printed: 7,
     };
-    let status = start(&mut task)
+    // SAFETY: from > to, so `run` prints nothing and returns its count.
+    let status = unsafe { start(&mut task) }
         .expect("fork failed")
         .join()
         .expect("join failed");
@@ -142,4 +147,33 @@ fn five_workers_all_run_and_are_all_joined() {
         "exit statuses: exited with code 0, exited with code 1, exited with code 2, exited with code 3, exited with code 4",
         "join returns each worker's own exit code, in the order they were started"
     );
+}
+
+#[test]
+fn five_workers_leave_no_zombie_when_a_fork_fails() {
+    let _clean = testkit::process_scope();
+    let mut pids = Vec::new();
+    // The fourth fork "fails" the way fork fails when the process table is
+    // full (EAGAIN); the first three workers have already started.
+    let result = start_and_join(5, |i| {
+        if i == 3 {
+            return Err(io::Error::from_raw_os_error(nix::libc::EAGAIN));
+        }
+        // SAFETY: the worker only returns its number.
+        let worker = unsafe { Process::start(move || i) }?;
+        pids.push(worker.pid());
+        Ok(worker)
+    });
+    assert!(
+        result.is_err(),
+        "the failed start must be reported as an error, got {result:?}"
+    );
+    for pid in pids {
+        assert_eq!(
+            proc_state(pid),
+            None,
+            "worker pid {pid} was left behind (a zombie, or running) when a later fork \
+             failed: join the workers already started before returning the error"
+        );
+    }
 }

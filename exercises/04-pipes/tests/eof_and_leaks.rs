@@ -78,10 +78,13 @@ fn a_child_that_inherits_the_write_end_holds_back_end_of_file_until_it_exits() {
     let _clean = testkit::process_scope();
     let (mut reader, writer) = io::pipe().unwrap();
     // Forked while `writer` is open here: it inherits a copy and sits on it.
-    let mut bystander = Process::start(|| {
-        nix::unistd::pause();
-        0
-    })
+    // SAFETY: the child only calls pause(2).
+    let mut bystander = unsafe {
+        Process::start(|| {
+            nix::unistd::pause();
+            0
+        })
+    }
     .unwrap();
     let mut child = start_writer(writer, 2).unwrap();
     assert_eq!(child.join().unwrap(), ExitStatus::Exited(0));

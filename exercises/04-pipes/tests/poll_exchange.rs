@@ -66,16 +66,23 @@ fn a_child_process_and_its_parent_exchange_a_mebibyte_each() {
     // The child's copy of `to_child` must go, or its reading never ends: the
     // closure owns a clone of the raw number and closes it first thing.
     let stray = std::os::fd::AsRawFd::as_raw_fd(&to_child);
-    let mut child = Process::start(move || {
+    // `start` only lends the closure to the child: the ends go by value.
+    let mut ends = Some((to_parent, from_parent));
+    let child_side = move || {
         // SAFETY: the child's own copy of the parent's write end, unused here.
         drop(unsafe { <std::os::fd::OwnedFd as std::os::fd::FromRawFd>::from_raw_fd(stray) });
+        let Some((to_parent, from_parent)) = ends.take() else {
+            return 3;
+        };
         match exchange(to_parent, from_parent, &pattern(len, 2)) {
             Ok(got) if got == pattern(len, 1) => 0,
             Ok(_) => 1,
             Err(_) => 2,
         }
-    })
-    .unwrap();
+    };
+    // SAFETY: the child closes a descriptor, runs `exchange` (poll, read,
+    // write, allocation: glibc's malloc survives fork) and compares bytes.
+    let mut child = unsafe { Process::start(child_side) }.unwrap();
     let got = testkit::within(DEADLINE, "the exchange with a child", DEADLOCK, move || {
         exchange(to_child, from_child, &pattern(len, 1)).unwrap()
     });

@@ -24,14 +24,19 @@ fn item(n: u64) -> (u64, Vec<u8>) {
 fn items_from_one_producer_arrive_in_order_then_the_queue_ends() {
     let _clean = testkit::process_scope();
     let (tx, rx) = queue::<(u64, Vec<u8>)>().unwrap();
-    let mut producer = Process::start(move || {
-        for n in 0..500 {
-            if tx.send(&item(n)).is_err() {
-                return 1;
+    // SAFETY: the child sends on the queue (read, write and fallocate
+    // system calls on pipes and a file, plus encoding, which allocates:
+    // allowed, glibc's malloc survives fork).
+    let mut producer = unsafe {
+        Process::start(move || {
+            for n in 0..500 {
+                if tx.send(&item(n)).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
     .unwrap();
     let got = testkit::within(
         DEADLINE,
@@ -64,7 +69,10 @@ fn many_producer_processes_and_consumer_threads_get_every_item_exactly_once() {
     let mut producers = Vec::new();
     for p in 0..PRODUCERS {
         let tx = tx.try_clone().unwrap();
-        producers.push(
+        // SAFETY: the child sends on the queue (read, write and fallocate
+        // system calls on pipes and a file, plus encoding, which allocates:
+        // allowed, glibc's malloc survives fork).
+        let producer = unsafe {
             Process::start(move || {
                 for n in p * EACH..(p + 1) * EACH {
                     if tx.send(&item(n)).is_err() {
@@ -73,8 +81,8 @@ fn many_producer_processes_and_consumer_threads_get_every_item_exactly_once() {
                 }
                 0
             })
-            .unwrap(),
-        );
+        };
+        producers.push(producer.unwrap());
     }
     drop(tx);
     let per_consumer: Vec<Vec<u64>> = testkit::within(

@@ -9,12 +9,53 @@ use shared_memory::demos::counter::join_all;
 use shared_memory::demos::region::SharedValue;
 use shared_memory::demos::start_line::StartLine;
 use shared_memory::exercises::process_shared_lock::{Pair, SpinLock};
-use testkit::{DEADLINE, within};
+use testkit::within;
+
+/// How long a lock operation between two processes may take before the test
+/// calls it stuck: far more than it takes on a loaded machine, short enough
+/// that a wrong solution fails the whole file within 10 s.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// What a lock whose guard does not unlock is told.
+const NOT_RELEASED: &str = "the guard's drop did not release the lock";
+
+/// What a lock that does not exclude is told.
+const TWO_IN: &str = "the lock lets two holders in at once";
+
+/// The CPU time (user + system, in clock ticks of 10 ms, sampled) that
+/// process `pid` has used so far; 0 if it cannot be read.
+fn cpu_ticks(pid: i32) -> u64 {
+    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+        return 0;
+    };
+    // After "pid (command)": state is field 3, utime 14 and stime 15.
+    let Some((_, rest)) = stat.rsplit_once(')') else {
+        return 0;
+    };
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let field = |n: usize| {
+        fields
+            .get(n - 3)
+            .and_then(|f| f.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    field(14) + field(15)
+}
+
+/// Locks and unlocks `lock` once, then checks that it is free.
+fn check_lock_then_unlock<T>(lock: &SpinLock<T>) {
+    drop(lock.lock());
+    assert!(
+        lock.try_lock().is_some(),
+        "{NOT_RELEASED}: after lock() and dropping the guard, try_lock() finds it taken. \
+         The guard's drop must store false"
+    );
+}
 
 #[test]
 fn a_released_lock_can_be_taken_again() {
     let pair = within(
-        DEADLINE,
+        PATIENCE,
         "locking twice in a row",
         "the guard's drop did not release the lock, so the second lock() spins forever",
         || {
@@ -37,17 +78,27 @@ fn a_released_lock_can_be_taken_again() {
 
 #[test]
 fn try_lock_fails_while_the_lock_is_held() {
-    let lock = SpinLock::<Pair>::default();
-    let guard = lock.try_lock();
-    assert!(guard.is_some(), "try_lock on a free lock should succeed");
-    assert!(
-        lock.try_lock().is_none(),
-        "try_lock should return None while a guard is alive: is `locked` set to true?"
-    );
-    drop(guard);
-    assert!(
-        lock.try_lock().is_some(),
-        "try_lock should succeed again once the guard is dropped: does drop store false?"
+    within(
+        PATIENCE,
+        "try_lock on a lock that is held",
+        "try_lock waited for the lock instead of returning None at once: one \
+         compare_exchange, no loop",
+        || {
+            let lock = SpinLock::<Pair>::default();
+            let guard = lock.try_lock();
+            assert!(guard.is_some(), "try_lock on a free lock should succeed");
+            assert!(
+                lock.try_lock().is_none(),
+                "try_lock should return None while a guard is alive, or {TWO_IN}: is `locked` \
+                 set to true, and is the result of compare_exchange checked?"
+            );
+            drop(guard);
+            assert!(
+                lock.try_lock().is_some(),
+                "{NOT_RELEASED}: try_lock should succeed again once the guard is dropped. \
+                 Does drop store false?"
+            );
+        },
     );
 }
 
@@ -57,23 +108,38 @@ fn another_process_waits_for_the_lock() {
     let lock = SharedValue::<SpinLock<Pair>>::new().expect("mmap failed");
     let child_is_trying = SharedValue::<AtomicU32>::new().expect("mmap failed");
     let outcome = within(
-        DEADLINE,
+        PATIENCE,
         "a child waiting for the parent's lock",
         "the child never got the lock after the parent released it: does lock() spin until \
-         it sees the lock free, and does the guard's drop store false?",
+         it sees the lock free?",
         move || {
+            check_lock_then_unlock(&lock);
             let mut held = lock.lock(); // the parent holds it before the fork
-            let mut child = Process::start(|| {
-                child_is_trying.store(1, Ordering::Release);
-                let mut guard = lock.lock();
-                guard.left += 10;
-                guard.right += 10;
-                0
-            })
+            // SAFETY: the child uses atomics and the spin lock in shared
+            // memory (atomics and sched_yield): no lock of this process.
+            let mut child = unsafe {
+                Process::start(|| {
+                    child_is_trying.store(1, Ordering::Release);
+                    let mut guard = lock.lock();
+                    child_is_trying.store(2, Ordering::Release);
+                    guard.left += 10;
+                    guard.right += 10;
+                    0
+                })
+            }
             .expect("fork failed");
-            // Wait until the child is at (or in) lock(); it cannot get past it.
-            let give_up_at = Instant::now() + DEADLINE / 2;
-            while child_is_trying.load(Ordering::Acquire) == 0 && Instant::now() < give_up_at {
+            // Wait until the child is either past lock() (a lock that does
+            // not exclude) or in it and has used a clock tick (10 ms) of CPU
+            // time, spinning (a lock that makes it wait).
+            let give_up_at = Instant::now() + PATIENCE / 2;
+            loop {
+                let trying = child_is_trying.load(Ordering::Acquire);
+                if trying == 2 || (trying == 1 && cpu_ticks(child.pid()) >= 1) {
+                    break;
+                }
+                if Instant::now() >= give_up_at {
+                    break;
+                }
                 std::thread::yield_now();
             }
             let before = *held;
@@ -88,7 +154,7 @@ fn another_process_waits_for_the_lock() {
     assert_eq!(
         before,
         Pair::default(),
-        "the child changed the pair while the parent held the lock: lock() let two processes in"
+        "the child changed the pair while the parent held the lock: {TWO_IN}"
     );
     assert!(child_ok, "the child failed (did lock() panic?)");
     assert_eq!(
@@ -112,32 +178,37 @@ fn the_pair_stays_consistent_with_four_processes() {
     let torn = SharedValue::<AtomicU64>::new().expect("mmap failed");
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let (pair, most_inside, torn) = within(
-        DEADLINE,
+        PATIENCE * 2,
         "four processes taking the lock",
-        "a process never got the lock: is it released when the guard is dropped?",
+        "a process never got the lock: does lock() spin until it sees the lock free?",
         move || {
-            // Once in the parent first, so that a panic in lock() shows here.
-            drop(lock.lock());
+            // Once in the parent first, so that a panic in lock(), or a
+            // guard that does not unlock, shows here.
+            check_lock_then_unlock(&lock);
             let mut children = Vec::new();
             for _ in 0..PROCESSES {
-                let child = Process::start(|| {
-                    let _ = start.wait(PROCESSES, Duration::from_secs(5));
-                    for _ in 0..ROUNDS {
-                        let mut guard = lock.lock();
-                        let now_inside = inside.fetch_add(1, Ordering::SeqCst) + 1;
-                        most_inside.fetch_max(now_inside, Ordering::SeqCst);
-                        if guard.left != guard.right {
-                            torn.fetch_add(1, Ordering::Relaxed);
+                // SAFETY: the child uses atomics and the spin lock in shared
+                // memory, reads the clock and yields: no lock of this process.
+                let child = unsafe {
+                    Process::start(|| {
+                        let _ = start.wait(PROCESSES, PATIENCE / 2);
+                        for _ in 0..ROUNDS {
+                            let mut guard = lock.lock();
+                            let now_inside = inside.fetch_add(1, Ordering::SeqCst) + 1;
+                            most_inside.fetch_max(now_inside, Ordering::SeqCst);
+                            if guard.left != guard.right {
+                                torn.fetch_add(1, Ordering::Relaxed);
+                            }
+                            // Two separate writes: a second process in here
+                            // would see them unequal.
+                            guard.left += 1;
+                            std::hint::black_box(&mut *guard);
+                            guard.right += 1;
+                            inside.fetch_sub(1, Ordering::SeqCst);
                         }
-                        // Two separate writes: a second process in here
-                        // would see them unequal.
-                        guard.left += 1;
-                        std::hint::black_box(&mut *guard);
-                        guard.right += 1;
-                        inside.fetch_sub(1, Ordering::SeqCst);
-                    }
-                    0
-                })
+                        0
+                    })
+                }
                 .expect("fork failed");
                 children.push(child);
             }
@@ -152,8 +223,9 @@ fn the_pair_stays_consistent_with_four_processes() {
     );
     assert!(
         most_inside <= 1,
-        "{most_inside} processes were inside the critical section at once: the lock does not \
-         exclude (is the compare_exchange from false to true, and its result checked?)"
+        "{most_inside} processes were inside the critical section at once: {TWO_IN} (is it \
+         one compare_exchange from false to true, and its result checked? A load, then a \
+         store, lets two processes see it free)"
     );
     assert_eq!(
         most_inside, 1,

@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU8, AtomicU64, Ordering};
 
 use processes::demos::process::Process;
 use shared_memory::demos::private_vs_shared::{Seen, store_in_child};
-use shared_memory::demos::region::{SharedSlice, SharedValue};
+use shared_memory::demos::region::{ProcessShared, SharedSlice, SharedValue};
 use testkit::{DEADLINE, bin_path, run_program, within};
 
 #[test]
@@ -18,6 +18,33 @@ fn a_new_mapping_is_all_zeros() {
     );
     let empty = SharedSlice::<AtomicU8>::new(0).expect("mmap of an empty slice failed");
     assert!(empty.is_empty());
+}
+
+/// A counter that must start on a 16 KiB boundary: more than a 4 KiB page.
+#[repr(C, align(16384))]
+struct OverAligned(AtomicU64);
+
+// SAFETY: one atomic (zero is a value, no pointer, no Drop), padded.
+unsafe impl ProcessShared for OverAligned {}
+
+#[test]
+fn a_type_aligned_beyond_a_page_is_refused() {
+    match SharedValue::<OverAligned>::new() {
+        Err(e) => assert_eq!(
+            e.kind(),
+            std::io::ErrorKind::InvalidInput,
+            "wrong kind of error for an over-aligned type: {e}"
+        ),
+        Ok(value) => {
+            let address = &*value as *const OverAligned as usize;
+            panic!(
+                "SharedValue accepted a type aligned to 16384 bytes; its value sits at \
+                 {address:#x}, which is {} past a 16384-byte boundary. A mapping is only \
+                 page aligned: a reference to a misaligned value is undefined behaviour",
+                address % 16384
+            );
+        }
+    }
 }
 
 #[test]
@@ -51,12 +78,15 @@ fn every_page_of_a_large_slice_is_shared() {
         "a child writing every page",
         "the child never exited",
         move || {
-            let mut child = Process::start(|| {
-                for (i, v) in slice.iter().enumerate() {
-                    v.store(i as u64 + 1, Ordering::Relaxed);
-                }
-                0
-            })
+            // SAFETY: the child only stores into atomics in shared memory.
+            let mut child = unsafe {
+                Process::start(|| {
+                    for (i, v) in slice.iter().enumerate() {
+                        v.store(i as u64 + 1, Ordering::Relaxed);
+                    }
+                    0
+                })
+            }
             .expect("fork failed");
             assert!(
                 child.join().expect("waitpid failed").success(),
@@ -92,11 +122,14 @@ fn a_shared_value_goes_both_ways() {
         "a child replying",
         "the child never exited",
         move || {
-            let mut child = Process::start(|| {
-                // The parent stored 7 before the fork: the child sees it.
-                to_parent.store(to_child.load(Ordering::Relaxed) * 6, Ordering::Relaxed);
-                0
-            })
+            // SAFETY: the child only loads and stores atomics.
+            let mut child = unsafe {
+                Process::start(|| {
+                    // The parent stored 7 before the fork: the child sees it.
+                    to_parent.store(to_child.load(Ordering::Relaxed) * 6, Ordering::Relaxed);
+                    0
+                })
+            }
             .expect("fork failed");
             assert!(
                 child.join().expect("waitpid failed").success(),

@@ -1,32 +1,96 @@
 //! Exercise `result_slots`: each child writes its result into its own slot of
 //! a shared array; the parent reads the slots after joining.
 
-use shared_memory::demos::region::SharedValue;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use processes::demos::api::proc_state;
+use shared_memory::demos::region::{SharedSlice, SharedValue};
 use shared_memory::demos::start_line::StartLine;
 use shared_memory::exercises::result_slots::compute_in_children;
-use testkit::{DEADLINE, within};
+use testkit::within;
+
+/// How long a call that forks a few children may take before the test calls
+/// it stuck: far more than it takes on a loaded machine, short enough that a
+/// wrong solution fails the whole file within 10 s.
+const PATIENCE: Duration = Duration::from_secs(3);
+
+/// How long a child waits for its siblings, or for its parent to join.
+const WAIT_IN_CHILD: Duration = Duration::from_secs(2);
 
 const LIKELY: &str = "a child never exited, or the parent waits for something that never \
                       comes: join every child once, and only after starting them all";
 
+/// Where a child finds its parent, to wait until the parent's thread
+/// sleeps (in `join`) before it writes its slot.
+struct Parent {
+    pid: u32,
+    tid: i32,
+}
+
+impl Parent {
+    /// Records the calling thread as the one that will fork and join.
+    fn here() -> Parent {
+        Parent {
+            pid: std::process::id(),
+            tid: nix::unistd::gettid().as_raw(),
+        }
+    }
+
+    /// In a child: waits until the parent's thread is asleep ('S' in its
+    /// /proc stat), which it is once it waits in `join`, and not while it
+    /// forks or reads. So a parent that reads the slots before joining reads
+    /// them before any child has written. Gives up after `WAIT_IN_CHILD`.
+    /// Returns at once when called in the parent itself.
+    fn wait_until_joining(&self) {
+        if std::process::id() == self.pid {
+            return; // `work` runs in the parent: nothing to wait for
+        }
+        let path = format!("/proc/{}/task/{}/stat", self.pid, self.tid);
+        let give_up_at = Instant::now() + WAIT_IN_CHILD;
+        while Instant::now() < give_up_at {
+            let state = std::fs::read_to_string(&path).ok().and_then(|stat| {
+                let (_, rest) = stat.rsplit_once(')')?;
+                rest.split_whitespace().next()?.chars().next()
+            });
+            if state == Some('S') {
+                return;
+            }
+            std::thread::yield_now();
+        }
+    }
+}
+
 #[test]
 fn results_come_back_in_slot_order() {
     let _clean = testkit::process_scope();
-    let results = within(DEADLINE, "compute_in_children", LIKELY, || {
-        compute_in_children(6, |i| (i as u64 + 1).pow(2)).expect("compute_in_children failed")
+    let results = within(PATIENCE, "compute_in_children", LIKELY, || {
+        let parent = Parent::here();
+        // SAFETY: the work reads a /proc file (open, read, allocation:
+        // glibc's malloc survives fork), yields, and computes.
+        unsafe {
+            compute_in_children(6, |i| {
+                parent.wait_until_joining();
+                (i as u64 + 1).pow(2)
+            })
+        }
+        .expect("compute_in_children failed")
     });
     assert_eq!(
         results,
         vec![1, 4, 9, 16, 25, 36],
-        "slot i should hold work(i) = (i + 1)^2; a 0 means a slot nobody wrote"
+        "slot i should hold work(i) = (i + 1)^2. A 0 is a slot nobody had written yet: \
+         were the slots read before joining the children? The children wrote only once \
+         the parent was waiting in join"
     );
 }
 
 #[test]
 fn no_children_no_results() {
     let _clean = testkit::process_scope();
-    let results = within(DEADLINE, "compute_in_children(0, ..)", LIKELY, || {
-        compute_in_children(0, |_| 1).expect("compute_in_children(0, ..) failed")
+    let results = within(PATIENCE, "compute_in_children(0, ..)", LIKELY, || {
+        // SAFETY: the work only returns 1.
+        unsafe { compute_in_children(0, |_| 1) }.expect("compute_in_children(0, ..) failed")
     });
     assert!(
         results.is_empty(),
@@ -37,13 +101,27 @@ fn no_children_no_results() {
 #[test]
 fn each_result_is_computed_in_a_child_of_its_own() {
     let _clean = testkit::process_scope();
-    let parent = std::process::id() as u64;
-    let pids = within(DEADLINE, "compute_in_children", LIKELY, || {
-        compute_in_children(5, |_| std::process::id() as u64).expect("compute_in_children failed")
+    let parent_pid = u64::from(std::process::id());
+    let pids = within(PATIENCE, "compute_in_children", LIKELY, || {
+        let parent = Parent::here();
+        // SAFETY: the work reads a /proc file (open, read, allocation),
+        // yields, and calls getpid.
+        unsafe {
+            compute_in_children(5, |_| {
+                parent.wait_until_joining();
+                u64::from(std::process::id())
+            })
+        }
+        .expect("compute_in_children failed")
     });
     assert!(
-        !pids.contains(&parent),
-        "work ran in the parent (pid {parent}): {pids:?}; call it in the child, after fork"
+        !pids.contains(&parent_pid),
+        "work ran in the parent (pid {parent_pid}): {pids:?}; call it in the child, after fork"
+    );
+    assert!(
+        !pids.contains(&0),
+        "a slot read 0, which no child wrote: {pids:?}. Were the slots read before joining \
+         the children? The children wrote only once the parent was waiting in join"
     );
     let mut distinct = pids.clone();
     distinct.sort_unstable();
@@ -59,16 +137,31 @@ fn each_result_is_computed_in_a_child_of_its_own() {
 fn the_children_run_at_the_same_time() {
     let _clean = testkit::process_scope();
     const N: u32 = 4;
+    const IN_PARENT: u64 = u64::MAX;
+    let parent = u64::from(std::process::id());
     // A start line in shared memory, mapped before the children are forked:
     // every child waits there until all N have arrived.
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
-    let missed = within(DEADLINE, "compute_in_children", LIKELY, move || {
-        compute_in_children(N as usize, |_| match start.wait(N, DEADLINE / 2) {
-            Ok(()) => 0,
-            Err(missed) => u64::from(missed.arrived),
-        })
+    let missed = within(PATIENCE, "compute_in_children", LIKELY, move || {
+        // SAFETY: the start line is atomics in shared memory, the clock and
+        // sched_yield; getpid.
+        unsafe {
+            compute_in_children(N as usize, |_| {
+                if u64::from(std::process::id()) == parent {
+                    return IN_PARENT;
+                }
+                match start.wait(N, WAIT_IN_CHILD) {
+                    Ok(()) => 0,
+                    Err(missed) => u64::from(missed.arrived),
+                }
+            })
+        }
         .expect("compute_in_children failed")
     });
+    assert!(
+        !missed.contains(&IN_PARENT),
+        "work ran in the parent (pid {parent}); call it in the child, after fork"
+    );
     assert!(
         missed.iter().all(|&m| m == 0),
         "the children never all ran at the same time (arrivals seen by each child when it gave \
@@ -79,14 +172,49 @@ fn the_children_run_at_the_same_time() {
 #[test]
 fn a_child_that_fails_is_reported_with_its_slot() {
     let _clean = testkit::process_scope();
-    let outcome = within(DEADLINE, "compute_in_children", LIKELY, || {
-        compute_in_children(4, |i| {
-            if i == 2 {
-                panic!("slot 2 fails on purpose");
-            }
-            i as u64
-        })
+    const N: usize = 4;
+    // Each child writes its pid here first, then waits for all the others
+    // to have written theirs, so that the test can check afterwards that
+    // every one of them was joined.
+    let pids = SharedSlice::<AtomicU64>::new(N).expect("mmap failed");
+    let start = SharedValue::<StartLine>::new().expect("mmap failed");
+    let parent = std::process::id();
+    let (outcome, pids) = within(PATIENCE, "compute_in_children", LIKELY, move || {
+        // SAFETY: the work stores into an atomic, waits at a start line
+        // (atomics, the clock, sched_yield), computes, and for slot 2 sends
+        // descriptor 2 to /dev/null (open and dup2) and panics, which
+        // Process reports with one write(2).
+        let outcome = unsafe {
+            compute_in_children(N, |i| {
+                pids[i].store(u64::from(std::process::id()), Ordering::Relaxed);
+                let _ = start.wait(N as u32, WAIT_IN_CHILD);
+                if i == 2 {
+                    assert_ne!(
+                        std::process::id(),
+                        parent,
+                        "work ran in the parent (pid {parent}); call it in the child, after fork"
+                    );
+                    testkit::silence_stderr(); // a failure on purpose, not noise
+                    panic!("slot 2 fails on purpose");
+                }
+                i as u64
+            })
+        };
+        let pids: Vec<u64> = pids.iter().map(|p| p.load(Ordering::Relaxed)).collect();
+        (outcome, pids)
     });
+    for (i, &pid) in pids.iter().enumerate() {
+        let pid = i32::try_from(pid).expect("a pid fits in an i32");
+        if pid != 0 {
+            assert_eq!(
+                proc_state(pid),
+                None,
+                "the child for slot {i} (pid {pid}) was left behind (a zombie, or running) \
+                 when compute_in_children returned: join every child before returning the \
+                 error"
+            );
+        }
+    }
     let error = outcome.expect_err(
         "the child for slot 2 panicked (exit code 101), so its slot holds no result: \
          compute_in_children should return an error, not Ok",

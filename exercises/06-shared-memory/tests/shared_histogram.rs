@@ -4,11 +4,20 @@
 use std::cell::Cell;
 use std::io::ErrorKind;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use shared_memory::demos::region::{SharedSlice, SharedValue};
 use shared_memory::demos::start_line::StartLine;
 use shared_memory::exercises::shared_histogram::histogram;
-use testkit::{DEADLINE, within};
+use testkit::within;
+
+/// How long a call that forks a few children may take before the test calls
+/// it stuck: far more than it takes on a loaded machine, short enough that a
+/// wrong solution fails the whole file within 10 s.
+const PATIENCE: Duration = Duration::from_secs(4);
+
+/// How long a worker waits at the start line for the others.
+const WAIT_IN_CHILD: Duration = Duration::from_secs(2);
 
 const LIKELY: &str = "a worker never exited, or the parent waits for something that never \
                       comes: join every child once, and only after starting them all";
@@ -34,11 +43,30 @@ fn count_here(data: &[u8], buckets: usize, bucket_of: impl Fn(u8) -> usize) -> V
     counts
 }
 
-fn first_difference(got: &[u64], want: &[u64]) -> String {
-    match got.iter().zip(want).position(|(g, w)| g != w) {
+/// Compares the counts with the expected ones and, if they differ, fails
+/// with what the difference suggests.
+fn check_counts(got: &[u64], want: &[u64], setting: &str) {
+    if got == want {
+        return;
+    }
+    let first = match got.iter().zip(want).position(|(g, w)| g != w) {
         Some(i) => format!("bucket {i}: expected {}, got {}", want[i], got[i]),
         None => format!("expected {} buckets, got {}", want.len(), got.len()),
-    }
+    };
+    let (counted, total) = (got.iter().sum::<u64>(), want.iter().sum::<u64>());
+    let cause = if counted == 0 && total > 0 {
+        "Nothing was counted: are the buckets shared (mapped before the first fork)? \
+         Counts written to private memory stay in the child. Or does every byte belong to \
+         exactly one chunk?"
+            .to_owned()
+    } else {
+        format!(
+            "{counted} bytes counted out of {total}. Does every byte belong to exactly one \
+             chunk (the last ones included)? And is every add one fetch_add? A load then a \
+             store loses the updates another process makes in between (lost updates)"
+        )
+    };
+    panic!("{setting}: the counts differ from a count in one process, first at {first}. {cause}");
 }
 
 #[test]
@@ -46,15 +74,11 @@ fn counts_every_byte_value_exactly() {
     let _clean = testkit::process_scope();
     let data = sample(200_000);
     let want = count_here(&data, 256, usize::from);
-    let got = within(DEADLINE, "histogram", LIKELY, move || {
-        histogram(&data, 256, 4, usize::from).expect("histogram failed")
+    let got = within(PATIENCE, "histogram", LIKELY, move || {
+        // SAFETY: bucket_of is a conversion.
+        unsafe { histogram(&data, 256, 4, usize::from) }.expect("histogram failed")
     });
-    assert!(
-        got == want,
-        "4 workers, 256 buckets: the counts differ from a count in one process, first at {}. \
-         Are the buckets shared (mapped before fork), and do the workers add with fetch_add?",
-        first_difference(&got, &want)
-    );
+    check_counts(&got, &want, "4 workers, 256 buckets");
 }
 
 #[test]
@@ -63,40 +87,33 @@ fn coarse_buckets_and_uneven_chunks() {
     let data = sample(10_007); // not a multiple of 3
     let by_sixteen = |b: u8| usize::from(b / 16);
     let want = count_here(&data, 16, by_sixteen);
-    let got = within(DEADLINE, "histogram", LIKELY, move || {
-        histogram(&data, 16, 3, by_sixteen).expect("histogram failed")
+    let got = within(PATIENCE, "histogram", LIKELY, move || {
+        // SAFETY: bucket_of is a division.
+        unsafe { histogram(&data, 16, 3, by_sixteen) }.expect("histogram failed")
     });
-    assert!(
-        got == want,
-        "3 workers over 10_007 bytes, 16 buckets: first difference at {}. \
-         Does every byte belong to exactly one chunk (the last ones included)?",
-        first_difference(&got, &want)
-    );
-    assert_eq!(
-        got.iter().sum::<u64>(),
-        10_007,
-        "every byte should be counted once"
-    );
+    check_counts(&got, &want, "3 workers over 10_007 bytes, 16 buckets");
 }
 
 #[test]
 fn more_workers_than_bytes() {
     let _clean = testkit::process_scope();
-    let got = within(DEADLINE, "histogram", LIKELY, || {
-        histogram(&[3, 1, 3], 4, 8, usize::from).expect("histogram failed")
+    let got = within(PATIENCE, "histogram", LIKELY, || {
+        // SAFETY: bucket_of is a conversion.
+        unsafe { histogram(&[3, 1, 3], 4, 8, usize::from) }.expect("histogram failed")
     });
-    assert_eq!(
-        got,
-        vec![0, 1, 0, 2],
-        "8 workers over 3 bytes: five chunks are empty, and every byte is still counted once"
+    check_counts(
+        &got,
+        &[0, 1, 0, 2],
+        "8 workers over 3 bytes (five chunks are empty)",
     );
 }
 
 #[test]
 fn zero_workers_is_invalid_input() {
     let _clean = testkit::process_scope();
-    let outcome = within(DEADLINE, "histogram with 0 workers", LIKELY, || {
-        histogram(&[1, 2, 3], 4, 0, usize::from)
+    let outcome = within(PATIENCE, "histogram with 0 workers", LIKELY, || {
+        // SAFETY: bucket_of is a conversion.
+        unsafe { histogram(&[1, 2, 3], 4, 0, usize::from) }
     });
     let error = outcome.expect_err("0 workers cannot count anything: expected an error");
     assert_eq!(
@@ -117,22 +134,27 @@ fn the_workers_are_children_counting_at_the_same_time() {
     let missed = SharedValue::<AtomicU64>::new().expect("mmap failed");
     let pids = SharedSlice::<AtomicU64>::new(64).expect("mmap failed");
     let data = sample(4_000);
-    let (got, seen_pids, missed) = within(DEADLINE, "histogram", LIKELY, move || {
+    let data_copy = data.clone();
+    let (got, seen_pids, missed) = within(PATIENCE, "histogram", LIKELY, move || {
         // Private memory: after the fork, each child has a copy of its own.
         let first_call = Cell::new(true);
-        let got = histogram(&data, 2, WORKERS, |b| {
-            if first_call.replace(false) {
-                let me = u64::from(std::process::id());
-                let _ = pids.iter().find(|slot| {
-                    slot.compare_exchange(0, me, Ordering::Relaxed, Ordering::Relaxed)
-                        .is_ok()
-                });
-                if start.wait(WORKERS as u32, DEADLINE / 2).is_err() {
-                    missed.fetch_add(1, Ordering::Relaxed);
+        // SAFETY: bucket_of uses a Cell of the child's own memory, atomics
+        // in shared memory, getpid, the clock and sched_yield.
+        let got = unsafe {
+            histogram(&data, 2, WORKERS, |b| {
+                if first_call.replace(false) {
+                    let me = u64::from(std::process::id());
+                    let _ = pids.iter().find(|slot| {
+                        slot.compare_exchange(0, me, Ordering::Relaxed, Ordering::Relaxed)
+                            .is_ok()
+                    });
+                    if start.wait(WORKERS as u32, WAIT_IN_CHILD).is_err() {
+                        missed.fetch_add(1, Ordering::Relaxed);
+                    }
                 }
-            }
-            usize::from(b & 1)
-        })
+                usize::from(b & 1)
+            })
+        }
         .expect("histogram failed");
         let seen: Vec<u64> = pids
             .iter()
@@ -141,11 +163,6 @@ fn the_workers_are_children_counting_at_the_same_time() {
             .collect();
         (got, seen, missed.load(Ordering::Relaxed))
     });
-    assert_eq!(
-        got.iter().sum::<u64>(),
-        4_000,
-        "every byte should be counted once"
-    );
     let parent = u64::from(std::process::id());
     assert!(
         !seen_pids.contains(&parent),
@@ -161,18 +178,68 @@ fn the_workers_are_children_counting_at_the_same_time() {
         "{missed} of the workers gave up waiting for the others: they did not count at the \
          same time. Start every child before joining the first one"
     );
+    check_counts(
+        &got,
+        &count_here(&data_copy, 2, |b| usize::from(b & 1)),
+        "4 workers, 2 buckets",
+    );
 }
 
 #[test]
 fn a_worker_that_fails_makes_the_call_fail() {
     let _clean = testkit::process_scope();
-    let outcome = within(DEADLINE, "histogram", LIKELY, || {
+    let parent = std::process::id();
+    let outcome = within(PATIENCE, "histogram", LIKELY, move || {
         // Byte 200 falls in bucket 200 of 4: the worker that meets it panics.
-        histogram(&[1, 2, 200, 3], 4, 2, usize::from)
+        // SAFETY: bucket_of converts, and before byte 200 sends descriptor 2
+        // to /dev/null (open and dup2); the panic is reported with write(2).
+        unsafe {
+            histogram(&[1, 2, 200, 3], 4, 2, |b| {
+                assert_ne!(
+                    std::process::id(),
+                    parent,
+                    "bucket_of ran in the parent (pid {parent}): count in the children"
+                );
+                if b == 200 {
+                    testkit::silence_stderr(); // a failure on purpose, not noise
+                }
+                usize::from(b)
+            })
+        }
     });
     assert!(
         outcome.is_err(),
         "a worker died (bucket 200 of 4), so the counts are incomplete: expected an error, \
-         got {outcome:?}"
+         got {outcome:?}. Check the exit status of every worker"
+    );
+}
+
+#[test]
+fn concurrent_adds_to_one_bucket_are_not_lost() {
+    let _clean = testkit::process_scope();
+    const WORKERS: usize = 4;
+    const EACH: usize = 16_000_000;
+    // One bucket that every worker adds to, all at once: the workers meet at
+    // a start line on their first byte, then each adds 16 000 000 times (longer than a time slice, so that they also overlap on a busy machine).
+    let start = SharedValue::<StartLine>::new().expect("mmap failed");
+    let data = vec![7u8; WORKERS * EACH];
+    let got = within(PATIENCE, "histogram", LIKELY, move || {
+        let first_call = Cell::new(true);
+        // SAFETY: bucket_of uses a Cell of the child's own memory and the
+        // start line (atomics in shared memory, the clock, sched_yield).
+        unsafe {
+            histogram(&data, 1, WORKERS, |_| {
+                if first_call.replace(false) {
+                    let _ = start.wait(WORKERS as u32, WAIT_IN_CHILD);
+                }
+                0
+            })
+        }
+        .expect("histogram failed")
+    });
+    check_counts(
+        &got,
+        &[(WORKERS * EACH) as u64],
+        "4 workers adding to one bucket at the same time",
     );
 }

@@ -73,7 +73,8 @@ pub fn pthread_create_join(iters: u64) -> Duration {
 pub fn process_start_join(iters: u64) -> Duration {
     let start = Instant::now();
     for _ in 0..iters {
-        let mut child = Process::start(|| 0).expect("fork failed");
+        // SAFETY: the child only returns 0.
+        let mut child = unsafe { Process::start(|| 0) }.expect("fork failed");
         let status = child.join().expect("waitpid failed");
         assert_eq!(status, ExitStatus::Exited(0), "the empty child failed");
     }
@@ -143,14 +144,18 @@ where
     let payload = M::from(vec![0x5a_u8; MESSAGE_BYTES]);
     let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
-    let mut sender = Process::start(move || {
-        for _ in 0..iters {
-            if framing::send(&mut writer, &payload).is_err() {
-                return 1;
+    // SAFETY: the child encodes (allocation is allowed: glibc's malloc
+    // survives fork) and writes to a pipe with write(2).
+    let mut sender = unsafe {
+        Process::start(move || {
+            for _ in 0..iters {
+                if framing::send(&mut writer, &payload).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
     .expect("fork failed");
     let mut received = 0;
     while let Some(message) = framing::recv::<M>(&mut reader).expect("recv failed") {
@@ -175,14 +180,17 @@ pub fn pipe_raw(iters: u64) -> Duration {
     let mut buffer = vec![0_u8; MESSAGE_BYTES];
     let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
-    let mut sender = Process::start(move || {
-        for _ in 0..iters {
-            if writer.write_all(&block).is_err() {
-                return 1;
+    // SAFETY: the child writes a block to a pipe with write(2).
+    let mut sender = unsafe {
+        Process::start(move || {
+            for _ in 0..iters {
+                if writer.write_all(&block).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
     .expect("fork failed");
     let mut received = 0;
     while framing::read_until_full(&mut reader, &mut buffer).expect("read failed") == MESSAGE_BYTES
@@ -203,14 +211,19 @@ pub fn pipe_raw(iters: u64) -> Duration {
 pub fn queue_items(iters: u64) -> Duration {
     let (tx, rx) = queue::<u64>().expect("could not create the queue");
     let start = Instant::now();
-    let mut producer = Process::start(move || {
-        for item in 0..iters {
-            if tx.send(&item).is_err() {
-                return 1;
+    // SAFETY: the child sends or receives on the queue (read, write and fallocate
+    // system calls on pipes and a file, plus encoding, which allocates:
+    // allowed, glibc's malloc survives fork).
+    let mut producer = unsafe {
+        Process::start(move || {
+            for item in 0..iters {
+                if tx.send(&item).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
     .expect("fork failed");
     let mut sum = 0_u64;
     let mut received = 0_u64;
@@ -240,16 +253,19 @@ pub const QUEUE_RECORD_BYTES: usize = 16;
 pub fn queue_floor(iters: u64) -> Duration {
     let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
-    let mut producer = Process::start(move || {
-        for item in 0..iters {
-            let mut record = [0_u8; QUEUE_RECORD_BYTES];
-            record[..8].copy_from_slice(&item.to_le_bytes());
-            if writer.write_all(&record).is_err() {
-                return 1;
+    // SAFETY: the child writes records to a pipe with write(2).
+    let mut producer = unsafe {
+        Process::start(move || {
+            for item in 0..iters {
+                let mut record = [0_u8; QUEUE_RECORD_BYTES];
+                record[..8].copy_from_slice(&item.to_le_bytes());
+                if writer.write_all(&record).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
     .expect("fork failed");
     let mut record = [0_u8; QUEUE_RECORD_BYTES];
     let mut received = 0_u64;
@@ -423,7 +439,8 @@ pub fn primes(threads: u64, iters: u64) -> Duration {
 /// Chapter 7's `ProcessPool::map(square, &input)` on 2 worker processes,
 /// forked before the clock starts (as Python's pool is made before timing).
 pub fn map_process_pool(iters: u64) -> Duration {
-    let mut pool = ProcessPool::new(2).expect("could not fork the pool's workers");
+    // SAFETY: the only task is `square`, which only computes.
+    let mut pool = unsafe { ProcessPool::new(2) }.expect("could not fork the pool's workers");
     let elapsed = time_map(iters, |input| {
         pool.map(pools::demos::tasks::square, input)
             .expect("the process pool failed")

@@ -2,6 +2,8 @@
 //! process chapters runs.
 
 use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
 use std::sync::{Mutex, MutexGuard, Once};
 use std::time::{Duration, Instant};
 
@@ -23,7 +25,13 @@ static SUBREAPER: Once = Once::new();
 ///   subreaper* (`prctl(PR_SET_CHILD_SUBREAPER)`), so a grandchild whose parent
 ///   died, an orphan, is re-parented to it and counts too, even after `setsid`
 ///   or a double fork;
-/// * no file descriptor that was not open when the scope began.
+/// * no file descriptor that was not open when the scope began, and none of
+///   those that were open then closed or pointing somewhere else: a
+///   descriptor is compared by the (device, inode) of what it points to, not
+///   by the text of its `/proc/self/fd` link.
+///
+/// It reads `/proc`; if `/proc` cannot be read, it fails the test at once
+/// rather than check nothing.
 ///
 /// Whatever it finds is killed and reaped first, then the test fails with a
 /// report. If the test is already failing, it only cleans up.
@@ -33,7 +41,7 @@ static SUBREAPER: Once = Once::new();
 /// (a pipe, a socket, a file) must take one too; otherwise a test running at
 /// the same time on another thread shows up as a leak.
 pub struct ProcessScope {
-    fds_before: BTreeMap<i32, String>,
+    fds_before: BTreeMap<i32, OpenFile>,
     _serial: MutexGuard<'static, ()>,
 }
 
@@ -52,25 +60,32 @@ pub fn process_scope() -> ProcessScope {
     }
 }
 
+impl ProcessScope {
+    /// Takes the descriptors open now as the ones the test may leave open.
+    /// For a test that opens descriptors on purpose, inside the scope (so
+    /// that no other test sees them), before the part it checks.
+    pub fn reset_baseline(&mut self) {
+        self.fds_before = open_fds();
+    }
+}
+
 impl Drop for ProcessScope {
     fn drop(&mut self) {
         let leftovers = kill_and_reap_children();
-        let new_fds: Vec<String> = open_fds()
-            .into_iter()
-            .filter(|(fd, target)| self.fds_before.get(fd) != Some(target))
-            .map(|(fd, target)| format!("fd {fd} -> {target}"))
-            .collect();
-        if std::thread::panicking() || (leftovers.is_empty() && new_fds.is_empty()) {
+        let problems = if std::thread::panicking() {
+            Vec::new() // only clean up; the test already fails for its own reason
+        } else {
+            fd_changes(&self.fds_before, &open_fds())
+        };
+        if std::thread::panicking() || (leftovers.is_empty() && problems.is_empty()) {
             return;
         }
         let mut report = String::from("the test left things behind:\n");
         for child in &leftovers {
             report.push_str(&format!("  - {child}\n"));
         }
-        for fd in &new_fds {
-            report.push_str(&format!(
-                "  - open descriptor {fd} (close it, or mark it close-on-exec and drop it)\n"
-            ));
+        for problem in &problems {
+            report.push_str(&format!("  - {problem}\n"));
         }
         report.push_str(
             "Every child must be joined (waited for) before the test ends, and every pipe end closed.",
@@ -79,25 +94,90 @@ impl Drop for ProcessScope {
     }
 }
 
+/// What a descriptor points to: the (device, inode) pair that names a file,
+/// pipe or socket, and the link text, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct OpenFile {
+    device: u64,
+    inode: u64,
+    target: String,
+}
+
+/// The differences between two listings of the open descriptors, in words.
+fn fd_changes(before: &BTreeMap<i32, OpenFile>, after: &BTreeMap<i32, OpenFile>) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (fd, now) in after {
+        match before.get(fd) {
+            None => problems.push(format!(
+                "open descriptor fd {fd} -> {} (close it, or mark it close-on-exec and drop it)",
+                now.target
+            )),
+            Some(then) if (then.device, then.inode) != (now.device, now.inode) => {
+                problems.push(format!(
+                    "descriptor fd {fd} pointed to {} (device {}, inode {}) when the test began \
+                     and points to {} (device {}, inode {}) now: the test closed a descriptor \
+                     it did not own, and the number was reused",
+                    then.target, then.device, then.inode, now.target, now.device, now.inode
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+    for (fd, then) in before {
+        if !after.contains_key(fd) {
+            problems.push(format!(
+                "descriptor fd {fd} -> {} was open when the test began and is closed now: \
+                 the test closed a descriptor it did not own (a double close?)",
+                then.target
+            ));
+        }
+    }
+    problems
+}
+
 /// The descriptors open in this process, with what each points to. The
 /// descriptor used to list the directory is left out.
-fn open_fds() -> BTreeMap<i32, String> {
+fn open_fds() -> BTreeMap<i32, OpenFile> {
+    open_fds_in(Path::new("/proc/self/fd"))
+}
+
+/// The descriptors listed in `dir` (a `/proc/<pid>/fd`). Panics if it
+/// cannot be read: a check that silently sees nothing would pass every test.
+fn open_fds_in(dir: &Path) -> BTreeMap<i32, OpenFile> {
+    let listing = std::fs::read_dir(dir).unwrap_or_else(|e| {
+        panic!(
+            "testkit: cannot read {} ({e}), so the descriptor checks cannot run. \
+             Is /proc mounted?",
+            dir.display()
+        )
+    });
+    // The listing's own descriptor points to this directory: leave it out.
+    let own = std::fs::metadata(dir).ok().map(|m| (m.dev(), m.ino()));
     let mut fds = BTreeMap::new();
-    let Ok(dir) = std::fs::read_dir("/proc/self/fd") else {
-        return fds;
-    };
-    let listing = format!("/proc/{}/fd", std::process::id());
-    for entry in dir.flatten() {
+    for entry in listing {
+        let entry = entry.unwrap_or_else(|e| panic!("testkit: reading {}: {e}", dir.display()));
         let Some(fd) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
             continue;
         };
-        let Ok(target) = std::fs::read_link(entry.path()) else {
+        // `metadata` follows the magic link to the open file itself: a pipe
+        // or a socket has a (device, inode) like a file does.
+        let (Ok(target), Ok(meta)) = (
+            std::fs::read_link(entry.path()),
+            std::fs::metadata(entry.path()),
+        ) else {
             continue; // the listing's own descriptor, closed by now
         };
-        let target = target.to_string_lossy().into_owned();
-        if target != listing {
-            fds.insert(fd, target);
+        if Some((meta.dev(), meta.ino())) == own {
+            continue;
         }
+        fds.insert(
+            fd,
+            OpenFile {
+                device: meta.dev(),
+                inode: meta.ino(),
+                target: target.to_string_lossy().into_owned(),
+            },
+        );
     }
     fds
 }
@@ -147,11 +227,14 @@ fn kill_and_reap_children() -> Vec<Leftover> {
     }
 }
 
-/// The processes whose parent is `parent`, read from /proc.
+/// The processes whose parent is `parent`, read from /proc. Panics if
+/// /proc cannot be read.
 fn children_of(parent: i32) -> Vec<Leftover> {
-    let Ok(proc_dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
+    let proc_dir = std::fs::read_dir("/proc").unwrap_or_else(|e| {
+        panic!(
+            "testkit: cannot read /proc ({e}), so the child checks cannot run. Is /proc mounted?"
+        )
+    });
     let mut children = Vec::new();
     for entry in proc_dir.flatten() {
         let Some(pid) = entry
@@ -182,4 +265,78 @@ fn children_of(parent: i32) -> Vec<Leftover> {
         }
     }
     children
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_unreadable_fd_directory_fails_loudly() {
+        let outcome = std::panic::catch_unwind(|| open_fds_in(Path::new("/nonexistent/fd")));
+        let message = outcome.expect_err("reading a missing directory must fail the check");
+        let text = message
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .unwrap_or_default();
+        assert!(
+            text.contains("cannot read /nonexistent/fd"),
+            "the failure must say what could not be read, got {text:?}"
+        );
+    }
+
+    #[test]
+    fn a_descriptor_is_compared_by_device_and_inode_not_by_name() {
+        let file = |inode| OpenFile {
+            device: 1,
+            inode,
+            target: "/tmp/report.txt".to_owned(),
+        };
+        let before = BTreeMap::from([(7, file(100))]);
+        let after = BTreeMap::from([(7, file(200))]);
+        let problems = fd_changes(&before, &after);
+        assert_eq!(problems.len(), 1, "same name, other file: {problems:?}");
+        assert!(problems[0].contains("inode 100") && problems[0].contains("inode 200"));
+    }
+
+    #[test]
+    fn a_file_replaced_by_another_of_the_same_name_is_seen() {
+        // No scope here (this process's unit tests open no other
+        // descriptors): list, replace, list again, compare.
+        let dir = std::env::temp_dir().join(format!("testkit-same-name-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("mkdir");
+        let path = dir.join("report.txt");
+        let mut first = std::os::fd::OwnedFd::from(std::fs::File::create(&path).expect("create"));
+        let before = open_fds();
+        // Another file of the same name, at the same descriptor number: the
+        // link text in /proc/self/fd is the same, the file is not.
+        std::fs::remove_file(&path).expect("remove");
+        let second = std::fs::File::create(&path).expect("create again");
+        nix::unistd::dup2(&second, &mut first).expect("dup2");
+        drop(second);
+        let after = open_fds();
+        drop(first);
+        std::fs::remove_dir_all(&dir).expect("clean up");
+        let problems = fd_changes(&before, &after);
+        assert!(
+            problems.iter().any(|p| p.contains("the number was reused")),
+            "a descriptor now open on another file of the same name must be reported: \
+             {problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_descriptor_that_disappeared_is_reported() {
+        let before = BTreeMap::from([(
+            9,
+            OpenFile {
+                device: 1,
+                inode: 5,
+                target: "pipe:[5]".to_owned(),
+            },
+        )]);
+        let problems = fd_changes(&before, &BTreeMap::new());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(problems[0].contains("closed now"), "{}", problems[0]);
+    }
 }

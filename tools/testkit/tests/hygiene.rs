@@ -58,3 +58,14 @@ fn a_leaked_pipe_fails_the_test() {
     std::mem::forget(reader);
     std::mem::forget(writer);
 }
+
+#[test]
+#[should_panic(expected = "closed a descriptor it did not own")]
+fn a_descriptor_closed_by_the_test_fails_it() {
+    // Open when the checked part begins, closed in it: someone else's.
+    let mut clean = testkit::process_scope();
+    let (reader, writer) = std::io::pipe().expect("pipe");
+    clean.reset_baseline();
+    drop(reader);
+    drop(writer);
+}

@@ -4,7 +4,8 @@ use processes::demos::process::Process;
 
 fn main() -> std::io::Result<()> {
     // ANCHOR: main
-    let mut quits = Process::start(|| 3)?;
+    // SAFETY: the child only returns 3.
+    let mut quits = unsafe { Process::start(|| 3) }?;
     let exited = quits.join()?;
     let terminated = stop_a_sleeper(true)?;
     let killed = stop_a_sleeper(false)?;

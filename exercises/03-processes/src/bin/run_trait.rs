@@ -8,7 +8,8 @@ fn main() -> std::io::Result<()> {
         to: 5,
         printed: 0,
     };
-    let mut process = start(&mut task)?;
+    // SAFETY: `run` only formats numbers and writes them with child_println.
+    let mut process = unsafe { start(&mut task) }?;
     let status = process.join()?;
     println!("Process finished execution");
     println!(

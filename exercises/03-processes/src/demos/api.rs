@@ -10,11 +10,14 @@ use super::process::{ExitStatus, Process};
 
 /// A child that waits for a signal, forever.
 pub fn start_sleeper() -> io::Result<Process> {
-    Process::start(|| {
-        loop {
-            pause();
-        }
-    })
+    // SAFETY: the child only calls pause(2), which is async-signal-safe.
+    unsafe {
+        Process::start(|| {
+            loop {
+                pause();
+            }
+        })
+    }
 }
 
 // ANCHOR: terminate
@@ -46,7 +49,8 @@ pub fn proc_state(pid: i32) -> Option<char> {
 // ANCHOR: zombie
 /// Returns the child's state once it has exited but before `join`, and after.
 pub fn zombie_until_joined() -> io::Result<(Option<char>, Option<char>)> {
-    let mut child = Process::start(|| 0)?;
+    // SAFETY: the child only returns 0.
+    let mut child = unsafe { Process::start(|| 0) }?;
     // Wait until it has exited, but leave it unreaped (WNOWAIT).
     let pid = Pid::from_raw(child.pid());
     waitid(Id::Pid(pid), WaitPidFlag::WEXITED | WaitPidFlag::WNOWAIT)?;

@@ -10,11 +10,14 @@ use super::process::Process;
 /// Starts a daemon child that would run forever, prints both pids, then
 /// waits for standard input to close before it returns normally.
 pub fn daemon_parent() -> io::Result<()> {
-    let daemon = Process::start_daemon(|| {
-        loop {
-            pause(); // wait for a signal; only SIGKILL will come
-        }
-    })?;
+    // SAFETY: the child only calls pause(2), which is async-signal-safe.
+    let daemon = unsafe {
+        Process::start_daemon(|| {
+            loop {
+                pause(); // wait for a signal; only SIGKILL will come
+            }
+        })
+    }?;
     println!("parent pid: {}", std::process::id());
     println!("daemon child pid: {}", daemon.pid());
     io::stdout().flush()?;

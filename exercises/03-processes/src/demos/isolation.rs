@@ -12,10 +12,13 @@ use super::process::{ExitStatus, Process};
 /// the very variable. Returns (the child's view, the parent's view after it).
 pub fn child_writes_balance() -> io::Result<(ExitStatus, i32)> {
     let mut balance = 100;
-    let mut child = Process::start(|| {
-        balance += 50; // the child's copy of the page that holds `balance`
-        balance
-    })?;
+    // SAFETY: the child only adds to an integer of its own copy of memory.
+    let mut child = unsafe {
+        Process::start(|| {
+            balance += 50; // the child's copy of the page that holds `balance`
+            balance
+        })
+    }?;
     let childs_view = child.join()?; // Exited(150)
     Ok((childs_view, balance)) // balance is still 100 here
 }
@@ -36,7 +39,7 @@ pub enum Crash {
 /// Starts a child that crashes the way `how` says and returns how it ended.
 /// The parent carries on.
 pub fn crash_a_child(how: Crash) -> io::Result<ExitStatus> {
-    let mut child = Process::start(move || {
+    let crash = move || {
         // No core file for a crash we do on purpose.
         let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
         match how {
@@ -52,7 +55,11 @@ pub fn crash_a_child(how: Crash) -> io::Result<ExitStatus> {
                 0
             }
         }
-    })?;
+    };
+    // SAFETY: the child calls setrlimit(2), then panics (Process reports
+    // it with one write(2)), aborts (raise(3) is async-signal-safe) or
+    // faults; none of it takes a lock another thread could hold.
+    let mut child = unsafe { Process::start(crash) }?;
     child.join()
 }
 // ANCHOR_END: crash

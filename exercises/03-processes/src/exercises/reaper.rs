@@ -1,13 +1,16 @@
 //! Exercise 2: a reaper. Start children that end in an order nobody knows
-//! in advance, and reap each one as soon as it ends.
+//! in advance, and reap each one as soon as it ends, without touching any
+//! other child of the process.
 
 use std::io;
 
 use crate::demos::process::ExitStatus;
 
 // ANCHOR: signature
-/// What a child runs; its return value is its exit code.
-pub type Body = Box<dyn FnOnce() -> i32>;
+/// What a child runs; its return value is its exit code. It must keep to
+/// the rules of [`Process::start`](crate::demos::process::Process::start)
+/// (the tests' bodies do).
+pub type Body = Box<dyn FnMut() -> i32>;
 
 /// One reaped child.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,25 +27,34 @@ pub struct Reaped {
 /// reaps them in the order they end. For each, as soon as it is reaped, calls
 /// `on_reaped` and records it; returns them all, in that order.
 ///
-/// It waits with `waitpid(-1)` (any child), not child by child: waiting for
-/// child 0 first would leave child 3, which ended long ago, a zombie for as
-/// long as child 0 runs, and would report in start order, not end order.
-/// So it reaps *any* child of this process: a child it did not start is
-/// reaped too and left out of the report. Nothing else in the process may
-/// wait for children meanwhile (a shell's or an init's situation).
+/// It reaps its own children and no others. Other children of this process
+/// (another part of the program, another `start_and_reap` on another
+/// thread) are left alone, running or not: `waitpid(-1)`, which reaps
+/// whichever child ends first, would steal their exit status from whoever
+/// waits for them. And it does not reap child by child in start order
+/// either: waiting for child 0 first would leave child 3, which ended long
+/// ago, a zombie for as long as child 0 runs.
+///
+/// While it waits, it sleeps: no loop that checks again and again.
 ///
 /// No child is left behind: when it returns `Ok`, all are reaped; if a fork
 /// fails partway, the children already started are killed and reaped before
 /// the error is returned. An empty `bodies` returns an empty list at once.
-pub fn start_and_reap(
+///
+/// # Safety
+///
+/// Every body runs in a forked child: each must keep to the rules of
+/// [`Process::start`](crate::demos::process::Process::start).
+pub unsafe fn start_and_reap(
     bodies: Vec<Body>,
     on_reaped: impl FnMut(&Reaped),
 ) -> io::Result<Vec<Reaped>> {
     // ANCHOR_END: signature
-    // TODO: start every body with `Process::start` (keep a map from pid to
-    // index), then loop on `nix::sys::wait::waitpid(None, None)` until all
-    // are reaped, turning each status into an `ExitStatus` with
-    // `crate::demos::process::exit_status_of`.
+    // TODO: start every body with `Process::start` (it is an `unsafe fn`:
+    // say in a SAFETY comment why the bodies may run in a forked child).
+    // Then wait for whichever of *your* children ends first, reap it, report
+    // it, and again until all are reaped. The hint has two ways to wait for
+    // "any of these children" and not "any child".
     let _ = (bodies, on_reaped);
-    todo!("start all the children, then reap them in the order they end with waitpid(-1)")
+    todo!("start all the children, then reap each of them (and no other child) as it ends")
 }

@@ -33,11 +33,14 @@ fn main() -> io::Result<()> {
 
     println!("3. a bystander child inherits the write end");
     let (mut reader, writer) = io::pipe()?;
-    let mut bystander = Process::start(|| {
-        // Inherited the write end with everything else, and just waits.
-        nix::unistd::pause();
-        0
-    })?;
+    // SAFETY: the child only calls pause(2).
+    let mut bystander = unsafe {
+        Process::start(|| {
+            // Inherited the write end with everything else, and just waits.
+            nix::unistd::pause();
+            0
+        })
+    }?;
     let mut child = start_writer(writer, 3)?;
     child.join()?;
     report(&mut reader)?;

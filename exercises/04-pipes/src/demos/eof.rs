@@ -55,16 +55,19 @@ pub fn read_end_state(reader: &impl AsFd, timeout: PollTimeout) -> io::Result<Re
 /// Starts a child that sends the numbers `0..count` as messages and exits.
 /// The write end is moved into the child, so this process's copy is closed
 /// when `start` returns.
-pub fn start_writer(writer: PipeWriter, count: u32) -> io::Result<Process> {
-    Process::start(move || {
-        let mut writer = writer;
-        for n in 0..count {
-            if framing::send(&mut writer, &n).is_err() {
-                return 1;
+pub fn start_writer(mut writer: PipeWriter, count: u32) -> io::Result<Process> {
+    // SAFETY: the child encodes numbers (allocation is allowed: glibc's
+    // malloc survives fork) and writes them with write(2).
+    unsafe {
+        Process::start(move || {
+            for n in 0..count {
+                if framing::send(&mut writer, &n).is_err() {
+                    return 1;
+                }
             }
-        }
-        0
-    })
+            0
+        })
+    }
 }
 // ANCHOR_END: writer_child
 

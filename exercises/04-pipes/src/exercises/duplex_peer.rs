@@ -66,8 +66,9 @@ where
     F: FnOnce(Connection) -> i32,
 {
     // TODO: make a duplex connection; start the child with
-    // `Process::start(move || ...)`, which closes in the parent whatever the
-    // closure owns. In the child, close the copies of the parent's end that
+    // `unsafe { Process::start(move || ...) }`, which closes in the parent
+    // whatever the closure owns (the child only borrows the closure: take
+    // values it must own out of an `Option`). In the child, close the copies of the parent's end that
     // fork made before running `body`.
     todo!(
         "start a child with one end of a duplex connection, closing the copies neither side should hold"

@@ -14,21 +14,31 @@ pub fn with_sentinel(count: usize) -> io::Result<(ExitStatus, ExitStatus)> {
     let (tx, rx) = queue::<Option<String>>()?;
 
     let producer_tx = tx.try_clone()?;
-    let mut producer = Process::start(move || {
-        for i in 0..count {
-            if producer_tx.send(&Some(format!("item {i}"))).is_err() {
-                return 1;
+    // SAFETY: the child sends or receives on the queue (read, write and fallocate
+    // system calls on pipes and a file, plus encoding, which allocates:
+    // allowed, glibc's malloc survives fork) and prints with child_println, one write(2).
+    let mut producer = unsafe {
+        Process::start(move || {
+            for i in 0..count {
+                if producer_tx.send(&Some(format!("item {i}"))).is_err() {
+                    return 1;
+                }
+                child_println(&format!("Produced item {i}"));
             }
-            child_println(&format!("Produced item {i}"));
-        }
-        0
-    })?;
-    let mut consumer = Process::start(move || {
-        while let Ok(Some(Some(item))) = rx.recv() {
-            child_println(&format!("Consumed {item}"));
-        }
-        0
-    })?;
+            0
+        })
+    }?;
+    // SAFETY: the child sends or receives on the queue (read, write and fallocate
+    // system calls on pipes and a file, plus encoding, which allocates:
+    // allowed, glibc's malloc survives fork) and prints with child_println, one write(2).
+    let mut consumer = unsafe {
+        Process::start(move || {
+            while let Ok(Some(Some(item))) = rx.recv() {
+                child_println(&format!("Consumed {item}"));
+            }
+            0
+        })
+    }?;
 
     let produced = producer.join()?;
     tx.send(&None)?; // the sentinel: "no more items"
@@ -46,29 +56,39 @@ pub fn with_close(count: usize, consumers: usize) -> io::Result<Vec<ExitStatus>>
     // The parent's only Sender moves into the producer: from here on, no
     // process but the producer can write, and consumers forked below do not
     // inherit a write end that would keep the queue open for ever.
-    let mut producer = Process::start(move || {
-        for i in 0..count {
-            if tx.send(&format!("item {i}")).is_err() {
-                return 1;
+    // SAFETY: the child sends or receives on the queue (read, write and fallocate
+    // system calls on pipes and a file, plus encoding, which allocates:
+    // allowed, glibc's malloc survives fork).
+    let mut producer = unsafe {
+        Process::start(move || {
+            for i in 0..count {
+                if tx.send(&format!("item {i}")).is_err() {
+                    return 1;
+                }
             }
-        }
-        0 // `tx` dropped here: the queue ends
-    })?;
+            0 // the child's `_exit` closes `tx`'s descriptors: the queue ends
+        })
+    }?;
 
     let mut workers = Vec::new();
     for worker in 0..consumers {
         let rx = rx.try_clone()?;
-        workers.push(Process::start(move || {
-            let mut taken = 0;
-            while let Ok(Some(item)) = rx.recv() {
-                child_println(&format!("consumer {worker} took {item}"));
-                taken += 1;
-            }
-            child_println(&format!(
-                "consumer {worker}: end of queue after {taken} items"
-            ));
-            taken
-        })?);
+        // SAFETY: the child sends or receives on the queue (read, write and fallocate
+        // system calls on pipes and a file, plus encoding, which allocates:
+        // allowed, glibc's malloc survives fork) and prints with child_println, one write(2).
+        workers.push(unsafe {
+            Process::start(move || {
+                let mut taken = 0;
+                while let Ok(Some(item)) = rx.recv() {
+                    child_println(&format!("consumer {worker} took {item}"));
+                    taken += 1;
+                }
+                child_println(&format!(
+                    "consumer {worker}: end of queue after {taken} items"
+                ));
+                taken
+            })
+        }?);
     }
     producer.join()?;
     workers.iter_mut().map(Process::join).collect()

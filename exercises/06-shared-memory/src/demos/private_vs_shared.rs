@@ -26,11 +26,14 @@ pub fn store_in_child(value: u64) -> io::Result<Seen> {
     let private = Box::new(AtomicU64::new(0)); // copied into the child by fork
     let shared = SharedValue::<AtomicU64>::new()?; // the same page in both
 
-    let mut child = Process::start(|| {
-        private.store(value, Ordering::Relaxed); // the child's copy only
-        shared.store(value, Ordering::Relaxed); // the page both processes map
-        0
-    })?;
+    // SAFETY: the child only stores into two atomics.
+    let mut child = unsafe {
+        Process::start(|| {
+            private.store(value, Ordering::Relaxed); // the child's copy only
+            shared.store(value, Ordering::Relaxed); // the page both processes map
+            0
+        })
+    }?;
     let status = child.join()?;
     if !status.success() {
         return Err(io::Error::other(format!("the child {status}")));

@@ -34,21 +34,38 @@ use nix::sys::mman::{MapFlags, ProtFlags, mmap_anonymous, munmap};
 ///   other party is another process: lock-free atomics, or a lock that is
 ///   itself built from them;
 /// * needs no `Drop`: a child leaves with `_exit`, and nothing of it is dropped.
+///
+/// Alignment is not part of the contract: [`SharedSlice::new`] checks it, and
+/// refuses a type aligned beyond a page (a mapping starts on a page boundary,
+/// and nothing more is promised).
 pub unsafe trait ProcessShared: Send + Sync {}
 
 // The lock-free atomics are plain CPU instructions on a memory address: they
 // work the same whether the other party is a thread or a process.
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicBool {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicU8 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicU16 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicU32 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicU64 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicUsize {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicI8 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicI16 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicI32 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicI64 {}
+// SAFETY: a lock-free atomic: zero is a value, no pointer, no Drop.
 unsafe impl ProcessShared for AtomicIsize {}
+// SAFETY: an array of such values is such a value: zero bytes, no
+// pointer and no Drop, element by element.
 unsafe impl<T: ProcessShared, const N: usize> ProcessShared for [T; N] {}
 // ANCHOR_END: process_shared
 
@@ -106,7 +123,21 @@ pub struct SharedSlice<T: ProcessShared> {
 
 impl<T: ProcessShared> SharedSlice<T> {
     /// Maps `len` zeroed values of `T`, shared with any child forked later.
+    ///
+    /// Fails with `InvalidInput` if `T` must be aligned to more than a page:
+    /// the mapping starts on a page boundary, so its values would be
+    /// misaligned, and a reference to them undefined behaviour.
     pub fn new(len: usize) -> io::Result<Self> {
+        let align = std::mem::align_of::<T>();
+        if align > page_size() {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!(
+                    "a {} must be aligned to {align} bytes, more than a page",
+                    std::any::type_name::<T>()
+                ),
+            ));
+        }
         let bytes = std::mem::size_of::<T>()
             .checked_mul(len)
             .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "mapping too large"))?;
@@ -121,9 +152,14 @@ impl<T: ProcessShared> SharedSlice<T> {
 impl<T: ProcessShared> Deref for SharedSlice<T> {
     type Target = [T];
     fn deref(&self) -> &[T] {
-        // SAFETY: the mapping is page aligned (enough for any T), holds at
-        // least `len` values of T, and all-zero bytes are a valid T
-        // (`ProcessShared`). Only shared references are handed out.
+        // SAFETY: the pointer is aligned for T: the mapping starts on a page
+        // boundary and `new` refused any T aligned beyond a page (alignments
+        // are powers of two, so a page boundary is a multiple of T's). The
+        // mapping holds `len * size_of::<T>()` bytes (or one byte when that
+        // is 0), lives as long as `self`, and is never unmapped while this
+        // borrow lasts. Its bytes are zero or were written through `&T`
+        // methods of T, so they are a valid T (`ProcessShared`). Only shared
+        // references are handed out, and T is `Sync`.
         unsafe { std::slice::from_raw_parts(self.mapping.start.as_ptr().cast::<T>(), self.len) }
     }
 }
@@ -151,7 +187,17 @@ impl<T: ProcessShared> Deref for SharedValue<T> {
     }
 }
 
-// SAFETY: the values are only reached through `&T`, and `T: Send + Sync`.
+// SAFETY: the raw pointer is what keeps these from being derived. Moving
+// the owner to another thread moves the right to unmap, which is fine for
+// memory owned by no thread; the values are only reached through `&T`,
+// and `T: Send + Sync` (`ProcessShared`).
 unsafe impl<T: ProcessShared> Send for SharedSlice<T> {}
-// SAFETY: as above.
+// SAFETY: a `&SharedSlice<T>` gives out only `&T`, and `T: Sync`.
 unsafe impl<T: ProcessShared> Sync for SharedSlice<T> {}
+
+/// The size of a memory page (4096 on x86-64 Linux).
+fn page_size() -> usize {
+    // SAFETY: sysconf takes a constant and returns a number (or -1).
+    let size = unsafe { nix::libc::sysconf(nix::libc::_SC_PAGESIZE) };
+    usize::try_from(size).unwrap_or(4096)
+}

@@ -47,6 +47,13 @@ unsafe impl ProcessShared for SpinLock<Pair> {}
 pub struct SpinGuard<'a, T> {
     lock: &'a SpinLock<T>,
 }
+
+// SAFETY: a `&SpinGuard` gives out only `&T` (through `Deref`), so sharing
+// a guard between threads shares `&T` between them, which is sound exactly
+// when `T: Sync`. Without this line the compiler would derive `Sync` from
+// the field, `&SpinLock<T>`, which is `Sync` for any `T: Send`: a guard of
+// a `SpinLock<Cell<u64>>` could then hand the same `Cell` to two threads.
+unsafe impl<T: Sync> Sync for SpinGuard<'_, T> {}
 // ANCHOR_END: spin_lock
 
 // ANCHOR: signature

@@ -25,7 +25,12 @@ use std::io;
 /// * If a child does not exit with status 0 (for example `work` panicked), the
 ///   function still joins every child, then returns an error whose message
 ///   names that child's slot, as `slot {i}`: its slot holds no result.
-pub fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
+///
+/// # Safety
+///
+/// `work` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
+pub unsafe fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
 where
     F: Fn(usize) -> u64,
     // ANCHOR_END: signature

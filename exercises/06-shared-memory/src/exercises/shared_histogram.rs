@@ -26,7 +26,12 @@ use std::io;
 ///   exit with 0 (for example because `bucket_of` returned a bucket out of
 ///   range and the indexing panicked) makes the whole call an error, after
 ///   every child has been joined.
-pub fn histogram<F>(
+///
+/// # Safety
+///
+/// `bucket_of` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
+pub unsafe fn histogram<F>(
     data: &[u8],
     buckets: usize,
     workers: usize,

@@ -2,7 +2,7 @@
 //! moment the child does, with no polling loop.
 
 use std::io;
-use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::os::fd::AsFd;
 use std::time::{Duration, Instant};
 
 use nix::errno::Errno;
@@ -20,8 +20,9 @@ use crate::demos::process::{ExitStatus, Process};
 ///   is left running, untouched: join it or kill it later.
 /// * A `timeout` of zero only checks, without waiting.
 ///
-/// It returns as soon as the child ends, not at the end of the timeout.
-/// Python's `join(timeout)` returns `None` in both cases and leaves you to
+/// It returns as soon as the child ends, not at the end of the timeout, and
+/// it does not burn the CPU while it waits (no loop that checks again and
+/// again without sleeping). Python's `join(timeout)` returns `None` in both cases and leaves you to
 /// look at `exitcode`; this one says which.
 pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Option<ExitStatus>> {
     // First a check that never blocks. It also guarantees that the pid is
@@ -30,7 +31,7 @@ pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Opti
         return Ok(Some(status));
     }
     let give_up_at = Instant::now() + timeout;
-    let pidfd = match pidfd_open(process.pid()) {
+    let pidfd = match process.pidfd() {
         Ok(fd) => fd,
         // Kernels before 5.3 have no pidfd: poll the old way.
         Err(e) if e.raw_os_error() == Some(nix::libc::ENOSYS) => {
@@ -42,10 +43,13 @@ pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Opti
         let left = give_up_at.saturating_duration_since(Instant::now());
         // A pidfd becomes readable when its process ends.
         let mut fds = [PollFd::new(pidfd.as_fd(), PollFlags::POLLIN)];
-        let wait = PollTimeout::try_from(left).unwrap_or(PollTimeout::MAX);
+        // poll counts whole milliseconds. Rounded down, the last 0.4 ms
+        // would be a poll(0) that returns at once, again and again: a busy
+        // loop. Rounded up, it sleeps 1 ms, at most 1 ms past the timeout.
+        let wait =
+            PollTimeout::try_from(left.as_micros().div_ceil(1000)).unwrap_or(PollTimeout::MAX);
         match poll(&mut fds, wait) {
-            Ok(0) if left.is_zero() => return Ok(None), // time is up
-            Ok(_) | Err(Errno::EINTR) => {}             // ended, or look again
+            Ok(_) | Err(Errno::EINTR) => {} // ended, time is up, or a signal
             Err(e) => return Err(e.into()),
         }
         if let Some(status) = process.try_join()? {
@@ -56,18 +60,6 @@ pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Opti
         }
     }
 }
-/// `pidfd_open(2)`: a descriptor that refers to the process itself, not to
-/// a number that could be reused.
-fn pidfd_open(pid: i32) -> io::Result<OwnedFd> {
-    // SAFETY: a plain system call with two integer arguments.
-    let fd = unsafe { nix::libc::syscall(nix::libc::SYS_pidfd_open, pid, 0) };
-    if fd < 0 {
-        return Err(io::Error::last_os_error());
-    }
-    // SAFETY: the kernel just gave us this descriptor; nobody else owns it.
-    Ok(unsafe { OwnedFd::from_raw_fd(fd as i32) })
-}
-
 /// The portable fallback: check, sleep a little (longer each time), check.
 fn poll_with_sleeps(process: &mut Process, give_up_at: Instant) -> io::Result<Option<ExitStatus>> {
     let mut nap = Duration::from_micros(100);

@@ -12,15 +12,27 @@ where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
-    let mut child = Process::start(move || {
-        // Descriptor 1 becomes a second write end of the pipe; then the
-        // original can go, so that only descriptor 1 keeps the pipe open.
-        if nix::unistd::dup2_stdout(&writer).is_err() {
-            return 127;
-        }
-        drop(writer);
-        body()
-    })?;
+    // `start` only lends the closure to the child: `writer` and `body` go
+    // by value, so they come out of Options.
+    let (mut writer, mut body) = (Some(writer), Some(body));
+    // SAFETY: NOT PROVEN. The child calls dup2 and close, then runs `body`,
+    // the caller's closure, which this safe function cannot vouch for: it
+    // should be an `unsafe fn` that passes `Process::start`'s contract on to
+    // its caller (left to the owner of chapter 4).
+    let mut child = unsafe {
+        Process::start(move || {
+            // Descriptor 1 becomes a second write end of the pipe; then the
+            // original can go, so that only descriptor 1 keeps the pipe open.
+            let Some(writer) = writer.take() else {
+                return 127;
+            };
+            if nix::unistd::dup2_stdout(&writer).is_err() {
+                return 127;
+            }
+            drop(writer);
+            body.take().map_or(127, |body| body())
+        })
+    }?;
     // Read first: the child may need us to read before it can finish.
     let mut output = Vec::new();
     reader.read_to_end(&mut output)?;

@@ -55,14 +55,25 @@ where
     let (ours, theirs) = duplex()?;
     let our_fds = [ours.reader.as_raw_fd(), ours.writer.as_raw_fd()];
     // `theirs` moves into the closure, which `start` drops in the parent.
-    let child = Process::start(move || {
+    // `start` only lends the closure to the child: `theirs` and `body` go
+    // by value, so they come out of an Option.
+    let mut handed_over = Some((theirs, body));
+    let child_side = move || {
         for fd in our_fds {
             // SAFETY: these are the child's copies of the parent's end; the
             // child never uses them, and never drops `ours` (it `_exit`s).
             drop(unsafe { OwnedFd::from_raw_fd(fd) });
         }
-        body(theirs)
-    })?;
+        match handed_over.take() {
+            Some((theirs, body)) => body(theirs),
+            None => 127,
+        }
+    };
+    // SAFETY: NOT PROVEN. The child closes two descriptors and runs `body`,
+    // the caller's closure, which this safe function cannot vouch for: it
+    // should be an `unsafe fn` that passes `Process::start`'s contract on to
+    // its caller (left to the owner of chapter 4).
+    let child = unsafe { Process::start(child_side) }?;
     Ok((child, ours))
 }
 // ANCHOR_END: spawn_peer

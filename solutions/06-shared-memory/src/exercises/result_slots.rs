@@ -10,8 +10,13 @@ use crate::demos::region::SharedSlice;
 /// Runs `work(i)` for every `i` in `0..n`, each call in a child process of
 /// its own, and returns the results in the order of `i`. See the exercise for
 /// the full contract.
+///
+/// # Safety
+///
+/// `work` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
 // ANCHOR: compute_in_children
-pub fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
+pub unsafe fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
 where
     F: Fn(usize) -> u64,
 {
@@ -19,11 +24,15 @@ where
     let slots = SharedSlice::<AtomicU64>::new(n)?;
     let mut children = Vec::with_capacity(n);
     for i in 0..n {
-        let started = Process::start(|| {
-            // Slot i is this child's alone: no other process writes it.
-            slots[i].store(work(i), Ordering::Relaxed);
-            0
-        });
+        // SAFETY: the child stores into an atomic and runs `work`, which
+        // our caller promised keeps to the rules of a forked child.
+        let started = unsafe {
+            Process::start(|| {
+                // Slot i is this child's alone: no other process writes it.
+                slots[i].store(work(i), Ordering::Relaxed);
+                0
+            })
+        };
         match started {
             Ok(child) => children.push(child),
             Err(e) => {

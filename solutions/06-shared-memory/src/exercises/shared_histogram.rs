@@ -10,8 +10,13 @@ use crate::demos::region::SharedSlice;
 /// Counts how many values of `data` fall in each of `buckets` buckets, with
 /// `workers` child processes counting at the same time. See the exercise for
 /// the full contract.
+///
+/// # Safety
+///
+/// `bucket_of` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
 // ANCHOR: histogram
-pub fn histogram<F>(
+pub unsafe fn histogram<F>(
     data: &[u8],
     buckets: usize,
     workers: usize,
@@ -30,20 +35,26 @@ where
     let mut children = Vec::with_capacity(workers);
     for w in 0..workers {
         let chunk = chunk(data, w, workers);
-        let started = Process::start(|| {
-            // Count privately first, then publish: one atomic add per bucket
-            // instead of one per byte, and no fight over a popular bucket.
-            let mut mine = vec![0u64; buckets];
-            for &byte in chunk {
-                mine[bucket_of(byte)] += 1;
-            }
-            for (shared, &n) in counts.iter().zip(&mine) {
-                if n > 0 {
-                    shared.fetch_add(n, Ordering::Relaxed);
+        // SAFETY: the child allocates (allowed: glibc's malloc survives
+        // fork), adds to atomics, and runs `bucket_of`, which our caller
+        // promised keeps to the rules of a forked child.
+        let started = unsafe {
+            Process::start(|| {
+                // Count privately first, then publish: one atomic add per
+                // bucket instead of one per byte, and no fight over a
+                // popular bucket.
+                let mut mine = vec![0u64; buckets];
+                for &byte in chunk {
+                    mine[bucket_of(byte)] += 1;
                 }
-            }
-            0
-        });
+                for (shared, &n) in counts.iter().zip(&mine) {
+                    if n > 0 {
+                        shared.fetch_add(n, Ordering::Relaxed);
+                    }
+                }
+                0
+            })
+        };
         match started {
             Ok(child) => children.push(child),
             Err(e) => {

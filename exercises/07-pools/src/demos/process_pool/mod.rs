@@ -68,14 +68,28 @@ pub struct ProcessPool {
 impl ProcessPool {
     // ANCHOR: new
     /// Forks `workers` worker processes (at least one).
-    pub fn new(workers: usize) -> io::Result<ProcessPool> {
+    ///
+    /// # Safety
+    ///
+    /// The workers are forked from this process, now and whenever one has to
+    /// be replaced, and every task given to this pool's
+    /// [`map`](ProcessPool::map) and [`imap`](ProcessPool::imap) runs in
+    /// one of them. So every such task must keep
+    /// [`Process::start`](processes::demos::process::Process::start)'s
+    /// contract for a child of a multithreaded parent: computation,
+    /// allocation and async-signal-safe calls only; no std lock (no
+    /// `println!`, no `Mutex` shared with the parent's threads), no lazy
+    /// initialisation, no `std::env`, no threads. A panic is fine: the
+    /// worker catches it, and `Process` reports it with one `write(2)`.
+    pub unsafe fn new(workers: usize) -> io::Result<ProcessPool> {
         assert!(workers > 0, "a pool needs at least one worker");
         let mut pool = ProcessPool {
             workers: Vec::with_capacity(workers),
             closed: false,
         };
         for _ in 0..workers {
-            let worker = spawn_worker(&pool.workers)?;
+            // SAFETY: our caller keeps `spawn_worker`'s contract: it is ours.
+            let worker = unsafe { spawn_worker(&pool.workers)? };
             pool.workers.push(worker);
         }
         Ok(pool)
@@ -162,7 +176,9 @@ impl ProcessPool {
         let worker = &mut self.workers[index];
         worker.process.kill()?;
         let status = worker.process.join()?;
-        let new = spawn_worker(&self.workers)?;
+        // SAFETY: this pool was made by `new`, whose caller promised that
+        // every task given to it keeps `spawn_worker`'s contract.
+        let new = unsafe { spawn_worker(&self.workers)? };
         drop(std::mem::replace(&mut self.workers[index], new));
         Ok(status)
     }

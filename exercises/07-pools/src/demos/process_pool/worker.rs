@@ -91,17 +91,35 @@ impl Worker {
 // ANCHOR: spawn_worker
 /// Forks one worker with a task pipe and a result pipe of its own. The new
 /// worker closes the parent's ends of the `others`' pipes.
-pub(super) fn spawn_worker(others: &[Worker]) -> io::Result<Worker> {
+///
+/// # Safety
+///
+/// Every task the worker will be given keeps the contract of
+/// [`ProcessPool::new`](super::ProcessPool::new).
+pub(super) unsafe fn spawn_worker(others: &[Worker]) -> io::Result<Worker> {
     let (task_reader, task_writer) = io::pipe()?;
     let (result_reader, result_writer) = io::pipe()?;
     let mut not_mine: Vec<RawFd> = others.iter().flat_map(Worker::parent_fds).collect();
     not_mine.extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
-    let process = Process::start(move || {
-        for fd in not_mine {
-            let _ = nix::unistd::close(fd);
-        }
-        worker_loop(task_reader, result_writer)
-    })?;
+    // `start` only lends the closure to the child: the pipe ends go to
+    // `worker_loop` by value, so they come out of an Option.
+    let mut ends = Some((task_reader, result_writer));
+    // SAFETY: the child closes descriptors and runs `worker_loop`: read,
+    // write, postcard's decoding and encoding (allocation: glibc's malloc
+    // survives fork), a `const`-initialised thread-local buffer, and
+    // `catch_unwind`; then the tasks, which our caller promises keep the same
+    // contract (see `# Safety`). It returns, and `start` leaves with `_exit`.
+    let process = unsafe {
+        Process::start(move || {
+            for &fd in &not_mine {
+                let _ = nix::unistd::close(fd);
+            }
+            match ends.take() {
+                Some((task_reader, result_writer)) => worker_loop(task_reader, result_writer),
+                None => 127,
+            }
+        })
+    }?;
     // `start` dropped the closure in the parent, and with it the parent's
     // copies of the worker's ends: the result pipe ends when the worker does.
     Ok(Worker {

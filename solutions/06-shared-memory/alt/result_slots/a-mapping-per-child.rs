@@ -1,0 +1,73 @@
+//! ALT: one SharedValue per child instead of one slice of slots
+
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use processes::demos::process::Process;
+
+use crate::demos::region::SharedValue;
+
+/// Runs `work(i)` for every `i` in `0..n`, each call in a child process of
+/// its own, and returns the results in the order of `i`. See the exercise for
+/// the full contract.
+///
+/// # Safety
+///
+/// `work` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
+pub unsafe fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
+where
+    F: Fn(usize) -> u64,
+{
+    // Mapped before the first fork: every child shares these pages.
+    let slots = (0..n)
+        .map(|_| SharedValue::<AtomicU64>::new())
+        .collect::<io::Result<Vec<_>>>()?;
+    let mut children = Vec::with_capacity(n);
+    for (i, slot) in slots.iter().enumerate() {
+        // SAFETY: the child stores into an atomic and runs `work`, which
+        // our caller promised keeps to the rules of a forked child.
+        let started = unsafe {
+            Process::start(|| {
+                // This mapping is this child's alone: no other process writes it.
+                slot.store(work(i), Ordering::Relaxed);
+                0
+            })
+        };
+        match started {
+            Ok(child) => children.push(child),
+            Err(e) => {
+                // Do not leave the children already started as zombies.
+                for child in &mut children {
+                    let _ = child.join();
+                }
+                return Err(e);
+            }
+        }
+    }
+    // Join them all before reading anything, and before returning an error.
+    let mut failure = None;
+    for (i, child) in children.iter_mut().enumerate() {
+        let status = match child.join() {
+            Ok(status) => status,
+            Err(e) => {
+                failure.get_or_insert(e);
+                continue;
+            }
+        };
+        if !status.success() && failure.is_none() {
+            failure = Some(io::Error::other(format!(
+                "the child for slot {i} (pid {}) {status}: its slot holds no result",
+                child.pid()
+            )));
+        }
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    // waitpid returned for every child: their stores are visible here.
+    Ok(slots
+        .iter()
+        .map(|slot| slot.load(Ordering::Relaxed))
+        .collect())
+}

@@ -1,0 +1,76 @@
+//! WRONG: reads the slots as soon as the children are started, then joins
+//! EXPECT: read before joining
+//!
+//! On a fast machine with quick work the children are often done by then,
+//! so it seems to work; a slot read before its child stored into it reads 0.
+
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use processes::demos::process::Process;
+
+use crate::demos::region::SharedSlice;
+
+/// Runs `work(i)` for every `i` in `0..n`, each call in a child process of
+/// its own, and returns the results in the order of `i`. See the exercise for
+/// the full contract.
+///
+/// # Safety
+///
+/// `work` runs in forked children: it must keep to the rules of
+/// [`Process::start`](processes::demos::process::Process::start).
+pub unsafe fn compute_in_children<F>(n: usize, work: F) -> io::Result<Vec<u64>>
+where
+    F: Fn(usize) -> u64,
+{
+    // Mapped before the first fork: every child shares these pages.
+    let slots = SharedSlice::<AtomicU64>::new(n)?;
+    let mut children = Vec::with_capacity(n);
+    for i in 0..n {
+        // SAFETY: the child stores into an atomic and runs `work`, which
+        // our caller promised keeps to the rules of a forked child.
+        let started = unsafe {
+            Process::start(|| {
+                // Slot i is this child's alone: no other process writes it.
+                slots[i].store(work(i), Ordering::Relaxed);
+                0
+            })
+        };
+        match started {
+            Ok(child) => children.push(child),
+            Err(e) => {
+                // Do not leave the children already started as zombies.
+                for child in &mut children {
+                    let _ = child.join();
+                }
+                return Err(e);
+            }
+        }
+    }
+    // The children are running: collect what they wrote.
+    let results: Vec<u64> = slots
+        .iter()
+        .map(|slot| slot.load(Ordering::Relaxed))
+        .collect();
+    // Then join them all, before returning an error.
+    let mut failure = None;
+    for (i, child) in children.iter_mut().enumerate() {
+        let status = match child.join() {
+            Ok(status) => status,
+            Err(e) => {
+                failure.get_or_insert(e);
+                continue;
+            }
+        };
+        if !status.success() && failure.is_none() {
+            failure = Some(io::Error::other(format!(
+                "the child for slot {i} (pid {}) {status}: its slot holds no result",
+                child.pid()
+            )));
+        }
+    }
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
+    Ok(results)
+}
