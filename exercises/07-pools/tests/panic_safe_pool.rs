@@ -32,14 +32,16 @@ type Pool = ManuallyDrop<PanicSafePool>;
 
 /// Starts a pool of `size` and checks that it runs `size` jobs at once.
 fn start(size: usize) -> Pool {
-    let pool = within(
+    let pool = ManuallyDrop::new(within(
         QUICK,
         "PanicSafePool::new",
         "new never returned",
         move || PanicSafePool::new(size),
-    );
+    ));
+    // Wrapped first: if the health check fails, the pool is leaked, not
+    // dropped (and perhaps waited for) while the test unwinds.
     meet_on_every_worker(&pool, size, 0);
-    ManuallyDrop::new(pool)
+    pool
 }
 
 /// Gives the pool `size` jobs that must all run at once (they meet at a
