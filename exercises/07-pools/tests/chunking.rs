@@ -1,70 +1,155 @@
 //! Tests of the `chunking` exercise: hand-written property tests over many
 //! sizes.
+//!
+//! Every test runs the same checks in the same order, over every size up to
+//! 200 items, before it looks at its own examples: whatever the mistake, each
+//! test that fails names it with the same message. The checks go from the
+//! most telling to the least: a gap, an overlap or a lost remainder first,
+//! the number of chunks last.
+
+mod common;
 
 use std::ops::Range;
+use std::process::{Command, Stdio};
+use std::time::Instant;
 
+use common::{QUICK, catch_quietly};
 use pools::demos::process_pool::python_chunksize;
 use pools::exercises::chunking::{chunk_ranges, even_ranges};
 
-/// Every index of 0..len exactly once, in order, no empty chunk.
-fn assert_covers(len: usize, chunks: &[Range<usize>], what: &str) {
+type Cut = fn(usize, usize) -> Vec<Range<usize>>;
+
+/// Calls `cut(len, n)` (named `name` in messages), failing with a clear
+/// message if it panics. Returns the call as text, and the chunks.
+fn call(cut: Cut, name: &str, len: usize, n: usize) -> (String, Vec<Range<usize>>) {
+    let what = format!("{name}({len}, {n})");
+    let chunks = catch_quietly(|| cut(len, n))
+        .unwrap_or_else(|message| panic!("{what} panicked: {message}"));
+    (what, chunks)
+}
+
+/// Every index of 0..len in exactly one chunk, in order, no chunk past the
+/// end. Each failure names the likely mistake.
+fn check_cover(len: usize, chunks: &[Range<usize>], what: &str) {
     let mut next = 0;
     for chunk in chunks {
-        assert_eq!(
-            chunk.start, next,
-            "{what}: a chunk starts at {} but the previous one ended at {next} \
-             (a gap or an overlap) in {chunks:?}",
+        assert!(
+            chunk.start <= next,
+            "{what}: a gap: items {next}..{} are in no chunk (off by one at a chunk's end?) \
+             in {chunks:?}",
             chunk.start
         );
         assert!(
-            chunk.end > chunk.start,
-            "{what}: empty chunk {chunk:?} in {chunks:?}"
+            chunk.start == next,
+            "{what}: an overlap: chunk {chunk:?} starts before the previous one ended at {next} \
+             (off by one at a chunk's start?) in {chunks:?}"
         );
-        next = chunk.end;
+        assert!(
+            chunk.end <= len,
+            "{what}: chunk {chunk:?} goes past the end, {len} (the last chunk must stop at len) \
+             in {chunks:?}"
+        );
+        next = chunk.end.max(next);
     }
-    assert_eq!(
-        next, len,
-        "{what}: the chunks end at {next}, not at {len}: {chunks:?}"
+    assert!(
+        next == len,
+        "{what}: the chunks stop at {next}, so items {next}..{len} are in no chunk \
+         (a dropped remainder, or chunks that end one item early) in {chunks:?}"
     );
+    if let Some(empty) = chunks.iter().find(|c| c.is_empty()) {
+        panic!("{what}: an empty chunk {empty:?} (never make one) in {chunks:?}");
+    }
+}
+
+/// All the properties of `chunk_ranges`, over every size, most telling first.
+fn check_chunk_ranges_everywhere() {
+    let calls: Vec<(usize, usize, String, Vec<Range<usize>>)> = (0..200)
+        .flat_map(|len| (1..30).map(move |size| (len, size)))
+        .map(|(len, size)| {
+            let (what, chunks) = call(chunk_ranges, "chunk_ranges", len, size);
+            (len, size, what, chunks)
+        })
+        .collect();
+    for (len, _, what, chunks) in &calls {
+        check_cover(*len, chunks, what);
+    }
+    for (len, size, _, chunks) in &calls {
+        let all_but_last = &chunks[..chunks.len().saturating_sub(1)];
+        if let Some(short) = all_but_last.iter().find(|c| c.len() != *size) {
+            panic!(
+                "chunk_ranges({len}, {size}): chunk {short:?} has {} items; every chunk has \
+                 {size} but the last, in {chunks:?}",
+                short.len()
+            );
+        }
+        assert_eq!(
+            chunks.len(),
+            len.div_ceil(*size),
+            "chunk_ranges({len}, {size}): how many chunks, in {chunks:?}"
+        );
+    }
+}
+
+/// All the properties of `even_ranges`, over every size, most telling first.
+fn check_even_ranges_everywhere() {
+    let calls: Vec<(usize, usize, String, Vec<Range<usize>>)> = (0..200)
+        .flat_map(|len| (1..20).map(move |parts| (len, parts)))
+        .map(|(len, parts)| {
+            let (what, chunks) = call(even_ranges, "even_ranges", len, parts);
+            (len, parts, what, chunks)
+        })
+        .collect();
+    for (len, _, what, chunks) in &calls {
+        check_cover(*len, chunks, what);
+    }
+    for (len, parts, _, chunks) in &calls {
+        let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        if let (Some(min), Some(max)) = (sizes.iter().min(), sizes.iter().max()) {
+            assert!(
+                max - min <= 1,
+                "even_ranges({len}, {parts}): sizes {sizes:?} differ by more than one \
+                 (an uneven split: each chunk gets len / parts items, the first len % parts \
+                 one more)"
+            );
+        }
+    }
+    for (len, parts, _, chunks) in &calls {
+        let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
+        assert!(
+            sizes.windows(2).all(|w| w[0] >= w[1]),
+            "even_ranges({len}, {parts}): sizes {sizes:?}: the larger chunks come first"
+        );
+        assert_eq!(
+            chunks.len(),
+            (*parts).min(*len),
+            "even_ranges({len}, {parts}): how many chunks (parts, or len if fewer), in {chunks:?}"
+        );
+    }
 }
 
 #[test]
 fn chunk_ranges_examples() {
+    check_chunk_ranges_everywhere();
     assert_eq!(chunk_ranges(10, 4), vec![0..4, 4..8, 8..10]);
     assert_eq!(chunk_ranges(8, 4), vec![0..4, 4..8]);
     assert_eq!(chunk_ranges(3, 10), vec![0..3]);
     assert_eq!(chunk_ranges(0, 4), vec![]);
-    assert_eq!(chunk_ranges(0, 0), vec![], "no items need no chunk size");
-    let zero = std::panic::catch_unwind(|| chunk_ranges(5, 0));
-    assert!(
-        zero.is_err(),
-        "chunk_ranges(5, 0) must panic: 0 items per chunk never ends"
+    let (_, none) = call(chunk_ranges, "chunk_ranges", 0, 0);
+    assert_eq!(
+        none,
+        vec![],
+        "no items need no chunk size: chunk_ranges(0, 0) is empty"
     );
 }
 
 #[test]
 fn chunk_ranges_cover_every_index_once_with_full_chunks() {
-    for len in 0..200 {
-        for size in 1..30 {
-            let chunks = chunk_ranges(len, size);
-            let what = format!("chunk_ranges({len}, {size})");
-            assert_covers(len, &chunks, &what);
-            assert_eq!(chunks.len(), len.div_ceil(size), "{what}: how many chunks");
-            if let Some((_last, full)) = chunks.split_last() {
-                for chunk in full {
-                    assert_eq!(
-                        chunk.len(),
-                        size,
-                        "{what}: only the last chunk may be short"
-                    );
-                }
-            }
-        }
-    }
+    check_chunk_ranges_everywhere();
 }
 
 #[test]
 fn with_pythons_chunksize_there_are_at_most_four_chunks_per_worker() {
+    check_chunk_ranges_everywhere();
     for len in 1..300 {
         for workers in 1..9 {
             let chunks = chunk_ranges(len, python_chunksize(len, workers));
@@ -76,39 +161,103 @@ fn with_pythons_chunksize_there_are_at_most_four_chunks_per_worker() {
     }
 }
 
+/// The variable that makes this test binary run [`zero_chunksize_probe`]
+/// for [`chunk_ranges_refuses_a_chunk_size_of_zero`].
+const PROBE: &str = "POOLS_CHUNKING_ZERO_PROBE";
+
+/// Run in a process of its own, under a memory limit: a `chunk_ranges` that
+/// accepts a size of 0 may loop for ever, or push empty chunks until memory
+/// runs out, and neither may take the test binary (or the machine) with it.
+#[test]
+#[ignore = "run by chunk_ranges_refuses_a_chunk_size_of_zero in a process of its own"]
+fn zero_chunksize_probe() {
+    if std::env::var_os(PROBE).is_none() {
+        return;
+    }
+    let limit = 512 << 20;
+    nix::sys::resource::setrlimit(nix::sys::resource::Resource::RLIMIT_AS, limit, limit)
+        .expect("could not limit the probe's memory");
+    if let Err(message) = catch_quietly(|| chunk_ranges(5, 1)) {
+        println!("PROBE: {message}");
+        std::process::exit(4);
+    }
+    let code = match catch_quietly(|| chunk_ranges(5, 0)) {
+        Err(_) => 0,
+        Ok(chunks) => {
+            println!("PROBE: {chunks:?}");
+            3
+        }
+    };
+    std::process::exit(code);
+}
+
+const ZERO: &str = "chunk_ranges(5, 0) must panic: a chunk size of 0 never moves past item 0";
+
+#[test]
+fn chunk_ranges_refuses_a_chunk_size_of_zero() {
+    let mut probe = Command::new(std::env::current_exe().expect("the test binary's path"))
+        .args([
+            "--exact",
+            "zero_chunksize_probe",
+            "--ignored",
+            "--test-threads=1",
+            "--nocapture",
+        ])
+        .env(PROBE, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("could not run the probe");
+    let give_up_at = Instant::now() + QUICK;
+    let status = loop {
+        if let Some(status) = probe.try_wait().expect("could not wait for the probe") {
+            break status;
+        }
+        if Instant::now() >= give_up_at {
+            let _ = probe.kill();
+            let _ = probe.wait();
+            panic!(
+                "{ZERO}: it was still running after {QUICK:?} (an endless loop?); refuse it with assert!"
+            );
+        }
+        // Polling a child process for its deadline, not synchronising threads.
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
+    let mut printed = String::new();
+    if let Some(mut out) = probe.stdout.take() {
+        let _ = std::io::Read::read_to_string(&mut out, &mut printed);
+    }
+    let said = printed
+        .lines()
+        .find_map(|line| line.strip_prefix("PROBE: "))
+        .unwrap_or("?");
+    match status.code() {
+        Some(0) => {}
+        Some(3) => panic!("{ZERO}; it returned {said}"),
+        Some(4) => panic!("chunk_ranges(5, 1) panicked: {said}"),
+        _ => panic!(
+            "{ZERO}: it ran out of memory ({status}), adding empty chunks for ever; refuse \
+             it with assert!"
+        ),
+    }
+}
+
 #[test]
 fn even_ranges_examples() {
+    check_even_ranges_everywhere();
     assert_eq!(even_ranges(10, 4), vec![0..3, 3..6, 6..8, 8..10]);
     assert_eq!(even_ranges(8, 4), vec![0..2, 2..4, 4..6, 6..8]);
     assert_eq!(even_ranges(2, 4), vec![0..1, 1..2], "never an empty chunk");
     assert_eq!(even_ranges(0, 4), vec![]);
-    let zero = std::panic::catch_unwind(|| even_ranges(5, 0));
+    let zero = catch_quietly(|| even_ranges(5, 0));
     assert!(
         zero.is_err(),
-        "even_ranges(5, 0) must panic: items cannot go into 0 chunks"
+        "even_ranges(5, 0) must panic: items cannot go into 0 chunks; it returned {zero:?}"
     );
 }
 
 #[test]
 fn even_ranges_are_balanced_larger_first() {
-    for len in 0..200 {
-        for parts in 1..20 {
-            let chunks = even_ranges(len, parts);
-            let what = format!("even_ranges({len}, {parts})");
-            assert_covers(len, &chunks, &what);
-            assert_eq!(chunks.len(), parts.min(len), "{what}: how many chunks");
-            let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
-            let (min, max) = (sizes.iter().min(), sizes.iter().max());
-            if let (Some(min), Some(max)) = (min, max) {
-                assert!(
-                    max - min <= 1,
-                    "{what}: sizes {sizes:?} differ by more than one"
-                );
-            }
-            assert!(
-                sizes.windows(2).all(|w| w[0] >= w[1]),
-                "{what}: the larger chunks come first, got sizes {sizes:?}"
-            );
-        }
-    }
+    check_even_ranges_everywhere();
 }

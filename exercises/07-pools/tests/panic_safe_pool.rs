@@ -1,123 +1,277 @@
 //! Tests of the `panic_safe_pool` exercise.
+//!
+//! Every test starts with a health check (one job per worker, meeting at a
+//! rendezvous), so that a pool that cannot run `size` jobs at once fails
+//! every test with the same message. Every step that can block has a
+//! deadline. Only the drop test drops its pool (under a deadline); the
+//! others leak theirs, idle, so that a drop that hangs fails one test, not
+//! all of them one after the other. The jobs that panic on purpose print
+//! nothing.
+
+mod common;
 
 use std::collections::HashSet;
+use std::mem::ManuallyDrop;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
 
+use common::{QUICK, cpu_times, panic_quietly, thread_ids};
 use crossbeam_channel::unbounded;
 use pools::exercises::panic_safe_pool::PanicSafePool;
-use testkit::{DEADLINE, Rendezvous, within};
+use testkit::{Rendezvous, within};
+
+/// How long jobs wait for one another at a rendezvous.
+const MEET: Duration = Duration::from_millis(1500);
+
+/// A pool that is dropped only by [`finish`], under a deadline, or leaked:
+/// never dropped while a failing test unwinds, where a hanging drop would
+/// hide the failure.
+type Pool = ManuallyDrop<PanicSafePool>;
+
+/// Starts a pool of `size` and checks that it runs `size` jobs at once.
+fn start(size: usize) -> Pool {
+    let pool = ManuallyDrop::new(within(
+        QUICK,
+        "PanicSafePool::new",
+        "new never returned",
+        move || PanicSafePool::new(size),
+    ));
+    // Wrapped first: if the health check fails, the pool is leaked, not
+    // dropped (and perhaps waited for) while the test unwinds.
+    meet_on_every_worker(&pool, size, 0);
+    pool
+}
 
 /// Gives the pool `size` jobs that must all run at once (they meet at a
-/// rendezvous), and returns the threads they ran on.
-fn meet_on_every_worker(pool: &PanicSafePool, size: usize) -> HashSet<ThreadId> {
+/// rendezvous), and returns the threads they ran on. `panics` is how many
+/// jobs have panicked so far, for the message.
+fn meet_on_every_worker(pool: &PanicSafePool, size: usize, panics: usize) -> HashSet<ThreadId> {
     let meet = Arc::new(Rendezvous::new(size));
     let (tx, rx) = unbounded();
     for _ in 0..size {
         let (meet, tx) = (Arc::clone(&meet), tx.clone());
         pool.execute(move || {
-            let met = meet.wait(DEADLINE);
+            let met = meet.wait(MEET);
             let _ = tx.send((thread::current().id(), met));
         });
     }
     drop(tx);
-    let reports: Vec<_> = within(
-        DEADLINE,
-        "jobs meeting on every worker",
-        "some jobs never ran: did the pool start its workers, and replace the dead ones?",
-        move || rx.iter().take(size).collect(),
-    );
-    assert_eq!(reports.len(), size, "some jobs never ran");
-    for (_, met) in &reports {
-        if let Err(missed) = met {
-            panic!("{missed}: the pool does not have {size} live workers");
+    let give_up_at = Instant::now() + QUICK;
+    let mut threads = HashSet::new();
+    for ran in 0..size {
+        let report = rx.recv_timeout(give_up_at.saturating_duration_since(Instant::now()));
+        let (thread, met) = match report {
+            Ok(report) => report,
+            Err(_) if panics == 0 => panic!(
+                "only {ran} of {size} jobs ran on a new pool: does new start {size} workers \
+                 that take jobs from the channel?"
+            ),
+            Err(_) => panic!(
+                "only {ran} of {size} jobs ran after {panics} job(s) panicked: the pool has \
+                 fewer than {size} live workers; start a replacement for each worker whose \
+                 job panicked"
+            ),
+        };
+        match met {
+            Ok(()) => {
+                threads.insert(thread);
+            }
+            Err(missed) if panics == 0 => panic!(
+                "{missed} on a new pool of {size}: jobs ran one at a time. Is a lock held \
+                 while a job runs? (the guard of `while let Ok(job) = rx.lock().unwrap().recv()` \
+                 lives for the whole loop body)"
+            ),
+            Err(missed) => panic!(
+                "{missed} after {panics} job(s) panicked: the pool has fewer than {size} live \
+                 workers; start a replacement for each worker whose job panicked"
+            ),
         }
     }
-    reports.into_iter().map(|(id, _)| id).collect()
+    threads
 }
 
-/// Runs a job that panics with `message`, and returns the thread it ran on.
-fn panic_on_a_worker(pool: &PanicSafePool, message: &'static str) -> ThreadId {
+/// Runs a job that panics with `payload` (quietly), and returns the thread
+/// it ran on.
+fn panic_on_a_worker<P: Send + 'static>(pool: &PanicSafePool, payload: P) -> ThreadId {
     let (tx, rx) = unbounded();
     pool.execute(move || {
         tx.send(thread::current().id()).unwrap();
-        panic!("{message}");
+        panic_quietly(payload);
     });
+    rx.recv_timeout(QUICK)
+        .unwrap_or_else(|_| panic!("a job given to execute never ran within {QUICK:?}"))
+}
+
+/// Checks the messages `panics()` recorded.
+fn assert_panics(pool: &PanicSafePool, mut expected: Vec<&str>) {
+    let mut got = pool.panics();
+    got.sort();
+    expected.sort();
+    assert_eq!(
+        got, expected,
+        "panics() should hold each panic's message. A formatted panic!(\"job {{}}\", i) \
+         carries a String payload, a panic!(\"literal\") a &'static str: downcast_ref both"
+    );
+}
+
+/// Drops the pool under a deadline.
+fn finish(pool: Pool) {
+    let pool = ManuallyDrop::into_inner(pool);
     within(
-        DEADLINE,
-        "a panicking job",
-        "the job never ran",
-        move || rx.recv().unwrap(),
-    )
+        QUICK,
+        "drop(pool)",
+        "drop never returned: close the job channel so the workers end, then join them \
+         (and whatever thread watches them)",
+        move || drop(pool),
+    );
 }
 
 #[test]
 fn jobs_run_on_size_workers_at_once() {
-    let pool = PanicSafePool::new(3);
-    let threads = meet_on_every_worker(&pool, 3);
+    let pool = start(3);
+    let threads = meet_on_every_worker(&pool, 3, 0);
     assert_eq!(
         threads.len(),
         3,
         "three jobs that meet run on three threads"
     );
-    assert!(pool.panics().is_empty());
+    assert_panics(&pool, vec![]);
 }
 
 #[test]
 fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
-    let pool = PanicSafePool::new(2);
-    let victim = panic_on_a_worker(&pool, "job 1 failed");
-    let threads = meet_on_every_worker(&pool, 2);
+    let pool = start(2);
+    let victim = panic_on_a_worker(&pool, format!("job {} failed", 1));
+    let threads = meet_on_every_worker(&pool, 2, 1);
     assert!(
         !threads.contains(&victim),
         "the thread whose job panicked still runs jobs: let the panic end the thread \
          (no catch_unwind) and start a new worker in its place"
     );
-    assert_eq!(pool.panics(), vec!["job 1 failed".to_string()]);
+    assert_panics(&pool, vec!["job 1 failed"]);
 }
 
 #[test]
 fn more_panics_than_workers_and_the_pool_still_works() {
     let size = 2;
-    let pool = PanicSafePool::new(size);
+    let pool = start(size);
+    let messages = ["first", "second", "third", "fourth", "fifth"];
     let mut victims = HashSet::new();
-    for message in ["first", "second", "third", "fourth", "fifth"] {
+    for message in messages {
         victims.insert(panic_on_a_worker(&pool, message));
     }
-    let threads = meet_on_every_worker(&pool, size);
-    assert!(threads.is_disjoint(&victims), "a thread survived its panic");
-    let mut panics = pool.panics();
-    panics.sort();
-    assert_eq!(panics, vec!["fifth", "first", "fourth", "second", "third"]);
+    let threads = meet_on_every_worker(&pool, size, messages.len());
+    assert!(
+        threads.is_disjoint(&victims),
+        "the thread whose job panicked still runs jobs: let the panic end the thread \
+         (no catch_unwind) and start a new worker in its place"
+    );
+    assert_panics(&pool, messages.to_vec());
 }
 
+/// How long the last job of the drop test waits for a gate that never
+/// opens. A drop that joins waits that long; one that does not returns
+/// while the job still waits, which the test sees.
+const GATE: Duration = Duration::from_secs(2);
+
 #[test]
-fn drop_runs_the_queued_jobs_and_returns() {
+fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
+    let size = 2;
+    let pool = start(size);
+    // Every original worker runs one of these at once, then dies.
+    let meet = Arc::new(Rendezvous::new(size));
+    for i in 0..size {
+        let meet = Arc::clone(&meet);
+        pool.execute(move || {
+            let _ = meet.wait(MEET);
+            panic_quietly(format!("original worker {i} ends"));
+        });
+    }
+    meet_on_every_worker(&pool, size, size);
+    // From here on, only replacements run jobs.
     let done = Arc::new(AtomicUsize::new(0));
-    let counted = Arc::clone(&done);
-    within(
-        DEADLINE,
-        "drop(pool)",
-        "drop never returned: close the job channel so the workers end, then join them \
-         (and whatever thread watches them)",
-        move || {
-            let pool = PanicSafePool::new(3);
-            for i in 0..300 {
-                let done = Arc::clone(&counted);
-                pool.execute(move || {
-                    if i % 50 == 0 {
-                        panic!("job {i} fails");
-                    }
-                    done.fetch_add(1, Ordering::SeqCst);
-                });
+    for i in 0..300 {
+        let done = Arc::clone(&done);
+        pool.execute(move || {
+            if i % 50 == 0 {
+                panic_quietly(format!("job {i} fails"));
             }
-            drop(pool);
-        },
+            done.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    let (gate, gate_shut) = unbounded::<()>();
+    let last_job_done = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&last_job_done);
+    pool.execute(move || {
+        let _ = gate_shut.recv_timeout(GATE);
+        flag.store(true, Ordering::SeqCst);
+    });
+    finish(pool);
+    assert!(
+        last_job_done.load(Ordering::SeqCst),
+        "drop returned while a queued job was still running: drop must join every worker \
+         it started, the replacements included, after closing the job channel"
     );
     assert_eq!(
         done.load(Ordering::SeqCst),
         294,
         "every queued job that does not panic must run before drop returns"
     );
+    drop(gate);
+}
+
+/// A correct pool's threads block while there is nothing to do: over this
+/// window they use next to no CPU. A thread that polls in a loop uses about
+/// as much as a reference thread that spins beside it (the scheduler shares
+/// the cores fairly among runnable threads, however loaded the machine is),
+/// so the test compares the two rather than trusting a fixed amount.
+const IDLE_WINDOW: Duration = Duration::from_secs(1);
+
+#[test]
+fn an_idle_pool_does_not_busy_wait() {
+    let before = thread_ids();
+    let pool = start(2);
+    // One death and its replacement, so that the watching thread has had
+    // work to do, and is idle again.
+    panic_on_a_worker(&pool, "a death before the pool idles");
+    meet_on_every_worker(&pool, 2, 1);
+    let threads = &thread_ids() - &before;
+    let used_before = cpu_times(&threads);
+    let stop = Arc::new(AtomicBool::new(false));
+    let spin = Arc::clone(&stop);
+    let reference = thread::spawn(move || {
+        let started = cpu_now();
+        while !spin.load(Ordering::Relaxed) {
+            thread::yield_now();
+        }
+        cpu_now() - started
+    });
+    // Measuring how much CPU idle threads use over a window of wall time.
+    thread::sleep(IDLE_WINDOW);
+    let busiest = cpu_times(&threads)
+        .into_iter()
+        .map(|(id, used)| used.saturating_sub(used_before.get(&id).copied().unwrap_or_default()))
+        .max()
+        .unwrap_or_default();
+    stop.store(true, Ordering::Relaxed);
+    let spinner = reference
+        .join()
+        .expect("the reference thread does not panic");
+    assert!(
+        busiest < spinner / 4,
+        "one of the pool's threads used {busiest:?} of CPU in {IDLE_WINDOW:?} with nothing to \
+         do, as much as a thread that spins ({spinner:?}): a busy-wait (a loop on try_recv, \
+         is_finished or yield_now). Block on the channel (recv) instead"
+    );
+}
+
+/// The CPU time the calling thread has used.
+fn cpu_now() -> Duration {
+    let id = nix::unistd::gettid();
+    cpu_times(&[id.as_raw() as u32].into_iter().collect())
+        .into_values()
+        .next()
+        .unwrap_or_default()
 }

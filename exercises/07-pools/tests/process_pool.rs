@@ -3,21 +3,29 @@
 
 use std::io::{self, Read, Write};
 use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
+use nix::libc;
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{Signal, kill};
 use nix::unistd::getpid;
 use pools::demos::process_pool::{PoolError, ProcessPool, python_chunksize};
 use pools::demos::tasks::{square, worker_pid};
 use processes::demos::process::{ExitStatus, exit_now};
+use serde::{Deserialize, Serialize};
 use testkit::{DEADLINE, within};
 
 const HANG: &str = "deadlock: map never returned. A worker that died or a reply that never \
      came: look at how the pool waits for replies (poll on every busy worker's result pipe)";
 
 fn pool(workers: usize) -> ProcessPool {
-    ProcessPool::new(workers).expect("could not start the pool")
+    // SAFETY: the tasks these tests give a pool (square, worker_pid, shout,
+    // the `*_on_seven` functions, gated_square, garble_on_seven, odds_up_to,
+    // count_odds, never_ends_on_one) compute, allocate, panic, or make
+    // async-signal-safe calls (read, write, fcntl, fstat, getpid, kill,
+    // setrlimit, abort, _exit, pause, open, dup2); none takes a lock, reads the
+    // environment or starts a thread.
+    unsafe { ProcessPool::new(workers) }.expect("could not start the pool")
 }
 
 #[test]
@@ -149,6 +157,10 @@ fn exit_on_seven(x: u64) -> u64 {
 }
 
 fn panic_on_seven(x: u64) -> u64 {
+    if x == 7 {
+        // This worker's panic report (one write to descriptor 2) is expected.
+        testkit::silence_stderr();
+    }
     assert!(x != 7, "seven is not welcome");
     x * x
 }
@@ -438,5 +450,217 @@ fn a_dropped_imap_does_not_leak_results_into_the_next_map() {
         again,
         vec![10_000, 40_000, 90_000],
         "results of the dropped imap leaked into the next map"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// Defects of issue 9: a bad reply from a live worker, serde errors, and
+// drops that must not wait for a task that never ends.
+
+/// The descriptors the test process had before the pool forked its workers:
+/// a task running in a worker skips them when it looks for its result pipe.
+static INHERITED: [AtomicBool; 1024] = [const { AtomicBool::new(false) }; 1024];
+
+/// The status flags of descriptor `fd` (`O_WRONLY`, ...), `None` if it is
+/// not open. Takes any number, open or not, unlike a `BorrowedFd`.
+fn status_flags(fd: RawFd) -> Option<libc::c_int> {
+    // SAFETY: F_GETFL only reads the flags of the descriptor numbered `fd`;
+    // for a number that is not open, fcntl fails with EBADF and touches
+    // nothing.
+    let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+    (flags >= 0).then_some(flags)
+}
+
+fn is_pipe(fd: RawFd) -> bool {
+    let mut stat = std::mem::MaybeUninit::<libc::stat>::uninit();
+    // SAFETY: `stat.as_mut_ptr()` points to room for one `libc::stat`, which
+    // is all fstat writes; a number that is not open gives EBADF.
+    if unsafe { libc::fstat(fd, stat.as_mut_ptr()) } != 0 {
+        return false;
+    }
+    // SAFETY: fstat returned 0, so it filled the whole struct.
+    let stat = unsafe { stat.assume_init() };
+    stat.st_mode & libc::S_IFMT == libc::S_IFIFO
+}
+
+fn remember_inherited_fds() {
+    for (fd, slot) in INHERITED.iter().enumerate() {
+        slot.store(status_flags(fd as RawFd).is_some(), Ordering::SeqCst);
+    }
+}
+
+/// The worker's end of its result pipe: the one write-only pipe it holds
+/// that the test process did not have. Found with `fcntl` and `fstat`, which
+/// neither allocate nor lock.
+fn result_pipe_of_this_worker() -> Option<RawFd> {
+    (3..INHERITED.len() as RawFd).find(|&fd| {
+        !INHERITED[fd as usize].load(Ordering::SeqCst)
+            && status_flags(fd).is_some_and(|f| f & libc::O_ACCMODE == libc::O_WRONLY)
+            && is_pipe(fd)
+    })
+}
+
+/// Squares, but on 7 first writes a frame whose payload is not a reply (the
+/// chunk number would need more bytes than the frame has) into its own
+/// result pipe, in one write, then carries on as if nothing happened: the
+/// worker stays alive, waiting for its next chunk.
+fn garble_on_seven(x: u64) -> u64 {
+    if x == 7 {
+        let fd = result_pipe_of_this_worker().expect("the worker has a result pipe");
+        // SAFETY: `fd` was just found open in this process, and nothing closes
+        // it while this borrow lives (the worker loop is waiting for us).
+        let pipe = unsafe { BorrowedFd::borrow_raw(fd) };
+        let frame = [0, 0, 0, 8, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff];
+        let _ = nix::unistd::write(pipe, &frame);
+    }
+    x * x
+}
+
+#[test]
+fn a_reply_that_does_not_decode_kills_the_live_worker_instead_of_joining_it_for_ever() {
+    let _clean = testkit::process_scope();
+    remember_inherited_fds();
+    let (text, before, after) = within(
+        DEADLINE,
+        "map with a worker that sends garbage and stays alive",
+        "the pool took bad data for a death and waited for a worker that is alive: \
+         tell end-of-file from bad data, and kill a worker before you join it",
+        || {
+            let mut pool = pool(2);
+            let before = pool.pids();
+            let items: Vec<u64> = (0..20).collect();
+            let outcome = pool
+                .imap(garble_on_seven, &items, 3)
+                .unwrap()
+                .collect::<Result<Vec<_>, _>>();
+            let error = outcome.expect_err("map succeeded although a reply was garbage");
+            let after = pool.pids();
+            let again = pool
+                .map(square, &items)
+                .expect("the pool is unusable after a bad reply");
+            assert_eq!(again, items.iter().map(|x| x * x).collect::<Vec<_>>());
+            (error.to_string(), before, after)
+        },
+    );
+    assert!(
+        text.contains("does not decode") && text.contains("chunk 2"),
+        "the error should say that worker's reply for chunk 2 does not decode, got {text:?}"
+    );
+    let culprit = before
+        .iter()
+        .find(|pid| text.contains(&pid.to_string()))
+        .unwrap_or_else(|| panic!("{text:?} names none of the workers {before:?}"));
+    assert!(
+        !after.contains(culprit),
+        "the worker that sent garbage ({culprit}) must be replaced, got {after:?}"
+    );
+    assert_eq!(after.len(), 2, "the pool must keep its worker count");
+}
+
+/// A set of numbers that serializes only its odd members, through an
+/// iterator whose length serde cannot know in advance. postcard writes the
+/// length first, so it refuses: a type that cannot make the trip.
+#[derive(Debug, Deserialize)]
+struct Odds(Vec<u64>);
+
+impl Serialize for Odds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().filter(|x| *x % 2 == 1))
+    }
+}
+
+fn odds_up_to(x: u64) -> Odds {
+    Odds((0..x).collect())
+}
+
+fn count_odds(odds: Odds) -> usize {
+    odds.0.len()
+}
+
+#[test]
+fn a_serialization_error_is_reported_as_such_not_as_a_panic() {
+    let _clean = testkit::process_scope();
+    let (in_worker, in_parent, workers_kept) =
+        within(DEADLINE, "map with types serde refuses", HANG, || {
+            let mut pool = pool(2);
+            let before = pool.pids();
+            let in_worker = pool
+                .map(odds_up_to, &[1, 2, 3])
+                .expect_err("the results cannot be encoded");
+            let inputs = [Odds(vec![1, 2])];
+            let in_parent = pool
+                .map(count_odds, &inputs)
+                .expect_err("the items cannot be encoded");
+            let kept = pool.pids() == before;
+            (in_worker.to_string(), in_parent.to_string(), kept)
+        });
+    for (text, place) in [(&in_worker, "worker"), (&in_parent, "the parent")] {
+        assert!(
+            text.contains("serialization failed") && text.contains(place),
+            "a type that serde cannot encode is a serialization error in {place}, not a panic \
+             or a pipe error, got {text:?}"
+        );
+        assert!(!text.contains("panicked"), "nothing panicked, got {text:?}");
+    }
+    assert!(workers_kept, "a serde error must not cost a worker");
+}
+
+/// Squares, except 1, which never ends (it waits for a signal that never
+/// comes).
+fn never_ends_on_one(x: u64) -> u64 {
+    if x == 1 {
+        loop {
+            nix::unistd::pause();
+        }
+    }
+    x * x
+}
+
+#[test]
+fn dropping_an_imap_does_not_wait_for_a_task_that_never_ends() {
+    let _clean = testkit::process_scope();
+    let (first, again) = within(
+        DEADLINE,
+        "imap dropped while a task never ends, then map, then drop(pool)",
+        "dropping the Imap (or the pool) waited for a chunk that never ends: a drop must \
+         not wait for a task; leave the reply for later, or kill the worker",
+        || {
+            let mut pool = pool(2);
+            let mut results = pool.imap(never_ends_on_one, &[0, 1], 1).unwrap();
+            let first = results
+                .next()
+                .expect("a first result")
+                .expect("item 0 squares");
+            drop(results);
+            let again = pool
+                .map(square, &[2, 3, 4])
+                .expect("map after the dropped imap");
+            drop(pool);
+            (first, again)
+        },
+    );
+    assert_eq!(first, 0);
+    assert_eq!(
+        again,
+        vec![4, 9, 16],
+        "the next map got someone else's results"
+    );
+}
+
+#[test]
+fn dropping_a_pool_whose_task_never_ends_does_not_hang() {
+    let _clean = testkit::process_scope();
+    within(
+        DEADLINE,
+        "drop(pool) while a worker runs a task that never ends",
+        "the pool's drop waited for a worker that will never finish: terminate the \
+         workers as Python's `with Pool()` does, do not just close and join",
+        || {
+            let mut pool = pool(1);
+            let results = pool.imap(never_ends_on_one, &[1], 1).unwrap();
+            // The Imap is never dropped: only the pool's own drop can help.
+            std::mem::forget(results);
+            drop(pool);
+        },
     );
 }

@@ -149,3 +149,37 @@ fn drop_runs_every_queued_job_then_joins_the_workers() {
         "drop returned before the queue was done"
     );
 }
+
+/// `map` over `outer` whose task itself calls `map` on the same pool. The
+/// task holds the pool through a `Weak`, upgraded only while it runs, so
+/// that the pool is never dropped on one of its own workers.
+fn nested_map(workers: usize, outer: Vec<u64>) -> Vec<u64> {
+    let pool = Arc::new(ThreadPool::new(workers));
+    let inner = Arc::downgrade(&pool);
+    let sums = pool.map(
+        move |x: u64| {
+            let pool = inner.upgrade().expect("the caller holds the pool");
+            let squares = pool
+                .map(square, vec![x, x + 1])
+                .expect("square never panics");
+            squares.iter().sum::<u64>()
+        },
+        outer,
+    );
+    sums.expect("nothing panicked")
+}
+
+#[test]
+fn a_map_inside_a_job_of_the_same_pool_does_not_deadlock() {
+    for workers in [1, 2] {
+        let sums = within(
+            DEADLINE,
+            "map inside a map of the same pool",
+            "deadlock: a job called map on its own pool and waited for chunks queued behind \
+             itself. A map called from one of the pool's workers must not wait for the pool's \
+             workers: run it on the calling thread",
+            move || nested_map(workers, vec![1, 2, 3, 4]),
+        );
+        assert_eq!(sums, vec![5, 13, 25, 41], "{workers} workers: x² + (x+1)²");
+    }
+}

@@ -21,7 +21,9 @@ fn square_or_die(x: u64) -> u64 {
 // ANCHOR: main
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let numbers: Vec<u64> = (1..=8).collect();
-    let mut pool = ProcessPool::new(2)?;
+    // SAFETY: the tasks are `square`, which only computes, and
+    // `square_or_die`, which also calls getpid and kill (async-signal-safe).
+    let mut pool = unsafe { ProcessPool::new(2) }?;
     println!("workers before: {:?}", pool.pids());
     match pool.map(square_or_die, &numbers) {
         Ok(result) => println!("unexpected success: {result:?}"),

@@ -25,7 +25,9 @@ pub fn process_pool(
     items: &[u64],
     chunksize: usize,
 ) -> Result<Timeline, PoolError> {
-    let mut pool = ProcessPool::new(workers)?;
+    // SAFETY: the only task is `timed_busy_square`: computation, getpid,
+    // clock_gettime (async-signal-safe) and allocation for its span.
+    let mut pool = unsafe { ProcessPool::new(workers) }?;
     let results: Vec<(u64, Span)> = pool
         .imap(timed_busy_square, items, chunksize)?
         .collect::<Result<_, _>>()?;

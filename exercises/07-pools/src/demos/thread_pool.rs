@@ -5,6 +5,7 @@
 //! Threads share memory, so nothing is serialized: a job is a boxed closure
 //! moved through a channel, and `map` takes any closure, captures included.
 
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -17,11 +18,20 @@ use super::process_pool::{panic_message, python_chunksize};
 /// Work for a worker thread: any closure that can move to another thread.
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
+/// Gives each pool a number, so that a worker thread knows whose it is.
+static NEXT_POOL_ID: AtomicUsize = AtomicUsize::new(1);
+
+thread_local! {
+    /// The id of the pool this thread works for; 0 on any other thread.
+    static WORKER_OF: Cell<usize> = const { Cell::new(0) };
+}
+
 // ANCHOR: pool
 /// A fixed number of named worker threads (`pool-worker-0`, ...) taking jobs
 /// from one channel.
 #[derive(Debug)]
 pub struct ThreadPool {
+    id: usize,
     jobs: Option<Sender<Job>>,
     workers: Vec<JoinHandle<()>>,
     panics: Arc<AtomicUsize>,
@@ -33,6 +43,7 @@ impl ThreadPool {
         assert!(size > 0, "a pool needs at least one worker");
         let (jobs, queue) = unbounded::<Job>();
         let panics = Arc::new(AtomicUsize::new(0));
+        let pool_id = NEXT_POOL_ID.fetch_add(1, Ordering::Relaxed);
         let workers = (0..size)
             .map(|id| {
                 let queue = queue.clone();
@@ -40,6 +51,7 @@ impl ThreadPool {
                 thread::Builder::new()
                     .name(format!("pool-worker-{id}"))
                     .spawn(move || {
+                        WORKER_OF.set(pool_id);
                         // Ends when the pool drops the Sender and the queue is empty.
                         for job in queue {
                             if catch_unwind(AssertUnwindSafe(job)).is_err() {
@@ -51,6 +63,7 @@ impl ThreadPool {
             })
             .collect();
         ThreadPool {
+            id: pool_id,
             jobs: Some(jobs),
             workers,
             panics,
@@ -87,12 +100,19 @@ impl ThreadPool {
     /// clone per chunk, not per item. If the task panics, the error names the
     /// first item (in input order) that panicked, with its message; every
     /// other item still ran, and the pool is fine.
+    ///
+    /// Called from one of this pool's own jobs, it runs the items right there,
+    /// on the calling worker: waiting for the other workers could mean
+    /// waiting for itself (see [`in_one_of_my_workers`](Self::in_one_of_my_workers)).
     pub fn map<T, U, F>(&self, task: F, items: Vec<T>) -> Result<Vec<U>, TaskPanicked>
     where
         T: Send + 'static,
         U: Send + 'static,
         F: Fn(T) -> U + Send + Sync + 'static,
     {
+        if self.in_one_of_my_workers() {
+            return run_chunk(&task, 0, items);
+        }
         let task = Arc::new(task);
         let (results, arrivals) = unbounded();
         let count = items.len();
@@ -134,6 +154,17 @@ impl ThreadPool {
         Ok(in_order)
     }
     // ANCHOR_END: map
+
+    // ANCHOR: nested
+    /// True on the threads of this pool. A `map` called there cannot hand its
+    /// chunks to the workers and wait: with one worker, the chunks would
+    /// queue behind the very job that waits for them; with `n`, `n` jobs that
+    /// each call `map` take every worker and wait for ever. rayon avoids it
+    /// the same way, by running nested work on the thread that asks for it.
+    pub fn in_one_of_my_workers(&self) -> bool {
+        WORKER_OF.get() == self.id
+    }
+    // ANCHOR_END: nested
 }
 
 // ANCHOR: run_chunk
@@ -179,20 +210,9 @@ impl Drop for ThreadPool {
 // ANCHOR_END: drop
 
 /// The task of [`ThreadPool::map`] panicked on the item at `index`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the task panicked on item {index}: {message}")]
 pub struct TaskPanicked {
     pub index: usize,
     pub message: String,
 }
-
-impl std::fmt::Display for TaskPanicked {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(
-            f,
-            "the task panicked on item {}: {}",
-            self.index, self.message
-        )
-    }
-}
-
-impl std::error::Error for TaskPanicked {}

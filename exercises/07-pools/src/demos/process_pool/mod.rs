@@ -1,0 +1,245 @@
+//! A process pool on the primitives of chapters 3 to 5: `fork` (the
+//! `Process` type), pipes, and serde frames. One module per part, each read
+//! on its own:
+//!
+//! * `wire`: the messages on the pipes, and how chunks are encoded;
+//! * `worker`: a worker's loop, and how it is forked;
+//! * [`error`](PoolError): why a `map` failed;
+//! * this module: [`ProcessPool`], forking the workers, `map`, shutdown;
+//! * `imap`: the [`Imap`] iterator, which hands out chunks and yields results
+//!   in input order.
+//!
+//! What it does:
+//!
+//! * [`ProcessPool::new`] forks the workers up front. Each worker has a pipe
+//!   of its own for tasks and one for results, so the parent always knows
+//!   which chunk is in which worker.
+//! * [`ProcessPool::imap`] cuts the items into chunks, hands one chunk to each
+//!   idle worker, and yields the results in input order as they come back;
+//!   [`ProcessPool::map`] collects them, with Python's chunk size.
+//! * A worker that dies is *reported*: the end-of-file on its result pipe
+//!   tells the parent at once, which reaps it, starts a replacement, and
+//!   returns [`PoolError::WorkerDied`] naming the chunk, the pid and the
+//!   signal or exit code. Python's `Pool.map` waits for that chunk for ever.
+//!   A worker that sends bytes that are not a reply is killed before it is
+//!   reaped ([`PoolError::BadReply`]): it may be alive, and waiting for it
+//!   could take for ever.
+//! * Dropping the pool kills its workers and reaps them, as leaving Python's
+//!   `with Pool() as pool:` block calls `terminate()`: no worker outlives
+//!   the pool, and a task that never ends cannot hold the drop. To let the
+//!   work in progress finish, [`close`](ProcessPool::close) and
+//!   [`join`](ProcessPool::join) first.
+
+mod error;
+mod imap;
+mod wire;
+mod worker;
+
+use std::collections::BTreeMap;
+use std::io;
+
+use processes::demos::process::ExitStatus;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use error::PoolError;
+pub use imap::Imap;
+pub use worker::panic_message;
+
+use wire::{Reply, Runner, run_chunk};
+use worker::{Worker, spawn_worker};
+
+// ANCHOR: chunksize
+/// Python's default chunk size for `Pool.map`: aim at about four chunks per
+/// worker, `chunksize, extra = divmod(len, 4 * workers)`, plus one if there
+/// is a remainder. That is `len / (4 * workers)` rounded up.
+pub fn python_chunksize(len: usize, workers: usize) -> usize {
+    len.div_ceil(4 * workers)
+}
+// ANCHOR_END: chunksize
+
+/// A pool of worker processes, forked once and reused for every `map`.
+#[derive(Debug)]
+pub struct ProcessPool {
+    workers: Vec<Worker>,
+    closed: bool,
+}
+
+impl ProcessPool {
+    // ANCHOR: new
+    /// Forks `workers` worker processes (at least one).
+    ///
+    /// # Safety
+    ///
+    /// The workers are forked from this process, now and whenever one has to
+    /// be replaced, and every task given to this pool's
+    /// [`map`](ProcessPool::map) and [`imap`](ProcessPool::imap) runs in
+    /// one of them. So every such task must keep
+    /// [`Process::start`](processes::demos::process::Process::start)'s
+    /// contract for a child of a multithreaded parent: computation,
+    /// allocation and async-signal-safe calls only; no std lock (no
+    /// `println!`, no `Mutex` shared with the parent's threads), no lazy
+    /// initialisation, no `std::env`, no threads. A panic is fine: the
+    /// worker catches it, and `Process` reports it with one `write(2)`.
+    pub unsafe fn new(workers: usize) -> io::Result<ProcessPool> {
+        assert!(workers > 0, "a pool needs at least one worker");
+        let mut pool = ProcessPool {
+            workers: Vec::with_capacity(workers),
+            closed: false,
+        };
+        for _ in 0..workers {
+            // SAFETY: our caller keeps `spawn_worker`'s contract: it is ours.
+            let worker = unsafe { spawn_worker(&pool.workers)? };
+            pool.workers.push(worker);
+        }
+        Ok(pool)
+    }
+    // ANCHOR_END: new
+
+    /// How many workers the pool has.
+    pub fn workers(&self) -> usize {
+        self.workers.len()
+    }
+
+    /// The workers' process ids, in worker order.
+    pub fn pids(&self) -> Vec<i32> {
+        self.workers.iter().map(|w| w.process.pid()).collect()
+    }
+
+    // ANCHOR: map
+    /// Applies `task` to every item in worker processes and returns the
+    /// results in input order, like Python's `Pool.map`, with Python's chunk
+    /// size ([`python_chunksize`]). It takes the results a chunk at a time,
+    /// straight into a vector of the right size.
+    pub fn map<T, U>(&mut self, task: fn(T) -> U, items: &[T]) -> Result<Vec<U>, PoolError>
+    where
+        T: Serialize + DeserializeOwned,
+        U: Serialize + DeserializeOwned,
+    {
+        let chunksize = python_chunksize(items.len(), self.workers());
+        let mut chunks = self.imap(task, items, chunksize)?;
+        let mut results = Vec::with_capacity(items.len());
+        while let Some(chunk) = chunks.next_chunk() {
+            results.extend(chunk?);
+        }
+        Ok(results)
+    }
+    // ANCHOR_END: map
+
+    // ANCHOR: imap
+    /// Like [`map`](ProcessPool::map), but yields each result as soon as it
+    /// and every result before it have arrived. `chunksize` items go to a
+    /// worker at a time (Python's `imap` defaults to 1). The first chunks are
+    /// sent at once, one per idle worker; a worker gets its next chunk when
+    /// its reply arrives.
+    pub fn imap<'a, T, U>(
+        &'a mut self,
+        task: fn(T) -> U,
+        items: &'a [T],
+        chunksize: usize,
+    ) -> Result<Imap<'a, T, U>, PoolError>
+    where
+        T: Serialize + DeserializeOwned,
+        U: Serialize + DeserializeOwned,
+    {
+        if self.closed {
+            return Err(io::Error::other("the pool is closed").into());
+        }
+        let mut imap = Imap {
+            in_flight: vec![None; self.workers.len()],
+            pool: self,
+            items,
+            chunksize: chunksize.max(1),
+            runner: run_chunk::<T, U> as Runner as usize,
+            task: task as usize,
+            next_to_send: 0,
+            early: BTreeMap::new(),
+            next_to_yield: 0,
+            current: Vec::new().into_iter(),
+            failed: false,
+        };
+        for worker in 0..imap.in_flight.len() {
+            // A stale worker gets its first chunk once its old reply is in.
+            if !imap.pool.workers[worker].stale {
+                imap.send_next(worker)?;
+            }
+        }
+        Ok(imap)
+    }
+    // ANCHOR_END: imap
+
+    /// Kills worker `index` (a no-op if it has died already: the kernel keeps
+    /// the status it died with), reaps it, and forks its replacement in the
+    /// same place. Killing first is what makes the reaping certain to
+    /// return: the worker may be alive, busy, or blocked on a full pipe.
+    fn replace(&mut self, index: usize) -> io::Result<ExitStatus> {
+        let worker = &mut self.workers[index];
+        worker.process.kill()?;
+        let status = worker.process.join()?;
+        // SAFETY: this pool was made by `new`, whose caller promised that
+        // every task given to it keeps `spawn_worker`'s contract.
+        let new = unsafe { spawn_worker(&self.workers)? };
+        drop(std::mem::replace(&mut self.workers[index], new));
+        Ok(status)
+    }
+
+    // ANCHOR: shutdown
+    /// Closes the task pipes: each worker finishes what it holds, sees
+    /// end-of-file and exits. Python's `Pool.close`.
+    pub fn close(&mut self) {
+        self.closed = true;
+        for worker in &mut self.workers {
+            worker.tasks = None;
+        }
+    }
+
+    /// Waits for every worker to exit, after [`close`](ProcessPool::close)
+    /// or [`terminate`](ProcessPool::terminate), and returns how each ended.
+    /// A worker still running a chunk of a dropped [`Imap`] finishes it
+    /// first (its reply is read and thrown away), as Python's `join` waits
+    /// for the tasks in progress: a task that never ends makes `join` wait
+    /// for ever, and `terminate` or dropping the pool does not.
+    pub fn join(&mut self) -> io::Result<Vec<ExitStatus>> {
+        if !self.closed {
+            return Err(io::Error::other(
+                "close() or terminate() the pool before join()",
+            ));
+        }
+        for worker in &mut self.workers {
+            if std::mem::take(&mut worker.stale) {
+                // Read the reply, or the worker could block writing it.
+                let _ = pipes::demos::framing::recv::<Reply>(&mut worker.results);
+            }
+        }
+        self.workers.iter_mut().map(|w| w.process.join()).collect()
+    }
+
+    /// Stops every worker now with SIGTERM, whatever it is doing, and reaps
+    /// it. Python's `Pool.terminate`.
+    pub fn terminate(&mut self) -> io::Result<Vec<ExitStatus>> {
+        // Signal first: a worker that saw its task pipe close first would
+        // exit normally instead.
+        for worker in &self.workers {
+            worker.process.terminate()?;
+        }
+        self.close();
+        self.join()
+    }
+}
+
+impl Drop for ProcessPool {
+    /// Kills and reaps every worker, as Python's `with Pool()` block ends
+    /// with `terminate()`: a task still running is lost, and one that never
+    /// ends (or that handles SIGTERM) cannot make the drop wait, since
+    /// SIGKILL cannot be caught. Idle workers lose nothing. To let running
+    /// work finish, call [`close`](ProcessPool::close) and
+    /// [`join`](ProcessPool::join) before the drop.
+    fn drop(&mut self) {
+        self.close();
+        for worker in &mut self.workers {
+            let _ = worker.process.kill();
+            let _ = worker.process.join();
+        }
+    }
+}
+// ANCHOR_END: shutdown
