@@ -250,12 +250,8 @@ fn init(spec: &JailSpec) -> i32 {
         .collect();
     // Everything in the namespace but init itself.
     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
-    loop {
-        match waitpid(None, Some(WaitPidFlag::__WALL)) {
-            Ok(_) | Err(nix::errno::Errno::EINTR) => {}
-            Err(_) => break,
-        }
-    }
+    // Reap them all; only ECHILD (nobody left) ends this.
+    while let Ok(_) | Err(nix::errno::Errno::EINTR) = waitpid(None, Some(WaitPidFlag::__WALL)) {}
     finish(report_file, &report);
     0
 }

@@ -154,7 +154,13 @@ impl<'ast> Visit<'ast> for Finder {
             "an `extern` block: it declares foreign functions (libc's, the test harness's)"
                 .to_string(),
         );
-        syn::visit::visit_item_foreign_mod(self, item);
+        // Its items, not its `extern` again.
+        for attribute in &item.attrs {
+            self.visit_attribute(attribute);
+        }
+        for foreign in &item.items {
+            self.visit_foreign_item(foreign);
+        }
     }
 
     fn visit_abi(&mut self, abi: &'ast syn::Abi) {
