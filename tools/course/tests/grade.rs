@@ -335,6 +335,9 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         class.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        // One slot: its teacher's build is reused by every submission.
+        "--jobs",
+        "1",
         "--exercise",
         "ordered_results",
         "--timeout",

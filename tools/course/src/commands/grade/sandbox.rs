@@ -267,6 +267,9 @@ impl Sandbox {
                 _ => Isolation::ProcessGroup,
             };
             sandbox.mode = Mode::Unconfined(isolation);
+            // Unconfined builds run as the grader's user: their outputs must
+            // never become the bottom layer of a confined build.
+            sandbox.dirs.target = sandbox.dirs.base.join("target-unconfined");
             sandbox.off = protections_off(isolation);
             if !unconfined {
                 bail!("{}", refusal(&why, &sandbox.off));
