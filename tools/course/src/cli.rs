@@ -32,7 +32,7 @@ pub enum Command {
     /// Write the folder to zip as a Gradescope autograder (setup.sh, run_autograder, course/).
     ExportGradescope(ExportGradescopeArgs),
     /// Grade a student's submission (or a class of them) in a sandbox: pristine tests, limits, reports.
-    Grade(crate::commands::grade::GradeArgs),
+    Grade(Box<crate::commands::grade::GradeArgs>),
     /// Run the benchmarks side by side with Python and rewrite the results page.
     Bench(BenchArgs),
 }

@@ -12,6 +12,14 @@
 //!
 //! The gradings run one at a time (they would see each other's processes as
 //! leftovers otherwise).
+//!
+//! The hostile fixtures (reads-teacher-files, reaches-network, fills-tmp,
+//! opens-descriptors, fork-bomb, leaves-child, fakes-pass, forges-*,
+//! compile-time-reader) each try one way out of the sandbox; the tests check
+//! the verdict, the score, that nothing was read or reached outside (the
+//! fixtures panic with "SANDBOX BREACH" when they get through, and the test
+//! looks at the host side too) and that nothing is left: processes of the
+//! uid, children, files in /tmp and /dev/shm, System V IPC objects.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -120,7 +128,7 @@ fn fork_limit_in_force() -> bool {
 /// it was a dedicated one), and children of this test process.
 fn leftovers(result: &SubmissionResult) -> Vec<String> {
     let mut found = Vec::new();
-    if result.sandbox.mode == "dedicated-uid" {
+    if result.sandbox.mode == "dedicated-uid" || result.sandbox.mode == "confined" {
         found.extend(
             procfs::processes_of_uid(result.sandbox.uid)
                 .iter()
@@ -132,6 +140,42 @@ fn leftovers(result: &SubmissionResult) -> Vec<String> {
             .iter()
             .map(|p| format!("{p} (a child of the test)")),
     );
+    found.extend(host_traces());
+    found
+}
+
+/// The key of the System V segment the fills-tmp fixture creates.
+const FIXTURE_SHM_KEY: i64 = 0x0c0ffee;
+
+/// What the hostile fixtures try to leave on the host: files named
+/// `course-fixture-*` in /tmp, /var/tmp and /dev/shm, and their System V
+/// shared memory segment.
+fn host_traces() -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in ["/tmp", "/var/tmp", "/dev/shm"] {
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry
+                .file_name()
+                .to_string_lossy()
+                .starts_with("course-fixture")
+            {
+                found.push(format!("{} on the host", entry.path().display()));
+            }
+        }
+    }
+    let shm = std::fs::read_to_string("/proc/sysvipc/shm").unwrap_or_default();
+    for line in shm.lines().skip(1) {
+        if line
+            .split_whitespace()
+            .next()
+            .and_then(|k| k.parse::<i64>().ok())
+            == Some(FIXTURE_SHM_KEY)
+        {
+            found.push(format!(
+                "the System V segment {FIXTURE_SHM_KEY:#x} on the host"
+            ));
+        }
+    }
     found
 }
 
@@ -248,7 +292,34 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
             "not yet implemented: spawn a thread per index",
         ),
         ("solved", Verdict::Pass, ""),
+        ("reads-teacher-files", Verdict::Pass, ""),
+        ("reaches-network", Verdict::Pass, ""),
+        ("fills-tmp", Verdict::Pass, ""),
+        ("opens-descriptors", Verdict::Pass, ""),
+        ("compile-time-reader", Verdict::Pass, ""),
+        (
+            "forges-test-list",
+            Verdict::Error,
+            "lists other tests than the teacher's build",
+        ),
+        // A forger inside its own process gets its points, and a flag.
+        ("forges-before-main", Verdict::Pass, ""),
     ];
+    // Flagged for review: (student, what the flag must mention).
+    let mut flagged = vec![
+        ("fakes-pass", "std::process::exit"),
+        ("forges-before-main", "link_section"),
+        ("forges-test-list", "link_section"),
+        ("leaves-child", "`extern` block"),
+        ("fork-bomb", "`extern` block"),
+        ("fills-tmp", "`extern` block"),
+    ];
+    // A folder that is a link to another submission: a row with an error.
+    std::os::unix::fs::symlink(class.join("hangs"), class.join("linked")).unwrap();
+    // The port the reaches-network fixture tries, open outside the sandbox.
+    let outside = std::net::TcpListener::bind("127.0.0.1:47311")
+        .expect("cannot listen on 127.0.0.1:47311 for the network fixture: is it in use?");
+    outside.set_nonblocking(true).unwrap();
     if !fork_limit_in_force() {
         eprintln!(
             "\n!!!!!!!!\n!!!!!!!! SKIPPING the fork-bomb submission: RLIMIT_NPROC is not \
@@ -257,12 +328,16 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         );
         std::fs::remove_dir_all(class.join("fork-bomb")).unwrap();
         expected.retain(|(name, ..)| *name != "fork-bomb");
+        flagged.retain(|(name, _)| *name != "fork-bomb");
     }
     let run = grade(&[
         "--class",
         class.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
+        // One slot: its teacher's build is reused by every submission.
+        "--jobs",
+        "1",
         "--exercise",
         "ordered_results",
         "--timeout",
@@ -302,6 +377,59 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
                 .map(|p| format!("{student}: left behind: {p}")),
         );
     }
+    match outside.accept() {
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => problems.push(format!(
+            "reaches-network: the port 127.0.0.1:47311 outside the sandbox was reached: {other:?}"
+        )),
+    }
+    for &(student, construct) in &flagged {
+        let result = read_result(&out.join(format!("{student}.json")));
+        let flags = result.review_flags();
+        if !flags.iter().any(|f| f.contains(construct)) {
+            problems.push(format!(
+                "{student}: expected a review flag mentioning {construct:?} in the JSON, got {flags:?}"
+            ));
+        }
+        let text = std::fs::read_to_string(out.join(format!("{student}.txt"))).unwrap_or_default();
+        let junit =
+            std::fs::read_to_string(out.join(format!("{student}.junit.xml"))).unwrap_or_default();
+        let scope = std::fs::read_to_string(out.join(format!("{student}.gradescope.json")))
+            .unwrap_or_default();
+        for (format, report) in [("text", &text), ("JUnit", &junit), ("Gradescope", &scope)] {
+            let says =
+                report.contains("FLAGGED FOR REVIEW") || report.contains("flagged-for-review");
+            if !says || !report.contains(construct) {
+                problems.push(format!(
+                    "{student}: the {format} report does not flag {construct:?} for review"
+                ));
+            }
+        }
+    }
+    for (student, _, _) in &expected {
+        let flagged_here = flagged.iter().any(|(s, _)| s == student);
+        let result = read_result(&out.join(format!("{student}.json")));
+        if !flagged_here && !result.review_flags().is_empty() {
+            problems.push(format!(
+                "{student}: flagged for review without cause: {:?}",
+                result.review_flags()
+            ));
+        }
+        if nix::unistd::getuid().is_root() && result.sandbox.mode != "confined" {
+            problems.push(format!(
+                "{student}: graded as root in mode {} instead of confined",
+                result.sandbox.mode
+            ));
+        }
+        let json_bytes = std::fs::metadata(out.join(format!("{student}.json")))
+            .map(|m| m.len())
+            .unwrap_or(0);
+        if json_bytes > 256 << 10 {
+            problems.push(format!(
+                "{student}: the JSON report is {json_bytes} bytes: student output must be capped"
+            ));
+        }
+    }
     let compile = read_result(&out.join("does-not-compile.json")).exercises[0]
         .compile
         .clone()
@@ -314,6 +442,35 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
     }
     let csv = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let table = std::fs::read_to_string(out.join("summary.md")).unwrap();
+    let linked_row = csv.lines().find(|l| l.starts_with("linked,"));
+    if !linked_row.is_some_and(|row| row.contains("symbolic link")) {
+        problems.push(format!(
+            "summary.csv must report the linked folder as a row with an error, got {linked_row:?}:\n{csv}"
+        ));
+    }
+    if !csv
+        .lines()
+        .next()
+        .is_some_and(|h| h.ends_with(",flagged for review"))
+    {
+        problems.push(format!("summary.csv has no review column:\n{csv}"));
+    }
+    for &(student, construct) in &flagged {
+        let row = csv.lines().find(|l| l.starts_with(&format!("{student},")));
+        if !row.is_some_and(|r| r.contains(construct)) {
+            problems.push(format!(
+                "summary.csv does not flag {student} for review: {row:?}"
+            ));
+        }
+        let md_row = table
+            .lines()
+            .find(|l| l.starts_with(&format!("| {student} |")));
+        if !md_row.is_some_and(|r| r.contains(construct)) {
+            problems.push(format!(
+                "summary.md does not flag {student} for review: {md_row:?}"
+            ));
+        }
+    }
     for (student, verdict, _) in &expected {
         let total = if *verdict == Verdict::Pass { tests } else { 0 };
         // student, ordered_results, total, max, errors
@@ -492,10 +649,10 @@ fn the_cpu_limit_stops_an_endless_loop_before_the_wall_clock_does() {
 
 #[test]
 fn the_process_group_fallback_leaves_nothing_behind_either() {
-    // What a grader that is not root does: no dedicated uid, so the runs are
-    // killed by process group and by a scan of the grader's descendants.
-    // (As root the process limit is then not enforced, hence the flag; the
-    // fork bomb is not graded here.)
+    // What a grader that is not root does with --unconfined: no dedicated
+    // uid, so the runs are killed by process group and by a scan of the
+    // grader's descendants. (As root the process limit is then not enforced;
+    // the fork bomb is not graded here.)
     let _serial = one_at_a_time();
     let class = scratch("process-groups");
     let out = scratch("process-groups-reports");
@@ -509,9 +666,9 @@ fn the_process_group_fallback_leaves_nothing_behind_either() {
         out.to_str().unwrap(),
         "--exercise",
         "ordered_results",
+        "--unconfined",
         "--isolation",
         "process-group",
-        "--allow-unlimited-processes",
         "--timeout",
         "3",
     ]);
@@ -544,5 +701,70 @@ fn the_process_group_fallback_leaves_nothing_behind_either() {
         "grading in process-group mode went wrong:\n  - {}\n\nThe grader printed:\n{}",
         problems.join("\n  - "),
         run.stdout
+    );
+}
+
+#[test]
+fn a_grader_that_cannot_confine_says_what_is_off_and_refuses() {
+    // Not root: no uid of its own per run, no namespaces. Run the grader as
+    // the unprivileged `nobody` (when this test is root) and expect a refusal
+    // that names the protections, and no grading at all.
+    use std::os::unix::process::CommandExt;
+    if !nix::unistd::getuid().is_root() {
+        let run = testkit::run_program(
+            env!("CARGO_BIN_EXE_course"),
+            &["grade", fixtures().join("panics").to_str().unwrap()],
+            GRADER_DEADLINE,
+        );
+        check_refusal(run.status.success(), &run.stdout, &run.stderr);
+        return;
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_course"))
+        .args(["grade", fixtures().join("panics").to_str().unwrap()])
+        .current_dir(course_root())
+        .uid(65534)
+        .gid(65534)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("cannot start the grader as nobody");
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while child.try_wait().unwrap().is_none() {
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the grader, run as nobody, did not refuse within 60s");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    check_refusal(
+        output.status.success(),
+        &String::from_utf8_lossy(&output.stdout),
+        &String::from_utf8_lossy(&output.stderr),
+    );
+}
+
+fn check_refusal(success: bool, stdout: &str, stderr: &str) {
+    assert!(
+        !success,
+        "a grader that cannot confine must refuse without --unconfined; it graded:\n{stdout}"
+    );
+    for needle in [
+        "protections are OFF",
+        "mount namespace",
+        "network namespace",
+        "dedicated uid",
+        "--unconfined",
+    ] {
+        assert!(
+            stderr.contains(needle),
+            "the refusal should name {needle:?}; it said:\n{stderr}"
+        );
+    }
+    assert!(
+        !stdout.contains("Total:"),
+        "nothing may be graded after a refusal:\n{stdout}"
     );
 }

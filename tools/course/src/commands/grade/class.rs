@@ -74,17 +74,34 @@ pub fn grade_class(repo: &Repo, class_dir: &Path, args: &GradeArgs) -> Result<Ex
     Ok(ExitCode::SUCCESS)
 }
 
-/// The folders of `dir`, one per student, sorted (hidden ones left out).
+/// The entries of `dir`, one per student, sorted (hidden ones left out).
+/// Entries that are not real folders (a link, a file) are kept: they become
+/// rows with an error, never silently dropped.
 fn submission_folders(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut found: Vec<PathBuf> = std::fs::read_dir(dir)
         .with_context(|| format!("cannot read the class folder {}", dir.display()))?
         .flatten()
-        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
         .filter(|e| !e.file_name().to_string_lossy().starts_with('.'))
         .map(|e| e.path())
         .collect();
     found.sort();
     Ok(found)
+}
+
+/// Why `dir` cannot be graded as a submission, if it cannot.
+fn unreadable(dir: &Path) -> Option<String> {
+    match std::fs::symlink_metadata(dir) {
+        Err(error) => Some(format!("cannot read it: {error}")),
+        Ok(meta) if meta.file_type().is_symlink() => Some(
+            "it is a symbolic link, not a folder: links are not followed (it could lead \
+             anywhere on this machine); put the student's files in a real folder"
+                .into(),
+        ),
+        Ok(meta) if !meta.is_dir() => Some("it is not a folder".into()),
+        Ok(_) => std::fs::read_dir(dir)
+            .err()
+            .map(|e| format!("cannot read the folder: {e}")),
+    }
 }
 
 /// Grades one submission with a grader process of its own.
@@ -96,6 +113,9 @@ fn grade_one(dir: &Path, out: &Path, args: &GradeArgs) -> Row {
     let json = out.join(format!("{student}.json"));
     let _ = std::fs::remove_file(&json);
     let result = (|| -> Result<SubmissionResult, String> {
+        if let Some(why) = unreadable(dir) {
+            return Err(why);
+        }
         let program =
             std::env::current_exe().map_err(|e| format!("cannot find the grader: {e}"))?;
         let report =
@@ -118,19 +138,22 @@ fn grade_one(dir: &Path, out: &Path, args: &GradeArgs) -> Row {
             .args(["--processes", &args.processes.to_string()])
             .args(["--output-limit", &args.output_limit.to_string()])
             .args(["--compile-timeout", &args.compile_timeout.to_string()])
-            .args([
+            .args(["--open-files", &args.open_files.to_string()])
+            .args(["--tmp", &args.tmp.to_string()])
+            .args(["--build-memory", &args.build_memory.to_string()])
+            .args(["--build-budget", &args.build_budget.to_string()])
+            .stdin(Stdio::null())
+            .stdout(report)
+            .stderr(log);
+        if args.unconfined {
+            command.arg("--unconfined").args([
                 "--isolation",
                 args.isolation
                     .to_possible_value()
                     .map(|v| v.get_name().to_string())
                     .unwrap_or_default()
                     .as_str(),
-            ])
-            .stdin(Stdio::null())
-            .stdout(report)
-            .stderr(log);
-        if args.allow_unlimited_processes {
-            command.arg("--allow-unlimited-processes");
+            ]);
         }
         for exercise in &args.exercises {
             command.args(["--exercise", exercise]);
@@ -190,12 +213,14 @@ fn cells(row: &Row, exercises: &[String]) -> Vec<String> {
             cells.push(points(result.score));
             cells.push(points(result.max_score));
             cells.push(errors_of(result));
+            cells.push(capped(&result.review_flags().join("; ")));
         }
         Err(error) => {
             cells.extend(exercises.iter().map(|_| String::new()));
             cells.push("0".into());
             cells.push(String::new());
-            cells.push(format!("not graded: {error}"));
+            cells.push(capped(&format!("not graded: {error}")));
+            cells.push(String::new());
         }
     }
     cells
@@ -220,13 +245,30 @@ fn errors_of(result: &SubmissionResult) -> String {
             ));
         }
     }
-    parts.join("; ")
+    capped(&parts.join("; "))
+}
+
+/// How long a cell of the summary may be: a student's panic message or a
+/// link's target must not blow up the class table.
+const CELL_CHARS: usize = 500;
+
+fn capped(text: &str) -> String {
+    if text.chars().count() > CELL_CHARS {
+        format!("{}...", text.chars().take(CELL_CHARS).collect::<String>())
+    } else {
+        text.to_string()
+    }
 }
 
 fn header(exercises: &[String]) -> Vec<String> {
     let mut header = vec!["student".to_string()];
     header.extend(exercises.iter().cloned());
-    header.extend(["total".into(), "max".into(), "errors".into()]);
+    header.extend([
+        "total".into(),
+        "max".into(),
+        "errors".into(),
+        "flagged for review".into(),
+    ]);
     header
 }
 

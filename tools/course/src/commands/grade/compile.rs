@@ -1,102 +1,91 @@
-//! Building one exercise's test program in the scratch tree, with a
-//! wall-clock limit, and learning where cargo put it.
+//! Building one exercise's test program in the sandbox (cargo, rustc and
+//! whatever runs at compile time are confined like the tests), offline and
+//! with the teacher's Cargo.lock, and learning where cargo put it.
 
-use std::io::Read;
-use std::os::unix::process::CommandExt;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
-use anyhow::{Context, Result};
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use anyhow::Result;
 
 use super::limits::seconds_text;
+use super::run::{OutputLimits, Stopped, run_sandboxed};
+use super::sandbox::{Job, Sandbox, Stage};
 use crate::cargo;
 
 /// How many lines of compiler errors a report keeps.
 const ERROR_LINES: usize = 20;
+/// How long one of those lines may be.
+const ERROR_LINE_CHARS: usize = 300;
+/// What is kept of cargo's output: its JSON messages name the executable.
+const BUILD_OUTPUT: OutputLimits = OutputLimits {
+    keep: 8 << 20,
+    flood: 64 << 20,
+};
 
 /// What building a test program gave.
 #[derive(Debug)]
 pub struct Build {
-    /// The test executable, when the build succeeded.
+    /// The test executable (as the sandbox sees it), when the build succeeded.
     pub executable: Option<PathBuf>,
     /// The first compiler error lines when it failed.
     pub errors: Vec<String>,
     pub seconds: f64,
 }
 
-/// `cargo test -p <crate> --test <test> --no-run --message-format=json` in
-/// `workspace`, building into `target`, killed after `limit`.
+/// `cargo test -p <crate> --test <test> --no-run --message-format=json
+/// --frozen` in the sandbox, killed after `limit`.
 pub fn build_test(
-    workspace: &Path,
-    target: &Path,
+    sandbox: &Sandbox,
+    stage: Stage,
     crate_name: &str,
     test: &str,
     limit: Duration,
 ) -> Result<Build> {
-    let started = Instant::now();
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    command
-        .args(["test", "-p", crate_name, "--test", test, "--no-run"])
-        .args(["--message-format=json"])
-        .current_dir(workspace)
-        // Only what cargo needs: `env!` in a student's file must not see the
-        // grader's environment.
-        .env_clear()
-        .envs(
-            [
-                "PATH",
-                "HOME",
-                "CARGO_HOME",
-                "RUSTUP_HOME",
-                "RUSTUP_TOOLCHAIN",
-                "RUSTC",
-                "RUSTC_WRAPPER",
-            ]
-            .into_iter()
-            .filter_map(|name| std::env::var_os(name).map(|v| (name, v))),
-        )
-        .env("CARGO_TARGET_DIR", target)
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so that a timeout kills rustc too.
-        .process_group(0);
-    let mut child = command
-        .spawn()
-        .context("cannot start cargo: is it on the PATH?")?;
-    let stdout = read_on_thread(child.stdout.take().context("cargo's stdout")?);
-    let stderr = read_on_thread(child.stderr.take().context("cargo's stderr")?);
-    let status = loop {
-        if let Some(status) = child.try_wait().context("cannot wait for cargo")? {
-            break Some(status);
-        }
-        if started.elapsed() > limit {
-            let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
-            let _ = child.wait();
-            break None;
-        }
-        // Polling a child process, not synchronising threads.
-        std::thread::sleep(Duration::from_millis(20));
+    let manifest = sandbox.workspace().join("Cargo.toml").display().to_string();
+    let args = [
+        "test",
+        "--manifest-path",
+        &manifest,
+        "-p",
+        crate_name,
+        "--test",
+        test,
+        "--no-run",
+        "--message-format=json",
+        // Offline, and the lock file as the teacher left it.
+        "--frozen",
+    ];
+    let job = Job {
+        stage,
+        program: None,
+        args: &args,
+        crate_dir: "",
+        wall: limit,
     };
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    let seconds = started.elapsed().as_secs_f64();
-    let Some(status) = status else {
-        return Ok(Build {
-            executable: None,
-            errors: vec![format!(
-                "the build took longer than {}: killed",
-                seconds_text(limit)
-            )],
-            seconds,
-        });
-    };
-    let (executable, mut errors) = read_messages(&stdout, test);
-    if status.success() && executable.is_some() {
+    let run = run_sandboxed(sandbox, &job, BUILD_OUTPUT)?;
+    let seconds = run.elapsed.as_secs_f64();
+    match run.stopped {
+        Some(Stopped::Timeout) => {
+            return Ok(Build {
+                executable: None,
+                errors: vec![format!(
+                    "the build took longer than {}: killed",
+                    seconds_text(limit)
+                )],
+                seconds,
+            });
+        }
+        Some(Stopped::Flood) => {
+            return Ok(Build {
+                executable: None,
+                errors: vec!["the build wrote too much output: killed".into()],
+                seconds,
+            });
+        }
+        None => {}
+    }
+    let (executable, mut errors) = read_messages(&run.stdout, test);
+    if run.exit_code() == Some(0) && executable.is_some() {
         return Ok(Build {
             executable,
             errors: Vec::new(),
@@ -104,11 +93,26 @@ pub fn build_test(
         });
     }
     if errors.is_empty() {
-        errors = cargo::error_lines(&stderr, ERROR_LINES);
+        errors = cargo::error_lines(&run.stderr, ERROR_LINES);
     }
     if errors.is_empty() {
-        errors.push(format!("cargo failed ({status}) without a compiler error"));
+        let how = match (run.exit_code(), run.signal()) {
+            (_, Some(signal)) => format!("killed by signal {signal}: a build limit?"),
+            (Some(code), _) => format!("status {code}"),
+            _ => "no status".into(),
+        };
+        errors.push(format!("cargo failed ({how}) without a compiler error"));
+        errors.extend(run.stderr.lines().rev().take(5).map(str::to_string));
     }
+    for line in &mut errors {
+        if line.chars().count() > ERROR_LINE_CHARS {
+            *line = format!(
+                "{}...",
+                line.chars().take(ERROR_LINE_CHARS).collect::<String>()
+            );
+        }
+    }
+    errors.truncate(ERROR_LINES + 1);
     Ok(Build {
         executable: None,
         errors,
@@ -159,12 +163,4 @@ pub fn read_messages(stdout: &str, test: &str) -> (Option<PathBuf>, Vec<String>)
         errors.push("...".to_string());
     }
     (executable, errors)
-}
-
-fn read_on_thread<R: Read + Send + 'static>(mut pipe: R) -> std::thread::JoinHandle<String> {
-    std::thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }

@@ -21,8 +21,20 @@ pub struct Limits {
     pub output_flood: u64,
     /// RLIMIT_FSIZE: the largest file a test may write.
     pub file_bytes: u64,
+    /// RLIMIT_NOFILE: descriptors a test process may have open.
+    pub open_files: u64,
+    /// Size of each of the private tmpfs on /tmp and /dev/shm.
+    pub tmp_bytes: u64,
     /// Wall clock of one compilation.
     pub compile: Duration,
+    /// Wall clock of all the builds of one submission together.
+    pub build_budget: Duration,
+    /// RLIMIT_AS of cargo and of each rustc.
+    pub build_memory_bytes: u64,
+    /// RLIMIT_NPROC of a build (cargo, rustc and their threads).
+    pub build_processes: u64,
+    /// RLIMIT_FSIZE of a build.
+    pub build_file_bytes: u64,
 }
 
 impl Default for Limits {
@@ -35,7 +47,13 @@ impl Default for Limits {
             output_kept: 64 << 10,
             output_flood: 8 << 20,
             file_bytes: 64 << 20,
+            open_files: 256,
+            tmp_bytes: 64 << 20,
             compile: Duration::from_secs(600),
+            build_budget: Duration::from_secs(1800),
+            build_memory_bytes: 4096 << 20,
+            build_processes: 512,
+            build_file_bytes: 1 << 30,
         }
     }
 }
@@ -50,6 +68,10 @@ impl Limits {
             output_kept_bytes: self.output_kept,
             output_flood_bytes: self.output_flood,
             compile_seconds: self.compile.as_secs_f64(),
+            open_files: self.open_files,
+            tmp_mib: self.tmp_bytes >> 20,
+            build_budget_seconds: self.build_budget.as_secs_f64(),
+            build_memory_mib: self.build_memory_bytes >> 20,
         }
     }
 

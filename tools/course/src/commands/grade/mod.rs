@@ -2,13 +2,14 @@
 //!
 //! The student's exercise files are copied, one exercise at a time, into a
 //! scratch copy of the teacher's pristine tree (so edited tests, manifests or
-//! helpers do not count), built with a time limit, and each test is run on
-//! its own in a sandbox with limits on wall-clock time, CPU, memory, processes
-//! and output, after which every process it started is killed and reaped.
+//! helpers do not count). Every build and every test runs confined (see
+//! `sandbox`): namespaces, a private view of the files, a dedicated uid,
+//! limits, and nothing left behind. The tests and the points come from the
+//! teacher's build; a pass from the test process's exit status.
 //!
 //! * `scratch`: the scratch tree; `submission`: reading the student's files;
-//!   `compile`: building a test program.
-//! * `sandbox`, `slot`, `procfs`: isolation, limits, and clean-up;
+//!   `compile`: building a test program; `review`: what to flag for a person.
+//! * `sandbox`, `jail`, `slot`, `procfs`: confinement, limits, clean-up;
 //!   `run`: one sandboxed run; `verdicts`: what a run means.
 //! * `grader`: one submission; `class`: a folder of submissions in parallel;
 //!   `model` and `output`: the results and their formats.
@@ -16,10 +17,12 @@
 pub mod class;
 pub mod compile;
 pub mod grader;
+pub mod jail;
 pub mod limits;
 pub mod model;
 pub mod output;
 pub mod procfs;
+pub mod review;
 pub mod run;
 pub mod sandbox;
 pub mod scratch;
@@ -45,7 +48,7 @@ use submission::Submission;
 pub struct GradeArgs {
     /// The student's copy of the repository (as `cargo course export-student`
     /// makes it), or a folder laid out like its exercises/ folder.
-    #[arg(required_unless_present = "class", conflicts_with = "class")]
+    #[arg(required_unless_present_any = ["class", "jail"], conflicts_with = "class")]
     pub submission: Option<PathBuf>,
     /// Grade every submission folder in DIR (one per student), in parallel.
     #[arg(long, value_name = "DIR")]
@@ -83,15 +86,29 @@ pub struct GradeArgs {
     /// Output (both streams) after which a test is stopped, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 8 << 20)]
     pub output_limit: u64,
-    /// How tests are kept apart from the grader: `auto` runs them as a
-    /// dedicated uid when the grader is root (the safe way), else in process
-    /// groups as the grader's user.
-    #[arg(long, value_enum, default_value = "auto")]
-    pub isolation: sandbox::IsolationChoice,
-    /// Grade even where the process limit cannot be enforced (a fork bomb
-    /// could then exhaust the machine).
+    /// Open descriptors a test process may have (RLIMIT_NOFILE).
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub open_files: u64,
+    /// Size of each of the test's private /tmp and /dev/shm, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub tmp: u64,
+    /// Grade even where builds and tests cannot be confined (not root, or
+    /// namespaces refused); the grader lists what is then off.
     #[arg(long)]
-    pub allow_unlimited_processes: bool,
+    pub unconfined: bool,
+    /// With --unconfined: how tests are kept apart from the grader (`auto`:
+    /// a dedicated uid when root, else process groups).
+    #[arg(long, value_enum, default_value = "auto", requires = "unconfined")]
+    pub isolation: sandbox::IsolationChoice,
+    /// Address-space limit of cargo and of each rustc, in MiB.
+    #[arg(long, value_name = "MIB", default_value_t = 4096)]
+    pub build_memory: u64,
+    /// Wall-clock limit of all the builds of one submission together, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800.0)]
+    pub build_budget: f64,
+    /// The sandbox's own helper (internal: the grader starts it).
+    #[arg(long, hide = true, value_name = "SPEC")]
+    pub jail: Option<String>,
     /// Wall-clock limit of each build, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
     pub compile_timeout: f64,
@@ -112,12 +129,19 @@ impl GradeArgs {
             processes: self.processes.max(2),
             output_flood: self.output_limit,
             compile: seconds(self.compile_timeout, "compile-timeout")?,
+            build_budget: seconds(self.build_budget, "build-budget")?,
+            build_memory_bytes: self.build_memory.max(256) << 20,
+            open_files: self.open_files.max(16),
+            tmp_bytes: self.tmp.max(1) << 20,
             ..Limits::default()
         })
     }
 }
 
 pub fn run(args: &GradeArgs) -> Result<ExitCode> {
+    if let Some(spec) = &args.jail {
+        jail::helper_main(spec);
+    }
     let repo = Repo::discover()?;
     let course = Course::load(&repo)?;
     for name in &args.exercises {
@@ -131,15 +155,12 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         bail!("give a submission folder, or --class <dir>");
     };
     let submission = Submission::open(dir)?;
-    let result = grader::grade_submission(
-        &repo,
-        &course,
-        &args.exercises,
-        &submission,
+    let settings = grader::Settings {
         limits,
-        args.isolation,
-        args.allow_unlimited_processes,
-    )?;
+        unconfined: args.unconfined,
+        isolation: args.isolation,
+    };
+    let result = grader::grade_submission(&repo, &course, &args.exercises, &submission, settings)?;
     print!("{}", output::text::render(&result));
     if let Some(path) = &args.json {
         output::write_file(path, &output::json(&result))?;

@@ -65,18 +65,26 @@ pub struct ExerciseResult {
     pub max_score: f64,
     pub compile: Option<CompileResult>,
     pub tests: Vec<TestResult>,
+    /// Constructs in the student's file that only a forged result needs:
+    /// the points stand, but a person should look (see `review`).
+    #[serde(default)]
+    pub review: Vec<String>,
 }
 
 /// How the tests were isolated.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SandboxInfo {
-    /// `dedicated-uid` (the grader is root and runs tests as `uid`) or
+    /// `confined` (namespaces, a private view, builds and tests as `uid`),
+    /// or with `--unconfined`: `dedicated-uid` (root: tests run as `uid`) or
     /// `process-group` (not root: process-group kill and a subreaper scan).
     pub mode: String,
     pub uid: u32,
     pub slot: usize,
     /// Whether RLIMIT_NPROC was checked to be in force for the tests.
     pub process_limit_enforced: bool,
+    /// The protections that were off (empty when confined).
+    #[serde(default)]
+    pub protections_off: Vec<String>,
 }
 
 /// The limits every test run had.
@@ -89,6 +97,14 @@ pub struct LimitsInfo {
     pub output_kept_bytes: usize,
     pub output_flood_bytes: u64,
     pub compile_seconds: f64,
+    #[serde(default)]
+    pub open_files: u64,
+    #[serde(default)]
+    pub tmp_mib: u64,
+    #[serde(default)]
+    pub build_budget_seconds: f64,
+    #[serde(default)]
+    pub build_memory_mib: u64,
 }
 
 /// One graded submission: the `--json` document.
@@ -104,6 +120,16 @@ pub struct SubmissionResult {
     pub exercises: Vec<ExerciseResult>,
     /// Problems with the submission as a whole (unreadable files, ...).
     pub errors: Vec<String>,
+}
+
+impl SubmissionResult {
+    /// Every review flag, as `exercise: why`.
+    pub fn review_flags(&self) -> Vec<String> {
+        self.exercises
+            .iter()
+            .flat_map(|e| e.review.iter().map(move |r| format!("{}: {r}", e.name)))
+            .collect()
+    }
 }
 
 impl SubmissionResult {
@@ -171,6 +197,7 @@ mod tests {
             score: 0.0,
             max_score: 0.0,
             compile: None,
+            review: Vec::new(),
             tests: verdicts
                 .iter()
                 .enumerate()

@@ -4,7 +4,6 @@
 
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
-use std::path::Path;
 use std::process::ExitStatus;
 use std::sync::mpsc;
 use std::thread;
@@ -13,7 +12,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::procfs::ProcessInfo;
-use super::sandbox::Sandbox;
+use super::sandbox::{Job, Sandbox, read_report};
 
 /// Why the grader stopped a run before it ended by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,27 +60,27 @@ enum Event {
 /// How often the run's processes are counted while it runs.
 const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 
-/// Runs `program args` in `cwd` inside the sandbox, and cleans up after it.
-pub fn run_sandboxed(
-    sandbox: &Sandbox,
-    program: &Path,
-    args: &[&str],
-    cwd: &Path,
-) -> Result<RunOutcome> {
-    let limits = sandbox.limits;
+/// How much of a run's output is kept, and past how much it is stopped.
+#[derive(Debug, Clone, Copy)]
+pub struct OutputLimits {
+    pub keep: usize,
+    pub flood: u64,
+}
+
+/// Runs `job` inside the sandbox, and cleans up after it.
+pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Result<RunOutcome> {
     sandbox.prepare_tmp()?;
     let started = Instant::now();
-    let mut child = sandbox
-        .command(program, cwd)
-        .args(args)
-        .spawn()
-        .with_context(|| {
-            format!(
-                "cannot start {} as uid {}: can that user read it and every folder above it?",
-                program.display(),
-                sandbox.uid()
-            )
-        })?;
+    let wall = job.wall;
+    let mut child = sandbox.command(job)?.spawn().with_context(|| {
+        format!(
+            "cannot start {} in the sandbox (uid {})",
+            job.program
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "cargo".into()),
+            sandbox.uid()
+        )
+    })?;
     let leader = child.id() as i32;
     let (events, receive) = mpsc::channel();
     let budget = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -90,15 +89,15 @@ pub fn run_sandboxed(
             child.stdout.take().context("stdout")?,
             &events,
             &budget,
-            limits.output_kept,
-            limits.output_flood,
+            output.keep,
+            output.flood,
         ),
         drain(
             child.stderr.take().context("stderr")?,
             &events,
             &budget,
-            limits.output_kept,
-            limits.output_flood,
+            output.keep,
+            output.flood,
         ),
     ];
     let waiter = {
@@ -112,7 +111,7 @@ pub fn run_sandboxed(
     let mut stopped = None;
     let mut status = None;
     while status.is_none() {
-        let left = limits.wall.saturating_sub(started.elapsed());
+        let left = wall.saturating_sub(started.elapsed());
         if left.is_zero() && stopped.is_none() {
             stopped = Some(Stopped::Timeout);
         }
@@ -138,11 +137,36 @@ pub fn run_sandboxed(
     }
     let elapsed = started.elapsed();
     let _ = waiter.join();
-    let leftovers = sandbox.clean_up()?;
+    let mut leftovers = sandbox.clean_up()?;
     let [out, err] = readers.map(|r| r.join().unwrap_or_default());
     sandbox.remove_tmp();
+    let mut status = status.and_then(Result::ok);
+    let mut setup_error = None;
+    if sandbox.confined() {
+        // The helper's status says nothing of the program: init's report does.
+        let report = read_report(&sandbox.dirs.report);
+        status = report.as_ref().and_then(|r| match (r.code, r.signal) {
+            (Some(code), _) => Some(ExitStatus::from_raw((code & 0xff) << 8)),
+            (None, Some(signal)) => Some(ExitStatus::from_raw(signal & 0x7f)),
+            (None, None) => None,
+        });
+        if let Some(report) = report {
+            setup_error = report.setup_error;
+            leftovers.extend(report.leftovers.into_iter().map(|l| ProcessInfo {
+                pid: l.pid,
+                ppid: 0,
+                uid: sandbox.uid(),
+                state: l.state,
+                command: l.command,
+                threads: 1,
+            }));
+        }
+    }
+    if let Some(error) = setup_error {
+        anyhow::bail!("the sandbox could not be set up: {error}");
+    }
     Ok(RunOutcome {
-        status: status.and_then(Result::ok),
+        status,
         stopped,
         stdout: String::from_utf8_lossy(&out).into_owned(),
         stderr: String::from_utf8_lossy(&err).into_owned(),
@@ -170,7 +194,10 @@ fn drain<R: Read + Send + 'static>(
         let mut reported = false;
         loop {
             match pipe.read(&mut buffer) {
-                Ok(0) | Err(_) => break,
+                Ok(0) => break,
+                // A signal that interrupts the read is no end of output.
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(_) => break,
                 Ok(n) => {
                     let room = keep.saturating_sub(kept.len()).min(n);
                     kept.extend_from_slice(&buffer[..room]);

@@ -2,14 +2,14 @@
 //! (exercise crates, their path dependencies such as tools/testkit, the root
 //! Cargo.toml and Cargo.lock) into which only the graded exercise file of the
 //! student is copied. Tests, manifests and the other exercises' files are the
-//! teacher's, whatever the submission holds.
+//! teacher's, whatever the submission holds; nothing else of the teacher's
+//! checkout (solutions, .cargo/, tools other than the path dependencies) is
+//! in it.
 //!
-//! Each grading slot has its own scratch tree and its own CARGO_TARGET_DIR
-//! (`target/course/grade/slot-N/`): cargo names the artifacts of path
-//! packages by their path relative to the workspace, so two scratch copies
-//! sharing one target directory would overwrite each other's test programs
-//! while they run. Within a slot, the registry dependencies build once and
-//! are reused by every submission graded there.
+//! It lives in the slot's root-only folder (`/var/tmp/course-grade-0/slot-N/
+//! work`), outside the teacher's checkout, so that no `.cargo/config.toml`
+//! above it is read. Files keep the teacher's modification times, so that the
+//! teacher's build of an earlier grading stays fresh for cargo.
 
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,6 @@ use crate::repo::Repo;
 #[derive(Debug)]
 pub struct Scratch {
     pub root: PathBuf,
-    pub target: PathBuf,
     /// The teacher's repository it was copied from.
     teacher: PathBuf,
 }
@@ -30,17 +29,14 @@ pub struct Scratch {
 impl Scratch {
     /// Builds the scratch tree of `slot` afresh from the teacher's `repo`,
     /// with the chapters of `course`.
-    pub fn create(repo: &Repo, course: &Course, slot: usize) -> Result<Scratch> {
-        let base = repo.state_dir().join("grade").join(format!("slot-{slot}"));
-        let root = base.join("work");
-        let target = base.join("target");
+    pub fn create(repo: &Repo, course: &Course, root: &Path) -> Result<Scratch> {
+        let root = root.to_path_buf();
         if root.exists() {
             std::fs::remove_dir_all(&root)
                 .with_context(|| format!("cannot empty the scratch tree {}", root.display()))?;
         }
         std::fs::create_dir_all(&root)
             .with_context(|| format!("cannot create {}", root.display()))?;
-        std::fs::create_dir_all(&target)?;
         let manifest_path = repo.root().join("Cargo.toml");
         let text = std::fs::read_to_string(&manifest_path)
             .with_context(|| format!("cannot read {}", manifest_path.display()))?;
@@ -69,17 +65,17 @@ impl Scratch {
             );
             workspace.remove("default-members");
         }
-        std::fs::write(root.join("Cargo.toml"), toml::to_string(&manifest)?)?;
+        let written = root.join("Cargo.toml");
+        std::fs::write(&written, toml::to_string(&manifest)?)?;
+        keep_time(&manifest_path, &written)?;
         for file in ["Cargo.lock", "rust-toolchain", "rust-toolchain.toml"] {
             let from = repo.root().join(file);
             if from.is_file() {
-                std::fs::copy(&from, root.join(file))
-                    .with_context(|| format!("cannot copy {}", from.display()))?;
+                copy_file(&from, &root.join(file))?;
             }
         }
         Ok(Scratch {
             root,
-            target,
             teacher: repo.root().to_path_buf(),
         })
     }
@@ -102,13 +98,11 @@ impl Scratch {
         std::fs::write(&path, contents).with_context(|| format!("cannot write {}", path.display()))
     }
 
-    /// Puts the teacher's starter file back.
+    /// Puts the teacher's starter file back, with its time.
     pub fn restore_starter(&self, chapter: &Chapter, exercise: &Exercise) -> Result<()> {
         let starter = chapter.exercise_file(exercise);
         debug_assert!(starter.starts_with(&self.teacher));
-        let contents = std::fs::read(&starter)
-            .with_context(|| format!("cannot read the starter file {}", starter.display()))?;
-        self.install(chapter, exercise, &contents)
+        copy_file(&starter, &self.exercise_file(chapter, exercise))
     }
 }
 
@@ -144,9 +138,24 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
                 copy_tree(&entry.path(), &destination)?;
             }
         } else if kind.is_file() {
-            std::fs::copy(entry.path(), &destination)
-                .with_context(|| format!("cannot copy {}", entry.path().display()))?;
+            copy_file(&entry.path(), &destination)?;
         }
     }
     Ok(())
+}
+
+/// Copies a file with its modification time.
+fn copy_file(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("cannot copy {}", from.display()))?;
+    keep_time(from, to)
+}
+
+/// Gives `to` the modification time of `from`.
+fn keep_time(from: &Path, to: &Path) -> Result<()> {
+    let time = std::fs::metadata(from)?.modified()?;
+    std::fs::File::options()
+        .write(true)
+        .open(to)?
+        .set_modified(time)
+        .with_context(|| format!("cannot set the time of {}", to.display()))
 }

@@ -35,11 +35,20 @@ impl Slot {
 /// A private folder of the grader in the machine's temporary folder, checked
 /// to belong to us (a student's code could have planted a link there).
 pub fn grader_tmp() -> Result<PathBuf> {
+    private_dir(&std::env::temp_dir(), "cargo-course-grade")
+}
+
+/// `<parent>/<name>-<euid>`, created 0700 if missing, and checked to be a
+/// real folder of this user (a world-writable parent such as /var/tmp lets
+/// anyone plant a link or a folder of their own there first).
+pub fn private_dir(parent: &std::path::Path, name: &str) -> Result<PathBuf> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     // One folder per user: only root hands out dedicated uids, and a folder
     // shared with other users would be theirs to tamper with.
     let euid = nix::unistd::geteuid().as_raw();
-    let dir = std::env::temp_dir().join(format!("cargo-course-grade-{euid}"));
-    if let Err(error) = std::fs::create_dir(&dir)
+    let dir = parent.join(format!("{name}-{euid}"));
+    let created = std::fs::DirBuilder::new().mode(0o700).create(&dir);
+    if let Err(error) = created
         && error.kind() != std::io::ErrorKind::AlreadyExists
     {
         return Err(error).with_context(|| format!("cannot create {}", dir.display()));
@@ -51,6 +60,9 @@ pub fn grader_tmp() -> Result<PathBuf> {
             "{} is not a folder owned by this user: remove it (something else created it)",
             dir.display()
         );
+    }
+    if meta.mode() & 0o077 != 0 {
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(dir)
 }

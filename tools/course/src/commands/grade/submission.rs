@@ -1,6 +1,8 @@
 //! Reading a student's exercise file from a submission, and refusing the few
-//! constructs that would let code read the grading machine's files while it
-//! compiles (compilation is not sandboxed; running is).
+//! constructs that read files or the environment while the file compiles.
+//! The sandbox is what keeps compile-time code from the grading machine's
+//! files (in the view there is nothing but the course's starter code); this
+//! check is a second layer, and the reason a student reads when they try.
 
 use std::path::{Path, PathBuf};
 
@@ -25,6 +27,12 @@ pub struct Submission {
 
 impl Submission {
     pub fn open(dir: &Path) -> Result<Submission> {
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            bail!(
+                "{} is a symbolic link: give the real folder (links are not followed)",
+                dir.display()
+            );
+        }
         if !dir.is_dir() {
             bail!(
                 "{} is not a folder: give the student's copy of the repository",

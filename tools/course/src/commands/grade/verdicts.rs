@@ -12,6 +12,27 @@ const LINE_CHARS: usize = 300;
 
 /// The verdict on one test run, its reason, and the first lines of output.
 pub fn judge(name: &str, run: &RunOutcome, limits: &Limits) -> (Verdict, String, String) {
+    let (verdict, reason, output) = judge_uncapped(name, run, limits);
+    (verdict, cap_text(&reason), output)
+}
+
+/// A reason as reports keep it: the student's panic message is theirs to
+/// make as long as they like, the report's size is not.
+fn cap_text(text: &str) -> String {
+    text.lines()
+        .take(OUTPUT_LINES)
+        .map(|l| {
+            if l.chars().count() > LINE_CHARS {
+                format!("{}...", l.chars().take(LINE_CHARS).collect::<String>())
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn judge_uncapped(name: &str, run: &RunOutcome, limits: &Limits) -> (Verdict, String, String) {
     let output = excerpt(run);
     let report = TestReport::parse(&run.stdout);
     let (verdict, mut reason) = classify(name, run, &report, limits);

@@ -63,6 +63,13 @@ pub fn render(result: &SubmissionResult) -> String {
     for error in &result.errors {
         output.push_str(&format!("\nerror: {error}"));
     }
+    let flags = result.review_flags();
+    if !flags.is_empty() {
+        output.push_str("\nFLAGGED FOR REVIEW (the points stand until a person looks):");
+        for flag in flags {
+            output.push_str(&format!("\n  {flag}"));
+        }
+    }
     let results = Results {
         score: result.score,
         max_score: result.max_score,

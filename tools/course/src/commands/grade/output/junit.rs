@@ -25,6 +25,17 @@ pub fn render(result: &SubmissionResult) -> String {
             count(Verdict::Fail),
             count(Verdict::Error)
         );
+        if !exercise.review.is_empty() {
+            out.push_str("    <properties>\n");
+            for flag in &exercise.review {
+                let _ = writeln!(
+                    out,
+                    "      <property name=\"flagged-for-review\" value=\"{}\"/>",
+                    escape(flag)
+                );
+            }
+            out.push_str("    </properties>\n");
+        }
         for test in &exercise.tests {
             let _ = write!(
                 out,

@@ -29,6 +29,9 @@ pub fn render(result: &SubmissionResult) -> String {
             ", process limit NOT enforced"
         }
     );
+    for off in &result.sandbox.protections_off {
+        let _ = writeln!(out, "  protection OFF: {off}");
+    }
     for exercise in &result.exercises {
         let _ = writeln!(
             out,
@@ -51,6 +54,16 @@ pub fn render(result: &SubmissionResult) -> String {
                 .collect();
             let _ = writeln!(out, "{}", indent(&shown.join("\n"), 6));
         }
+        if !exercise.review.is_empty() {
+            let _ = writeln!(
+                out,
+                "  FLAGGED FOR REVIEW (constructs a forged result needs; the points stand until \
+                 a person looks):"
+            );
+            for flag in &exercise.review {
+                let _ = writeln!(out, "      {flag}");
+            }
+        }
         for test in &exercise.tests {
             let _ = writeln!(
                 out,
@@ -70,11 +83,17 @@ pub fn render(result: &SubmissionResult) -> String {
         let _ = writeln!(out, "\nerror: {error}");
     }
     let (pass, fail, error) = result.counts();
+    let flagged = result.review_flags().len();
     let _ = writeln!(
         out,
-        "\nTotal: {}/{} points ({pass} passed, {fail} failed, {error} errors)",
+        "\nTotal: {}/{} points ({pass} passed, {fail} failed, {error} errors){}",
         points(result.score),
-        points(result.max_score)
+        points(result.max_score),
+        if flagged > 0 {
+            format!("; FLAGGED FOR REVIEW ({flagged} construct(s), see above)")
+        } else {
+            String::new()
+        }
     );
     out
 }

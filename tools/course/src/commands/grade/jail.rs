@@ -1,0 +1,523 @@
+//! The confined side of a sandboxed run: what happens between the grader's
+//! `spawn` and the student's (or cargo's) `exec`.
+//!
+//! The grader starts `course grade --jail <spec>` with `unshare` of the mount,
+//! network, IPC, UTS and PID namespaces done before `exec` (see
+//! `Sandbox::command`). That helper process is in the new mount, network and
+//! IPC namespaces but not yet in the new PID namespace: its first child is. So:
+//!
+//! 1. The helper forks **init**, PID 1 of the new PID namespace, and waits
+//!    for it. Both die with SIGKILL when their parent dies
+//!    (`PR_SET_PDEATHSIG`), and when init dies the kernel kills everything
+//!    else in its PID namespace: killing the helper ends the whole run.
+//! 2. Init builds the view: a fresh tmpfs as the root, with read-only bind
+//!    mounts of the system folders and the toolchain, the binds and overlays
+//!    of the spec, size-limited tmpfs on `/tmp` and `/dev/shm`, a few device
+//!    nodes, and a `/proc` of the new PID namespace; it brings the loopback
+//!    interface up and `pivot_root`s into the view, detaching the old root.
+//! 3. Init forks the **program**, which drops to the run's uid and gid (no
+//!    supplementary groups, `no_new_privs`), takes its rlimits, starts a
+//!    session, and execs.
+//! 4. Init reaps whatever is re-parented to it until the program ends, then
+//!    lists what is still there (processes that outlived the program), kills
+//!    them all, and writes a [`JailReport`] to a file the grader reads.
+//!
+//! Every step after the helper's `exec` runs in a process that was
+//! single-threaded when it forked, so it may allocate freely.
+
+use std::fs::File;
+use std::io::Write;
+use std::os::unix::fs::symlink;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sys::resource::{Resource, setrlimit};
+use nix::sys::signal::{Signal, kill};
+use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+use nix::unistd::{ForkResult, Pid, fork, pivot_root};
+use serde::{Deserialize, Serialize};
+
+use super::procfs;
+
+/// What a mount of the view is.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub enum Mount {
+    /// The host folder or file `from`, at `to` in the view.
+    Bind {
+        from: PathBuf,
+        to: PathBuf,
+        writable: bool,
+    },
+    /// An overlay at `to`: `lower` folders (top first) under a writable
+    /// `upper` (with its `work` folder), or read-only without one.
+    Overlay {
+        lower: Vec<PathBuf>,
+        upper: Option<(PathBuf, PathBuf)>,
+        to: PathBuf,
+    },
+    /// A symbolic link at `to` (for /bin -> usr/bin and the like).
+    Symlink { target: PathBuf, to: PathBuf },
+}
+
+/// A resource limit of the program, by name (nix's `Resource` has no serde).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub enum Limit {
+    Cpu,
+    AddressSpace,
+    Processes,
+    FileSize,
+    OpenFiles,
+    Core,
+}
+
+impl Limit {
+    pub fn resource(self) -> Resource {
+        match self {
+            Limit::Cpu => Resource::RLIMIT_CPU,
+            Limit::AddressSpace => Resource::RLIMIT_AS,
+            Limit::Processes => Resource::RLIMIT_NPROC,
+            Limit::FileSize => Resource::RLIMIT_FSIZE,
+            Limit::OpenFiles => Resource::RLIMIT_NOFILE,
+            Limit::Core => Resource::RLIMIT_CORE,
+        }
+    }
+}
+
+/// Everything the helper needs: the view, the user, the program.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct JailSpec {
+    /// An empty, root-only host folder where the view is assembled.
+    pub root: PathBuf,
+    /// The host file init writes its [`JailReport`] to.
+    pub report: PathBuf,
+    pub uid: u32,
+    pub mounts: Vec<Mount>,
+    /// Writable folders of `uid` in the view, each a small tmpfs (CARGO_HOME).
+    pub owned_dirs: Vec<PathBuf>,
+    /// Size of each of the tmpfs on /tmp and /dev/shm.
+    pub tmp_bytes: u64,
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub cwd: PathBuf,
+    pub limits: Vec<(Limit, u64, u64)>,
+}
+
+/// A process that was still there when the program ended.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Leftover {
+    pub pid: i32,
+    pub command: String,
+    pub state: char,
+}
+
+/// What init tells the grader.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct JailReport {
+    /// Why the view could not be built (then nothing ran).
+    pub setup_error: Option<String>,
+    /// The program's exit code, or the signal that killed it.
+    pub code: Option<i32>,
+    pub signal: Option<i32>,
+    /// What outlived the program inside the namespace (killed since).
+    pub leftovers: Vec<Leftover>,
+}
+
+/// The system folders every view gets read-only (links are copied as links).
+const SYSTEM: &[&str] = &[
+    "/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32",
+];
+/// The files of /etc a compiler and a test program may need; nothing else of
+/// /etc is visible.
+const ETC: &[&str] = &[
+    "/etc/alternatives",
+    "/etc/ld.so.cache",
+    "/etc/ld.so.conf",
+    "/etc/ld.so.conf.d",
+    "/etc/passwd",
+    "/etc/group",
+    "/etc/nsswitch.conf",
+    "/etc/hosts",
+    "/etc/localtime",
+];
+const DEVICES: &[&str] = &["null", "zero", "full", "random", "urandom"];
+
+/// The entry point of `course grade --jail <spec>`: never returns.
+pub fn helper_main(spec_json: &str) -> ! {
+    let spec: JailSpec = match serde_json::from_str(spec_json) {
+        Ok(spec) => spec,
+        Err(error) => {
+            eprintln!("grade --jail: unreadable spec: {error}");
+            std::process::exit(120)
+        }
+    };
+    // SAFETY: this process was just exec'd and runs no thread of its own, so
+    // the child may do anything a normal process does.
+    match unsafe { fork() } {
+        Ok(ForkResult::Child) => {
+            die_with_parent();
+            let code = init(&spec);
+            std::process::exit(code)
+        }
+        Ok(ForkResult::Parent { child }) => {
+            let code = match waitpid(child, None) {
+                Ok(WaitStatus::Exited(_, code)) => code,
+                _ => 121,
+            };
+            std::process::exit(code)
+        }
+        Err(error) => {
+            write_report(
+                &spec.report,
+                &JailReport {
+                    setup_error: Some(format!("cannot fork init: {error}")),
+                    ..JailReport::default()
+                },
+            );
+            std::process::exit(122)
+        }
+    }
+}
+
+fn die_with_parent() {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and no pointer.
+    unsafe {
+        nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL);
+    }
+}
+
+/// PID 1: builds the view, runs the program, reports, kills what is left.
+fn init(spec: &JailSpec) -> i32 {
+    let report_file = match File::create(&spec.report) {
+        Ok(file) => file,
+        Err(error) => {
+            eprintln!("grade --jail: cannot create the report: {error}");
+            return 123;
+        }
+    };
+    if let Err(error) = build_view(spec) {
+        finish(
+            report_file,
+            &JailReport {
+                setup_error: Some(format!("{error:#}")),
+                ..JailReport::default()
+            },
+        );
+        return 1;
+    }
+    // SAFETY: init is single-threaded (a fork of the single-threaded helper).
+    let program = match unsafe { fork() } {
+        Ok(ForkResult::Child) => run_program(spec),
+        Ok(ForkResult::Parent { child }) => child,
+        Err(error) => {
+            finish(
+                report_file,
+                &JailReport {
+                    setup_error: Some(format!("cannot fork the program: {error}")),
+                    ..JailReport::default()
+                },
+            );
+            return 1;
+        }
+    };
+    let mut report = JailReport::default();
+    loop {
+        match waitpid(None, Some(WaitPidFlag::__WALL)) {
+            Ok(WaitStatus::Exited(pid, code)) if pid == program => {
+                report.code = Some(code);
+                break;
+            }
+            Ok(WaitStatus::Signaled(pid, signal, _)) if pid == program => {
+                report.signal = Some(signal as i32);
+                break;
+            }
+            Ok(_) => {}
+            Err(nix::errno::Errno::EINTR) => {}
+            Err(_) => break,
+        }
+    }
+    report.leftovers = procfs::all_processes()
+        .into_iter()
+        .filter(|p| p.pid != 1)
+        .map(|p| Leftover {
+            pid: p.pid,
+            command: p.command,
+            state: p.state,
+        })
+        .collect();
+    // Everything in the namespace but init itself.
+    let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
+    // Reap them all; only ECHILD (nobody left) ends this.
+    while let Ok(_) | Err(nix::errno::Errno::EINTR) = waitpid(None, Some(WaitPidFlag::__WALL)) {}
+    finish(report_file, &report);
+    0
+}
+
+fn finish(mut file: File, report: &JailReport) {
+    let text = serde_json::to_string(report).unwrap_or_default();
+    let _ = file.write_all(text.as_bytes());
+}
+
+fn write_report(path: &Path, report: &JailReport) {
+    if let Ok(file) = File::create(path) {
+        finish(file, report);
+    }
+}
+
+/// The program's side of the last fork: drop to the uid, take the limits,
+/// exec. Only returns by exiting.
+fn run_program(spec: &JailSpec) -> ! {
+    let mut command = Command::new(&spec.program);
+    command
+        .args(&spec.args)
+        .env_clear()
+        .envs(spec.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&spec.cwd)
+        // std also drops the supplementary groups when root sets a uid.
+        .uid(spec.uid)
+        .gid(spec.uid);
+    let limits = spec.limits.clone();
+    // SAFETY: this process is single-threaded (a fork of init), so the
+    // closure may allocate; it only makes system calls.
+    unsafe {
+        command.pre_exec(move || {
+            nix::unistd::setsid().map_err(std::io::Error::from)?;
+            for (limit, soft, hard) in &limits {
+                setrlimit(limit.resource(), *soft, *hard).map_err(std::io::Error::from)?;
+            }
+            // No setuid binary can give the program its privileges back.
+            if nix::libc::prctl(nix::libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let error = command.exec();
+    eprintln!(
+        "grade sandbox: cannot start {} in {}: {error}",
+        spec.program.display(),
+        spec.cwd.display()
+    );
+    std::process::exit(127)
+}
+
+/// The path `inside` of the view, under the host folder `root`.
+fn under(root: &Path, inside: &Path) -> PathBuf {
+    root.join(inside.strip_prefix("/").unwrap_or(inside))
+}
+
+fn build_view(spec: &JailSpec) -> Result<()> {
+    let none: Option<&str> = None;
+    // Nothing mounted here propagates back to the host.
+    mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
+        .context("cannot make the mounts private (mount namespace)")?;
+    let root = &spec.root;
+    mount(
+        Some("tmpfs"),
+        root,
+        Some("tmpfs"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+        Some("size=16m,mode=0755"),
+    )
+    .with_context(|| format!("cannot mount the view's root tmpfs on {}", root.display()))?;
+    let mut system: Vec<Mount> = Vec::new();
+    for path in SYSTEM.iter().chain(ETC) {
+        let path = Path::new(path);
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => system.push(Mount::Symlink {
+                target: std::fs::read_link(path)?,
+                to: path.to_path_buf(),
+            }),
+            Ok(_) => system.push(Mount::Bind {
+                from: path.to_path_buf(),
+                to: path.to_path_buf(),
+                writable: false,
+            }),
+            Err(_) => {}
+        }
+    }
+    for item in &system {
+        apply(root, item)?;
+    }
+    // The uid's own writable folders (small tmpfs), before the spec's
+    // mounts, which may go inside them.
+    for dir in &spec.owned_dirs {
+        let path = under(root, dir);
+        std::fs::create_dir_all(&path)?;
+        let options = format!("size=64m,mode=0700,uid={0},gid={0}", spec.uid);
+        mount(
+            Some("tmpfs"),
+            &path,
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some(options.as_str()),
+        )
+        .with_context(|| format!("cannot mount a tmpfs on {}", dir.display()))?;
+    }
+    for item in &spec.mounts {
+        apply(root, item)?;
+    }
+    let tmpfs = |inside: &str, options: &str| -> Result<()> {
+        let path = under(root, Path::new(inside));
+        std::fs::create_dir_all(&path)?;
+        mount(
+            Some("tmpfs"),
+            &path,
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some(options),
+        )
+        .with_context(|| format!("cannot mount a tmpfs on {inside}"))
+    };
+    let size = spec.tmp_bytes.max(1 << 20);
+    tmpfs("/tmp", &format!("size={size},mode=1777"))?;
+    tmpfs("/dev", "size=64k,mode=0755")?;
+    for device in DEVICES {
+        let from = Path::new("/dev").join(device);
+        let to = under(root, &from);
+        File::create(&to)?;
+        mount(Some(&from), &to, none, MsFlags::MS_BIND, none)
+            .with_context(|| format!("cannot bind {}", from.display()))?;
+    }
+    for (link, target) in [
+        ("fd", "/proc/self/fd"),
+        ("stdin", "/proc/self/fd/0"),
+        ("stdout", "/proc/self/fd/1"),
+        ("stderr", "/proc/self/fd/2"),
+    ] {
+        symlink(target, under(root, &Path::new("/dev").join(link)))?;
+    }
+    tmpfs("/dev/shm", &format!("size={size},mode=1777"))?;
+    let proc_dir = under(root, Path::new("/proc"));
+    std::fs::create_dir_all(&proc_dir)?;
+    mount(
+        Some("proc"),
+        &proc_dir,
+        Some("proc"),
+        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
+        none,
+    )
+    .context("cannot mount /proc of the new PID namespace")?;
+    loopback_up().context("cannot bring the loopback interface up (network namespace)")?;
+    // The view becomes `/`; the old root is detached and gone from sight.
+    std::env::set_current_dir(root)?;
+    pivot_root(".", ".").context("pivot_root into the view failed")?;
+    umount2(".", MntFlags::MNT_DETACH).context("cannot detach the old root")?;
+    std::env::set_current_dir("/")?;
+    // The root tmpfs itself read-only: only the writable mounts take writes.
+    mount(
+        none,
+        "/",
+        none,
+        MsFlags::MS_REMOUNT | MsFlags::MS_BIND | MsFlags::MS_RDONLY,
+        none,
+    )
+    .context("cannot make the view's root read-only")?;
+    Ok(())
+}
+
+fn apply(root: &Path, item: &Mount) -> Result<()> {
+    let none: Option<&str> = None;
+    match item {
+        Mount::Symlink { target, to } => {
+            let at = under(root, to);
+            if let Some(parent) = at.parent() {
+                std::fs::create_dir_all(parent)?;
+            }
+            symlink(target, &at)?;
+        }
+        Mount::Bind { from, to, writable } => {
+            let at = under(root, to);
+            if from.is_dir() {
+                std::fs::create_dir_all(&at)?;
+            } else {
+                if let Some(parent) = at.parent() {
+                    std::fs::create_dir_all(parent)?;
+                }
+                File::create(&at)?;
+            }
+            mount(
+                Some(from),
+                &at,
+                none,
+                MsFlags::MS_BIND | MsFlags::MS_REC,
+                none,
+            )
+            .with_context(|| format!("cannot bind {} on {}", from.display(), to.display()))?;
+            if !writable {
+                mount(
+                    none,
+                    &at,
+                    none,
+                    MsFlags::MS_REMOUNT
+                        | MsFlags::MS_BIND
+                        | MsFlags::MS_RDONLY
+                        | MsFlags::MS_NOSUID
+                        | MsFlags::MS_NODEV,
+                    none,
+                )
+                .with_context(|| format!("cannot make {} read-only", to.display()))?;
+            }
+        }
+        Mount::Overlay { lower, upper, to } => {
+            let at = under(root, to);
+            std::fs::create_dir_all(&at)?;
+            let lower: Vec<String> = lower.iter().map(|p| p.display().to_string()).collect();
+            let mut options = format!("lowerdir={}", lower.join(":"));
+            let mut flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+            match upper {
+                Some((upper, work)) => {
+                    options.push_str(&format!(
+                        ",upperdir={},workdir={}",
+                        upper.display(),
+                        work.display()
+                    ));
+                }
+                None => flags |= MsFlags::MS_RDONLY,
+            }
+            mount(
+                Some("overlay"),
+                &at,
+                Some("overlay"),
+                flags,
+                Some(options.as_str()),
+            )
+            .with_context(|| format!("cannot mount an overlay on {} ({options})", to.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// `ip link set lo up`, through the SIOCSIFFLAGS ioctl.
+fn loopback_up() -> Result<()> {
+    use nix::libc;
+    // SAFETY: socket() takes no pointers; the result is checked below.
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        bail!("socket: {}", std::io::Error::last_os_error());
+    }
+    // SAFETY: ifreq is plain old data, for which all-zero bytes are valid.
+    let mut request: libc::ifreq = unsafe { std::mem::zeroed() };
+    for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo\0") {
+        *slot = *byte as libc::c_char;
+    }
+    // SAFETY: `request` is a valid, writable ifreq naming "lo", and `fd` is
+    // the socket opened above; SIOCGIFFLAGS fills ifru_flags.
+    let mut result = unsafe { libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut request) };
+    if result == 0 {
+        // SAFETY: SIOCGIFFLAGS just set the union's flags member.
+        unsafe { request.ifr_ifru.ifru_flags |= libc::IFF_UP as libc::c_short };
+        // SAFETY: as above; SIOCSIFFLAGS reads the flags.
+        result = unsafe { libc::ioctl(fd, libc::SIOCSIFFLAGS, &request) };
+    }
+    let error = std::io::Error::last_os_error();
+    // SAFETY: `fd` is ours and closed once.
+    unsafe { libc::close(fd) };
+    if result != 0 {
+        bail!("ioctl on lo: {error}");
+    }
+    Ok(())
+}
