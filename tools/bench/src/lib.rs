@@ -7,11 +7,14 @@
 //! * [`python`]: runs `python/harness.py`, the Python side;
 //! * [`report`] and [`svg`]: the table, the targets and the charts of the
 //!   book's "Measured results" page;
-//! * [`machine`]: what it all ran on.
+//! * [`machine`]: what it all ran on;
+//! * [`cold_start`]: a newcomer's first commands on a fresh clone, in CPU
+//!   seconds (`--cold-start`).
 //!
 //! `cargo run --release -p bench --bin bench-report` (or `cargo course
 //! bench`) runs everything and writes `src/results/`.
 
+pub mod cold_start;
 pub mod machine;
 pub mod python;
 pub mod quick;

@@ -1,5 +1,6 @@
-//! Horizontal bar charts, written as SVG by hand: one chart per section of
-//! the table, one group of bars (Rust, Python, floor) per row.
+//! Horizontal bar charts: one chart per section of the table, one group of
+//! bars (Rust, Python, floor) per row, drawn with the book's SVG primitives
+//! (`timeline::draw`: the same escaping, palette and axis as the timelines).
 //!
 //! Times and rates of one chart can span four orders of magnitude (a thread
 //! and a fresh Python interpreter), so a chart switches to a logarithmic axis
@@ -8,6 +9,8 @@
 //! text, so nobody has to read a log axis to get a number.
 
 use std::fmt::Write as _;
+
+use timeline::draw::{self, Axis, escape, palette};
 
 use crate::report::{Measured, Results, Row, Section, Unit, format_time, rows, three_digits};
 
@@ -45,9 +48,9 @@ impl Side {
 
     fn color(self) -> &'static str {
         match self {
-            Side::Rust => "#b7410e",
-            Side::Python => "#3572a5",
-            Side::Floor => "#8a8a8a",
+            Side::Rust => palette::RUST,
+            Side::Python => palette::PYTHON,
+            Side::Floor => palette::FLOOR,
         }
     }
 }
@@ -143,71 +146,14 @@ impl Scale {
     }
 }
 
-/// The axis: maps a value to a bar length, and lists its ticks.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Axis {
-    Linear { max: f64 },
-    Log { low: f64, high: f64 },
-}
-
-impl Axis {
-    /// The axis for values between `min` and `max` (both positive).
-    pub fn fit(min: f64, max: f64) -> Axis {
-        if max / min > LOG_SCALE_ABOVE {
-            Axis::Log {
-                low: 10f64.powf(min.log10().floor()),
-                high: 10f64.powf(max.log10().ceil()),
-            }
-        } else {
-            Axis::Linear {
-                max: nice_step(max / 5.0) * (max / nice_step(max / 5.0)).ceil(),
-            }
-        }
+/// The axis for values between `min` and `max` (both positive): logarithmic
+/// when they span more than [`LOG_SCALE_ABOVE`], else linear from 0.
+pub fn fit_axis(min: f64, max: f64) -> Axis {
+    if max / min > LOG_SCALE_ABOVE {
+        Axis::log(min, max)
+    } else {
+        Axis::linear(max, 5.0)
     }
-
-    /// Where `value` falls, from 0 (axis start) to 1 (axis end).
-    pub fn position(&self, value: f64) -> f64 {
-        match *self {
-            Axis::Linear { max } => value / max,
-            Axis::Log { low, high } => (value / low).log10() / (high / low).log10(),
-        }
-    }
-
-    pub fn ticks(&self) -> Vec<f64> {
-        match *self {
-            Axis::Linear { max } => {
-                let step = nice_step(max / 5.0);
-                let count = (max / step).round() as usize;
-                (0..=count).map(|i| i as f64 * step).collect()
-            }
-            Axis::Log { low, high } => {
-                let decades = (high / low).log10().round() as i32;
-                (0..=decades).map(|i| low * 10f64.powi(i)).collect()
-            }
-        }
-    }
-
-    pub fn is_log(&self) -> bool {
-        matches!(self, Axis::Log { .. })
-    }
-}
-
-/// 1, 2 or 5 times a power of ten, at least `raw`.
-fn nice_step(raw: f64) -> f64 {
-    let power = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|step| *step >= raw * (1.0 - 1e-9))
-        .unwrap_or(10.0 * power)
-}
-
-/// Escapes text for an SVG text node or attribute.
-pub fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The chart as a standalone SVG document.
@@ -221,7 +167,7 @@ pub fn render_svg(chart: &Chart) -> String {
     let min = values.iter().copied().fold(f64::INFINITY, f64::min);
     let max = values.iter().copied().fold(0.0, f64::max);
     let scale = Scale::for_unit(chart.unit, max);
-    let axis = Axis::fit(min / scale.divisor, max / scale.divisor);
+    let axis = fit_axis(min / scale.divisor, max / scale.divisor);
     let plot_width = WIDTH - BARS_LEFT - VALUE_ROOM;
 
     let bars_height: f64 = chart
@@ -233,21 +179,8 @@ pub fn render_svg(chart: &Chart) -> String {
     let height = axis_y + AXIS_ROOM;
 
     let mut svg = String::new();
-    let _ = writeln!(
-        svg,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" role="img" aria-label="{}" font-family="sans-serif" font-size="12">"#,
-        escape(&chart.title)
-    );
-    let _ = writeln!(svg, "<title>{}</title>", escape(&chart.title));
-    let _ = writeln!(
-        svg,
-        r#"<rect x="0" y="0" width="{WIDTH}" height="{height}" fill="white"/>"#
-    );
-    let _ = writeln!(
-        svg,
-        r##"<text x="12" y="22" font-size="15" font-weight="bold" fill="#222">{}</text>"##,
-        escape(&chart.title)
-    );
+    draw::open(&mut svg, WIDTH, height, &chart.title);
+    draw::heading(&mut svg, 12.0, 22.0, 15, &chart.title);
     let reading = match chart.unit {
         Unit::Time => "time per operation: shorter is faster",
         Unit::Bytes(_) => "throughput: longer is faster",
@@ -258,44 +191,35 @@ pub fn render_svg(chart: &Chart) -> String {
     } else {
         ""
     };
-    let _ = writeln!(
-        svg,
-        r##"<text x="12" y="40" fill="#555">{reading}{log_note}</text>"##
-    );
+    let subtitle = format!("{reading}{log_note}");
+    draw::text(&mut svg, 12.0, 40.0, "start", palette::MUTED, &subtitle);
 
-    // Grid lines and tick labels first, so that the bars are drawn over them.
-    for tick in axis.ticks() {
-        let x = BARS_LEFT + axis.position(tick) * plot_width;
-        let _ = writeln!(
-            svg,
-            r##"<line x1="{x:.1}" y1="{TOP}" x2="{x:.1}" y2="{axis_y}" stroke="#ddd"/>"##
-        );
-        let _ = writeln!(
-            svg,
-            r##"<text x="{x:.1}" y="{:.1}" text-anchor="middle" fill="#555">{}</text>"##,
-            axis_y + 16.0,
-            escape(&scale.label(tick))
-        );
-    }
+    // The axis first, so that the bars are drawn over its grid lines.
+    axis.draw(&mut svg, (BARS_LEFT, plot_width), (TOP, axis_y), |tick| {
+        scale.label(tick)
+    });
 
     let mut y = TOP;
     for group in &chart.groups {
         let _ = writeln!(
             svg,
-            r##"<text x="12" y="{:.1}" font-weight="bold" fill="#222">{}</text>"##,
+            r#"<text x="12" y="{:.1}" font-weight="bold" fill="{}">{}</text>"#,
             y + 14.0,
+            palette::INK,
             escape(&group.title)
         );
         y += GROUP_TITLE;
         for bar in &group.bars {
             let value = chart.unit.value(bar.seconds) / scale.divisor;
             let length = (axis.position(value) * plot_width).max(2.0);
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" text-anchor="end" fill="#333">{}</text>"##,
-                BARS_LEFT - 8.0,
-                y + 12.0,
-                bar.side.label()
+            let (label_x, label_y) = (BARS_LEFT - 8.0, y + 12.0);
+            draw::text(
+                &mut svg,
+                label_x,
+                label_y,
+                "end",
+                palette::INK,
+                bar.side.label(),
             );
             let _ = writeln!(
                 svg,
@@ -303,22 +227,19 @@ pub fn render_svg(chart: &Chart) -> String {
                 bar.side.label().to_lowercase(),
                 bar.side.color()
             );
-            let _ = writeln!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" fill="#222">{}</text>"##,
-                BARS_LEFT + length + 6.0,
+            let value_x = BARS_LEFT + length + 6.0;
+            draw::text(
+                &mut svg,
+                value_x,
                 y + 12.0,
-                escape(&scale.label(value))
+                "start",
+                palette::INK,
+                &scale.label(value),
             );
             y += BAR_HEIGHT + BAR_GAP;
         }
         y += GROUP_GAP;
     }
-    let _ = writeln!(
-        svg,
-        r##"<line x1="{BARS_LEFT}" y1="{axis_y}" x2="{:.1}" y2="{axis_y}" stroke="#888"/>"##,
-        BARS_LEFT + plot_width
-    );
-    svg.push_str("</svg>\n");
+    draw::close(&mut svg);
     svg
 }

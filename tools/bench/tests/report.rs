@@ -3,12 +3,14 @@
 
 use std::collections::BTreeMap;
 
+use bench::cold_start::Step;
 use bench::machine::Machine;
 use bench::report::{
-    Results, SECTIONS, Verdict, format_bytes_rate, format_items_rate, format_time, render_markdown,
-    targets, three_digits,
+    FINDINGS, Results, SECTIONS, Verdict, findings, format_bytes_rate, format_items_rate,
+    format_time, render_findings, render_markdown, render_targets, targets, three_digits,
 };
-use bench::svg::{self, Axis};
+use bench::svg;
+use timeline::draw::Axis;
 
 fn results(rust: &[(&str, f64)], python: &[(&str, f64)]) -> Results {
     let map = |pairs: &[(&str, f64)]| -> BTreeMap<String, f64> {
@@ -29,6 +31,7 @@ fn results(rust: &[(&str, f64)], python: &[(&str, f64)]) -> Results {
         },
         rust: map(rust),
         python: map(python),
+        cold_start: Vec::new(),
     }
 }
 
@@ -156,7 +159,12 @@ fn targets_are_met_missed_by_how_much_or_not_measured() {
     );
     assert_eq!(verdict("Queue"), Verdict::NotMeasured);
 
-    let md = render_markdown(&r);
+    let readers = render_markdown(&r);
+    assert!(
+        !readers.contains("missed"),
+        "targets belong to the maintainers' page, not the readers' table:\n{readers}"
+    );
+    let md = render_targets(&r);
     let pipe = line_of(
         &md,
         "Pipe throughput at least 0.8× the bare write/read loop",
@@ -239,12 +247,18 @@ fn a_wide_range_gets_a_logarithmic_axis_and_text_is_escaped() {
 
 #[test]
 fn axes_have_round_ticks() {
-    assert_eq!(Axis::fit(10.0, 80.0), Axis::Linear { max: 80.0 });
     assert_eq!(
-        Axis::fit(10.0, 83.0).ticks(),
+        svg::fit_axis(10.0, 80.0),
+        Axis::Linear {
+            max: 80.0,
+            step: 20.0
+        }
+    );
+    assert_eq!(
+        svg::fit_axis(10.0, 83.0).ticks(),
         vec![0.0, 20.0, 40.0, 60.0, 80.0, 100.0]
     );
-    let log = Axis::fit(3e-6, 0.2);
+    let log = svg::fit_axis(3e-6, 0.2);
     assert_eq!(
         log,
         Axis::Log {
@@ -272,4 +286,80 @@ fn the_python_harness_speaks_the_json_the_report_reads() {
         .expect("the harness did not report thread/spawn_join");
     assert!(*spawn > 0.0, "a thread spawn cannot take {spawn} s");
     assert_eq!(seconds.len(), 1, "--only was not honoured: {seconds:?}");
+}
+
+#[test]
+fn the_pages_sentences_quote_the_committed_numbers() {
+    let r = results(
+        &[
+            ("cpu/threads_1", 10e-3),
+            ("cpu/threads_2", 5.5e-3),
+            ("counter/mutex_1", 20e-9),
+        ],
+        &[
+            ("cpu/threads_1", 300e-3),
+            ("cpu/threads_2", 310e-3),
+            ("counter/lock_1", 240e-9),
+        ],
+    );
+    let findings: BTreeMap<&str, String> = findings(&r).into_iter().collect();
+    assert_eq!(
+        findings.len(),
+        FINDINGS.len(),
+        "one sentence per anchor: {findings:?}"
+    );
+    assert_eq!(findings["one_thread_speedup"], "30.0× faster");
+    assert_eq!(findings["rust_two_threads"], "1.82× as fast");
+    assert_eq!(
+        findings["gil_threads"],
+        "310 ms on two threads against 300 ms on one"
+    );
+    // Python code runs 12× (the lock) to 30× (the loop) slower here.
+    assert_eq!(findings["python_code_speedup"], "12.0× to 30.0×");
+    assert!(
+        findings["machine"].contains("2-core") && findings["machine"].contains("0.10"),
+        "{}",
+        findings["machine"]
+    );
+    assert_eq!(findings["queue"], "(not measured in this run)");
+    let md = render_findings(&r);
+    assert!(
+        md.contains("<!-- ANCHOR: gil_threads -->\n310 ms on two threads against 300 ms on one\n<!-- ANCHOR_END: gil_threads -->"),
+        "{md}"
+    );
+}
+
+#[test]
+fn the_cold_start_figures_go_to_the_readers_table_and_the_budget_to_the_targets() {
+    let mut r = results(&[], &[]);
+    let step = |command: &str, cpu_seconds: f64, wall_seconds: f64| Step {
+        command: command.to_string(),
+        cpu_seconds,
+        wall_seconds,
+    };
+    r.cold_start = vec![
+        step("cargo course list", 80.4, 60.0),
+        step("cargo course test ordered_results", 75.0, 50.0),
+        step("cargo course book", 140.0, 90.0),
+        step("edit, then cargo course test ordered_results", 1.1, 0.9),
+    ];
+    let readers = render_markdown(&r);
+    assert_eq!(
+        line_of(&readers, "`cargo course list`"),
+        "| `cargo course list` | 80 s | 60.0 s |"
+    );
+    let targets = render_targets(&r);
+    assert!(
+        line_of(&targets, "`cargo course list`").ends_with("| 80 CPU s | met |"),
+        "{targets}"
+    );
+    assert!(
+        line_of(&targets, "`cargo course test ordered_results`").contains("**missed** by 25.0%"),
+        "75 CPU s against a budget of 60 is 25% over:\n{targets}"
+    );
+    assert!(
+        line_of(&targets, "`edit, then cargo course test ordered_results`")
+            .ends_with("| 900 ms | met |"),
+        "{targets}"
+    );
 }

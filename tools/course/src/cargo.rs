@@ -36,7 +36,7 @@ pub enum Echo {
 }
 
 /// The cargo that started us (`$CARGO`), or `cargo` from the PATH.
-fn cargo_program() -> std::ffi::OsString {
+pub fn cargo_program() -> std::ffi::OsString {
     std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into())
 }
 

@@ -1,5 +1,9 @@
-//! Just enough Markdown for the layout checks: fenced code blocks, mdBook's
-//! `{{#include}}` directives, and link targets.
+//! What the layout checks read in a page: fenced code blocks and link targets
+//! (through pulldown-cmark, the parser mdBook uses), and mdBook's
+//! `{{#include}}` directives and ANCHOR markers (mdBook's own syntax, which
+//! its crates do not expose).
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
 /// A fenced code block (```` ``` ```` or `~~~`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,52 +51,40 @@ fn is_rustdoc_attribute(word: &str) -> bool {
             && word[1..].chars().all(|c| c.is_ascii_digit()))
 }
 
+/// The 1-based line of byte `offset` in `text`.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset].matches('\n').count() + 1
+}
+
 /// The fenced code blocks of a page. An unclosed block runs to the end.
 pub fn code_blocks(text: &str) -> Vec<CodeBlock> {
+    let lines: Vec<&str> = text.lines().collect();
     let mut blocks = Vec::new();
-    let mut open: Option<(String, CodeBlock)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let number = index + 1;
-        let trimmed = line.trim_start();
-        match open.as_mut() {
-            Some((fence, block)) => {
-                let closing = trimmed.trim_end();
-                if closing.starts_with(fence.as_str())
-                    && closing.chars().all(|c| fence.starts_with(c))
-                {
-                    let (_, block) = open.take().expect("a block is open");
-                    blocks.push(block);
-                } else {
-                    block.body.push((number, line.to_string()));
+    let mut open: Option<CodeBlock> = None;
+    for (event, range) in Parser::new(text).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
+                open = Some(CodeBlock {
+                    line: line_of(text, range.start),
+                    info: info.trim().to_string(),
+                    body: Vec::new(),
+                });
+            }
+            Event::Text(_) if !range.is_empty() => {
+                if let Some(block) = open.as_mut() {
+                    let first = line_of(text, range.start);
+                    let last = line_of(text, range.end - 1);
+                    for number in first..=last {
+                        if block.body.last().is_none_or(|(n, _)| *n < number) {
+                            let line = lines.get(number - 1).copied().unwrap_or_default();
+                            block.body.push((number, line.to_string()));
+                        }
+                    }
                 }
             }
-            None => {
-                let marker = trimmed.chars().next();
-                if marker != Some('`') && marker != Some('~') {
-                    continue;
-                }
-                let marker = marker.expect("checked above");
-                let length = trimmed.chars().take_while(|&c| c == marker).count();
-                if length < 3 {
-                    continue;
-                }
-                let info = trimmed[length..].trim();
-                if marker == '`' && info.contains('`') {
-                    continue; // inline code such as ```` ```rust ```` in prose
-                }
-                open = Some((
-                    marker.to_string().repeat(length),
-                    CodeBlock {
-                        line: number,
-                        info: info.to_string(),
-                        body: Vec::new(),
-                    },
-                ));
-            }
+            Event::End(TagEnd::CodeBlock) => blocks.extend(open.take()),
+            _ => {}
         }
-    }
-    if let Some((_, block)) = open {
-        blocks.push(block);
     }
     blocks
 }
@@ -201,28 +193,19 @@ fn marker_name<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     Some(&after[..end])
 }
 
-/// The targets of the Markdown links on a page (`[text](target)` and
-/// `[label]: target`), with their 1-based lines. Titles are dropped.
+/// The targets of the links and images on a page (inline, reference and
+/// autolinks, as a Markdown reader sees them, so not those in code), with
+/// the 1-based line each starts on.
 pub fn link_targets(text: &str) -> Vec<(usize, String)> {
-    let mut found = Vec::new();
-    for (index, line) in text.lines().enumerate() {
-        let mut rest = line;
-        while let Some(start) = rest.find("](") {
-            let after = &rest[start + 2..];
-            let end = after.find(')').unwrap_or(after.len());
-            let target = after[..end].split_whitespace().next().unwrap_or("");
-            found.push((index + 1, target.to_string()));
-            rest = &after[end..];
-        }
-        let trimmed = line.trim_start();
-        if trimmed.starts_with('[')
-            && let Some((_, target)) = trimmed.split_once("]: ")
-        {
-            let target = target.split_whitespace().next().unwrap_or("");
-            found.push((index + 1, target.to_string()));
-        }
-    }
-    found
+    Parser::new(text)
+        .into_offset_iter()
+        .filter_map(|(event, range)| match event {
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                Some((line_of(text, range.start), dest_url.into_string()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Whether `text` contains `command` followed by the end of the text or a
@@ -301,13 +284,13 @@ mod tests {
     #[test]
     fn link_targets_inline_and_reference() {
         let links = link_targets(
-            "see [crate](../../exercises/01-threads/) and [x][y]\n[y]: other.md \"t\"\n",
+            "see [crate](../../exercises/01-threads/) and [x][y]\n\n`[not](a link)`\n\n[y]: other.md \"t\"\n",
         );
         assert_eq!(
             links,
             vec![
                 (1, "../../exercises/01-threads/".to_string()),
-                (2, "other.md".to_string())
+                (1, "other.md".to_string())
             ]
         );
     }

@@ -37,6 +37,7 @@
 //! assert_eq!(recorder.spans().len(), 2);
 //! ```
 
+pub mod draw;
 mod svg;
 
 pub use svg::{Bar, Timeline};

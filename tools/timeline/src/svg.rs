@@ -1,8 +1,8 @@
 //! Drawing spans as a self-contained SVG: one row per lane, one bar per span,
-//! a time axis in milliseconds. Explicit colours on a white background, so the
-//! picture reads the same in the book's light and dark themes.
+//! a time axis in milliseconds, with the primitives of [`crate::draw`].
 
 use crate::Span;
+use crate::draw::{self, Axis, escape, palette};
 use std::cmp::Ordering;
 use std::fmt::Write as _;
 use std::path::Path;
@@ -17,15 +17,8 @@ const BAR_HEIGHT: f64 = 20.0;
 const AXIS_HEIGHT: f64 = 44.0;
 /// A rough width of one character of the 12px sans-serif labels.
 const CHAR_WIDTH: f64 = 7.0;
-const BACKGROUND: &str = "#ffffff";
-const STRIPE: &str = "#f3f4f6";
-const INK: &str = "#111827";
-const GRID: &str = "#d1d5db";
-const BAR_OUTLINE: &str = "#374151";
-/// Light fills, dark text on top: readable on the white background.
-const PALETTE: [&str; 8] = [
-    "#93c5fd", "#fca5a5", "#86efac", "#fcd34d", "#c4b5fd", "#f9a8d4", "#67e8f9", "#fdba74",
-];
+/// About this many steps on the time axis.
+const TICKS: f64 = 8.0;
 
 /// Spans ready to be drawn.
 #[derive(Debug, Clone)]
@@ -95,13 +88,15 @@ impl Timeline {
         lanes
     }
 
-    /// The time the picture covers, in nanoseconds: from the earliest start to
-    /// the latest end. At least 1 ms, so that an empty timeline or one made of
-    /// instants still has an axis (and no division by zero).
-    fn range(&self) -> (u64, u64) {
+    /// The earliest start in nanoseconds, and the time axis in milliseconds
+    /// from there: it reaches the latest end, and at least 1 ms, so that an
+    /// empty timeline or one made of instants still has an axis (and no
+    /// division by zero).
+    fn range(&self) -> (u64, Axis) {
         let origin = self.spans.iter().map(|s| s.start_ns).min().unwrap_or(0);
         let end = self.spans.iter().map(|s| s.end_ns).max().unwrap_or(0);
-        (origin, (end - origin).max(1_000_000))
+        let total_ms = (end - origin).max(1_000_000) as f64 / 1e6;
+        (origin, Axis::linear(total_ms, TICKS))
     }
 
     fn top(&self) -> f64 {
@@ -113,8 +108,8 @@ impl Timeline {
     /// unit wide so that very short spans stay visible.
     pub fn bars(&self) -> Vec<Bar> {
         let lanes = self.lanes();
-        let (origin, total) = self.range();
-        let scale = PLOT_WIDTH / total as f64;
+        let (origin, axis) = self.range();
+        let x_of = |ns: u64| PLOT_LEFT + axis.position((ns - origin) as f64 / 1e6) * PLOT_WIDTH;
         self.spans
             .iter()
             .map(|s| {
@@ -122,12 +117,12 @@ impl Timeline {
                     .iter()
                     .position(|l| *l == s.lane)
                     .expect("every lane is listed");
-                let x = PLOT_LEFT + (s.start_ns - origin) as f64 * scale;
+                let x = x_of(s.start_ns);
                 Bar {
                     lane,
                     x,
                     y: self.top() + lane as f64 * ROW_HEIGHT + (ROW_HEIGHT - BAR_HEIGHT) / 2.0,
-                    width: (s.duration_ns() as f64 * scale).max(1.0),
+                    width: (x_of(s.end_ns) - x).max(1.0),
                     height: BAR_HEIGHT,
                     start_ms: (s.start_ns - origin) as f64 / 1e6,
                     end_ms: (s.end_ns - origin) as f64 / 1e6,
@@ -140,116 +135,75 @@ impl Timeline {
     /// The picture, as a complete SVG document.
     pub fn to_svg(&self) -> String {
         let lanes = self.lanes();
-        let (_, total) = self.range();
+        let (_, axis) = self.range();
         let top = self.top();
         let rows_height = lanes.len().max(1) as f64 * ROW_HEIGHT;
         let axis_y = top + rows_height;
         let height = axis_y + AXIS_HEIGHT;
         let mut out = String::new();
         let w = &mut out;
-        // Writing to a String cannot fail: the `let _ =` below are for that.
-        let _ = writeln!(
+        draw::open(
             w,
-            r#"<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="Helvetica, Arial, sans-serif" font-size="12">"#
-        );
-        let _ = writeln!(
-            w,
-            r#"<rect width="100%" height="100%" fill="{BACKGROUND}"/>"#
+            WIDTH,
+            height,
+            self.title.as_deref().unwrap_or("timeline"),
         );
         if let Some(title) = &self.title {
-            let _ = writeln!(
-                w,
-                r#"<text x="{PLOT_LEFT}" y="24" font-size="14" font-weight="bold" fill="{INK}">{}</text>"#,
-                escape(title)
-            );
+            draw::heading(w, PLOT_LEFT, 24.0, 14, title);
         }
+        // Writing to a String cannot fail: the `let _ =` below are for that.
         for (i, lane) in lanes.iter().enumerate() {
             let y = top + i as f64 * ROW_HEIGHT;
             if i % 2 == 0 {
                 let _ = writeln!(
                     w,
-                    r#"<rect x="0" y="{y}" width="{WIDTH}" height="{ROW_HEIGHT}" fill="{STRIPE}"/>"#
+                    r#"<rect x="0" y="{y}" width="{WIDTH}" height="{ROW_HEIGHT}" fill="{}"/>"#,
+                    palette::STRIPE
                 );
             }
             let _ = writeln!(
                 w,
-                r#"<text class="lane" x="{}" y="{}" text-anchor="end" fill="{INK}">{}</text>"#,
+                r#"<text class="lane" x="{}" y="{}" text-anchor="end" fill="{}">{}</text>"#,
                 PLOT_LEFT - 10.0,
                 y + ROW_HEIGHT / 2.0 + 4.0,
+                palette::INK,
                 escape(lane)
             );
         }
         if lanes.is_empty() {
-            let _ = writeln!(
-                w,
-                r#"<text x="{}" y="{}" text-anchor="middle" fill="{INK}">no spans recorded</text>"#,
-                PLOT_LEFT + PLOT_WIDTH / 2.0,
-                top + ROW_HEIGHT / 2.0 + 4.0
-            );
+            let (x, y) = (PLOT_LEFT + PLOT_WIDTH / 2.0, top + ROW_HEIGHT / 2.0 + 4.0);
+            draw::text(w, x, y, "middle", palette::INK, "no spans recorded");
         }
-        // The axis: grid lines and tick labels at a round step.
-        let total_ms = total as f64 / 1e6;
-        let step = tick_step(total_ms);
-        let decimals = if step >= 1.0 {
-            0
-        } else {
-            (-step.log10()).ceil() as usize
+        let decimals = match axis {
+            Axis::Linear { step, .. } if step < 1.0 => (-step.log10()).ceil() as usize,
+            _ => 0,
         };
-        let mut k = 0u32;
-        loop {
-            let t = f64::from(k) * step;
-            if t > total_ms * 1.000_001 {
-                break;
-            }
-            let x = PLOT_LEFT + t / total_ms * PLOT_WIDTH;
-            let _ = writeln!(
-                w,
-                r#"<line x1="{x:.2}" y1="{top}" x2="{x:.2}" y2="{}" stroke="{GRID}" stroke-width="1"/>"#,
-                axis_y + 5.0
-            );
-            let _ = writeln!(
-                w,
-                r#"<text x="{x:.2}" y="{}" text-anchor="middle" fill="{INK}">{t:.decimals$}</text>"#,
-                axis_y + 18.0
-            );
-            k += 1;
-        }
-        let _ = writeln!(
-            w,
-            r#"<line x1="{PLOT_LEFT}" y1="{axis_y}" x2="{}" y2="{axis_y}" stroke="{INK}" stroke-width="1"/>"#,
-            PLOT_LEFT + PLOT_WIDTH
-        );
-        let _ = writeln!(
-            w,
-            r#"<text x="{}" y="{}" text-anchor="middle" fill="{INK}">time (ms)</text>"#,
-            PLOT_LEFT + PLOT_WIDTH / 2.0,
-            axis_y + 36.0
-        );
+        axis.draw(w, (PLOT_LEFT, PLOT_WIDTH), (top, axis_y), |t| {
+            format!("{t:.decimals$}")
+        });
+        let (x, y) = (PLOT_LEFT + PLOT_WIDTH / 2.0, axis_y + 36.0);
+        draw::text(w, x, y, "middle", palette::INK, "time (ms)");
         for bar in self.bars() {
-            let fill = PALETTE[bar.lane % PALETTE.len()];
+            let fill = palette::SERIES[bar.lane % palette::SERIES.len()];
             let _ = writeln!(
                 w,
-                r#"<rect class="span" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" rx="3" fill="{fill}" stroke="{BAR_OUTLINE}" stroke-width="0.75"><title>{}: {} ({:.3} to {:.3} ms)</title></rect>"#,
+                r#"<rect class="span" x="{:.2}" y="{:.2}" width="{:.2}" height="{:.2}" rx="3" fill="{fill}" stroke="{}" stroke-width="0.75"><title>{}: {} ({:.3} to {:.3} ms)</title></rect>"#,
                 bar.x,
                 bar.y,
                 bar.width,
                 bar.height,
+                palette::OUTLINE,
                 escape(&lanes[bar.lane]),
                 escape(&bar.label),
                 bar.start_ms,
                 bar.end_ms
             );
             if let Some(text) = fit_label(&bar.label, bar.width) {
-                let _ = writeln!(
-                    w,
-                    r#"<text x="{:.2}" y="{:.2}" fill="{INK}">{}</text>"#,
-                    bar.x + 4.0,
-                    bar.y + BAR_HEIGHT / 2.0 + 4.0,
-                    escape(&text)
-                );
+                let (x, y) = (bar.x + 4.0, bar.y + BAR_HEIGHT / 2.0 + 4.0);
+                draw::text(w, x, y, "start", palette::INK, &text);
             }
         }
-        let _ = writeln!(w, "</svg>");
+        draw::close(w);
         out
     }
 
@@ -257,18 +211,6 @@ impl Timeline {
     pub fn write_svg(&self, path: impl AsRef<Path>) -> std::io::Result<()> {
         std::fs::write(path, self.to_svg())
     }
-}
-
-/// A round step (1, 2 or 5 times a power of ten) giving at most about ten
-/// ticks over `total_ms`.
-fn tick_step(total_ms: f64) -> f64 {
-    let raw = total_ms / 8.0;
-    let power = 10f64.powf(raw.log10().floor());
-    [1.0, 2.0, 5.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|step| *step >= raw)
-        .unwrap_or(10.0 * power)
 }
 
 /// The label as it fits in a bar `width` units wide: whole, shortened with an
@@ -284,13 +226,6 @@ fn fit_label(label: &str, width: f64) -> Option<String> {
     } else {
         None
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// Compares names with runs of digits compared as numbers.
@@ -379,12 +314,11 @@ mod tests {
     fn the_axis_is_in_milliseconds_with_round_ticks() {
         let timeline = Timeline::new(vec![Span::new("a", "x", 0, 40 * MS)]);
         let svg = timeline.to_svg();
-        for tick in ["0</text>", "5</text>", "40</text>", "time (ms)"] {
+        for tick in [">0</text>", ">5</text>", ">40</text>", "time (ms)"] {
             assert!(svg.contains(tick), "expected a tick {tick:?} in\n{svg}");
         }
-        assert_eq!(tick_step(40.0), 5.0);
-        assert_eq!(tick_step(1.0), 0.2);
-        assert_eq!(tick_step(2500.0), 500.0);
+        let (_, axis) = Timeline::new(vec![Span::new("a", "x", 0, MS)]).range();
+        assert_eq!(axis.ticks()[1], 0.2, "1 ms in steps of 0.2 ms");
     }
 
     #[test]

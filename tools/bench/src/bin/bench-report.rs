@@ -5,47 +5,41 @@
 //! cargo run --release -p bench --bin bench-report -- --quick # fixed batches, under 2 minutes
 //! ```
 //!
-//! Options:
-//! * `--quick`: the quick harness instead of criterion, fewer Python runs;
-//! * `--only TEXT`: only the benchmarks whose id contains TEXT; prints the
-//!   table and writes nothing unless `--out` is given too;
-//! * `--out DIR`: where to write (default: the book's `src/results/`);
-//! * `--render`: measure nothing, render `results.json` of the output
-//!   folder again (after a change to the page's layout).
+//! `--help` lists the options.
 
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use bench::report::{Results, SECTIONS, render_markdown};
-use bench::{machine, python, quick, suite, svg};
+use bench::report::{Results, SECTIONS, render_findings, render_markdown, render_targets};
+use bench::{cold_start, machine, python, quick, suite, svg};
+use clap::Parser;
 
+/// Runs every benchmark, Rust and Python, and writes the book's results page
+/// (results.json, results.md and the charts).
+#[derive(Debug, Parser)]
+#[command(name = "bench-report")]
 struct Options {
+    /// The quick harness instead of criterion, and fewer Python runs.
+    #[arg(long)]
     quick: bool,
+    /// Only the benchmarks whose id contains TEXT; prints the table and
+    /// writes nothing unless --out is given too.
+    #[arg(long, value_name = "TEXT")]
     only: Option<String>,
+    /// Where to write [default: the book's src/results/].
+    #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
+    /// Measure nothing: render results.json of the output folder again
+    /// (after a change to the page's layout).
+    #[arg(long)]
     render: bool,
-}
-
-fn parse_args() -> Result<Options, String> {
-    let mut options = Options {
-        quick: false,
-        only: None,
-        out: None,
-        render: false,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => options.quick = true,
-            "--render" => options.render = true,
-            "--only" => options.only = Some(args.next().ok_or("--only needs a text")?),
-            "--out" => options.out = Some(args.next().ok_or("--out needs a folder")?.into()),
-            "-h" | "--help" => return Err(String::new()),
-            other => return Err(format!("unknown argument {other:?}")),
-        }
-    }
-    Ok(options)
+    /// Measure only a newcomer's first commands on a fresh clone of the
+    /// committed tree (`cargo course list`, the first test, the book, the warm
+    /// edit-test loop), in CPU seconds; several minutes. The other figures of
+    /// results.json are kept.
+    #[arg(long, conflicts_with_all = ["quick", "only", "render"])]
+    cold_start: bool,
 }
 
 fn repository() -> PathBuf {
@@ -54,16 +48,7 @@ fn repository() -> PathBuf {
 }
 
 fn main() {
-    let options = match parse_args() {
-        Ok(options) => options,
-        Err(message) => {
-            if !message.is_empty() {
-                eprintln!("bench-report: {message}");
-            }
-            eprintln!("usage: bench-report [--quick] [--only TEXT] [--out DIR] [--render]");
-            std::process::exit(2);
-        }
-    };
+    let options = Options::parse();
     if let Err(e) = run(&options) {
         eprintln!("bench-report: {e}");
         std::process::exit(1);
@@ -76,10 +61,14 @@ fn run(options: &Options) -> io::Result<()> {
         (None, Some(_)) => None, // a partial run must not overwrite the page
         (None, None) => Some(repository().join("src/results")),
     };
-    if options.render {
+    if options.render || options.cold_start {
         let out = out.ok_or_else(|| io::Error::other("--render needs an output folder"))?;
         let json = std::fs::read_to_string(out.join("results.json"))?;
-        let results: Results = serde_json::from_str(&json).map_err(io::Error::other)?;
+        let mut results: Results = serde_json::from_str(&json).map_err(io::Error::other)?;
+        if options.cold_start {
+            eprintln!("== a newcomer's first commands on a fresh clone");
+            results.cold_start = cold_start::measure(&repository())?;
+        }
         return write(&out, &results);
     }
 
@@ -118,6 +107,7 @@ fn run(options: &Options) -> io::Result<()> {
         machine,
         rust,
         python: python_run.seconds(),
+        cold_start: previous_cold_start(out.as_deref()),
     };
     match out {
         Some(out) => write(&out, &results)?,
@@ -127,12 +117,25 @@ fn run(options: &Options) -> io::Result<()> {
     Ok(())
 }
 
-/// Writes `results.json`, `results.md` and one SVG chart per section.
+/// The cold-start figures of the results.json in `out`, if any: a run of the
+/// benchmarks keeps them (they are measured only with `--cold-start`).
+fn previous_cold_start(out: Option<&Path>) -> Vec<cold_start::Step> {
+    out.and_then(|out| std::fs::read_to_string(out.join("results.json")).ok())
+        .and_then(|json| serde_json::from_str::<Results>(&json).ok())
+        .map(|results| results.cold_start)
+        .unwrap_or_default()
+}
+
+/// Writes `results.json`, `results.md` (the readers' table),
+/// `findings.md` (the pages' sentences with numbers), `targets.md` (the
+/// maintainers' page) and one SVG chart per section.
 fn write(out: &Path, results: &Results) -> io::Result<()> {
     std::fs::create_dir_all(out)?;
     let json = serde_json::to_string_pretty(results).map_err(io::Error::other)?;
     std::fs::write(out.join("results.json"), json + "\n")?;
     std::fs::write(out.join("results.md"), render_markdown(results))?;
+    std::fs::write(out.join("findings.md"), render_findings(results))?;
+    std::fs::write(out.join("targets.md"), render_targets(results))?;
     for section in SECTIONS {
         if let Some(chart) = svg::chart_for(section, results) {
             let path = out.join(format!("{}.svg", section.name));

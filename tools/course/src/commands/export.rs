@@ -8,8 +8,8 @@
 //! `tools/course/templates/github/`, and a pristine copy of every exercise file
 //! for `cargo course reset`. It ends with `git init` and one commit.
 //!
-//! The lock file keeps the versions of the course's: the solution crates and
-//! what only they use are taken out, and nothing is updated.
+//! The lock file keeps the versions of the course's: cargo itself takes out
+//! the solution crates and what only they use, and updates nothing.
 //!
 //! Before committing, every exported file is searched for the distinctive
 //! lines of the solutions (lines of a solution file that appear nowhere else
@@ -35,7 +35,7 @@ pub const WORKFLOW_TEMPLATE: &str = "tools/course/templates/github/grade.yml";
 pub const WORKFLOW_PATH: &str = ".github/workflows/grade.yml";
 
 /// Top-level entries that never go into the student copy. (`target/`, the
-/// built book and the rest of .gitignore are skipped too.)
+/// built book and what .gitignore names are skipped too.)
 const LEFT_OUT: &[&str] = &[".git", "solutions", ".ci", ".course", ".github"];
 
 /// What an export wrote.
@@ -98,17 +98,13 @@ pub fn run_gradescope(args: &ExportGradescopeArgs) -> Result<ExitCode> {
 pub fn export_student(repo: &Repo, dest: &Path, commit: bool) -> Result<Exported> {
     let course = Course::load(repo)?;
     let dest = prepare_destination(repo, dest)?;
-    let skip = Skip::new(repo, &dest);
     let mut files = 0;
-    for source in walk(repo.root(), &skip) {
+    for source in walk(repo.root(), true, Skip::export(repo, &dest)) {
         let rel = repo.rel(&source);
         let target = dest.join(&rel);
         let bytes = std::fs::read(&source).with_context(|| format!("cannot read {rel}"))?;
         let bytes = match rel.as_str() {
             "Cargo.toml" => student_manifest(&utf8(&bytes, &rel)?)?.into_bytes(),
-            "Cargo.lock" => {
-                prune_lock(&utf8(&bytes, &rel)?, &solution_packages(repo))?.into_bytes()
-            }
             "README.md" => continue,
             "src/SUMMARY.md" => without_solution_entries(&utf8(&bytes, &rel)?).into_bytes(),
             _ if rel.starts_with("src/") && rel.ends_with(".md") => {
@@ -199,40 +195,26 @@ fn copy_permissions(from: &Path, to: &Path) {
     }
 }
 
-/// What the walk leaves out: [`LEFT_OUT`], the book's own solution pages, the
-/// export folder itself, and what the root .gitignore names (its simple
-/// patterns: a name, `name/` for folders, a leading `/` to anchor at the root).
+/// What a walk leaves out besides .gitignore: given paths (not entered if
+/// they are folders) and names anywhere below the root.
 struct Skip {
     root: PathBuf,
-    dest: PathBuf,
     anchored: Vec<PathBuf>,
     names: Vec<String>,
 }
 
 impl Skip {
-    fn new(repo: &Repo, dest: &Path) -> Skip {
+    /// The export's: [`LEFT_OUT`], the book's own solution pages, the built
+    /// book, the export folder itself, `target` and `node_modules`.
+    fn export(repo: &Repo, dest: &Path) -> Skip {
         let root = normalize(repo.root());
         let mut anchored: Vec<PathBuf> = LEFT_OUT.iter().map(|name| root.join(name)).collect();
         anchored.push(root.join("src").join("solutions"));
         anchored.push(root.join(book_dir(repo)));
-        let mut names = vec!["target".to_string(), "node_modules".to_string()];
-        let ignore = std::fs::read_to_string(root.join(".gitignore")).unwrap_or_default();
-        for line in ignore.lines().map(str::trim) {
-            if line.is_empty() || line.starts_with('#') || line.starts_with('!') {
-                continue;
-            }
-            let pattern = line.trim_end_matches('/');
-            match pattern.strip_prefix('/') {
-                Some(path) => anchored.push(root.join(path)),
-                None if !pattern.contains('/') && !pattern.contains('*') => {
-                    names.push(pattern.to_string())
-                }
-                None => anchored.push(root.join(pattern)),
-            }
-        }
+        anchored.push(normalize(dest));
+        let names = vec!["target".to_string(), "node_modules".to_string()];
         Skip {
             root,
-            dest: dest.to_path_buf(),
             anchored,
             names,
         }
@@ -244,8 +226,7 @@ impl Skip {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        path.starts_with(&self.dest)
-            || self.anchored.iter().any(|a| &path == a)
+        self.anchored.iter().any(|a| path.starts_with(a))
             || (path != self.root && self.names.contains(&name))
     }
 }
@@ -265,98 +246,61 @@ fn book_dir(repo: &Repo) -> String {
         .unwrap_or_else(|| "book".to_string())
 }
 
-/// Every file under `dir` that `skip` does not leave out, sorted.
-fn walk(dir: &Path, skip: &Skip) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&current) else {
-            continue;
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if skip.skips(&path) {
-                continue;
-            }
-            match entry.file_type() {
-                Ok(kind) if kind.is_dir() => pending.push(path),
-                Ok(kind) if kind.is_file() => found.push(path),
-                _ => {}
-            }
-        }
-    }
+/// Every file under `dir` that `skip` does not leave out, sorted; with
+/// `gitignore`, also without what the .gitignore files below `dir` ignore
+/// (as git sees them, even outside a git repository).
+fn walk(dir: &Path, gitignore: bool, skip: Skip) -> Vec<PathBuf> {
+    let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .git_ignore(gitignore)
+        .require_git(false)
+        .filter_entry(move |entry| !skip.skips(entry.path()))
+        .build()
+        .flatten()
+        .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
+        .map(ignore::DirEntry::into_path)
+        .collect();
     found.sort();
     found
 }
 
 /// The root Cargo.toml for students: `members` and `default-members` without
-/// the `solutions/` globs, and the comment above them rewritten to match.
+/// the `solutions/` globs, and the comment above them rewritten to match;
+/// every other line stays as it was.
 pub fn student_manifest(text: &str) -> Result<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut section = String::new();
-    let mut lines = text.lines().peekable();
-    while let Some(line) = lines.next() {
-        let trimmed = line.trim();
-        if trimmed.starts_with('[') {
-            section = trimmed.to_string();
-        }
-        let key = trimmed.split('=').next().unwrap_or("").trim();
-        if section == "[workspace]" && (key == "members" || key == "default-members") {
-            let mut value = trimmed.split_once('=').map_or("", |(_, v)| v).to_string();
-            while value.matches('[').count() > value.matches(']').count() {
-                let Some(next) = lines.next() else { break };
-                value.push('\n');
-                value.push_str(next);
-            }
-            let parsed: toml::Table = format!("v = {value}")
-                .parse()
-                .with_context(|| format!("cannot read `{key}` in the root Cargo.toml"))?;
-            let kept: Vec<String> = parsed["v"]
-                .as_array()
-                .context("`members` is not an array")?
-                .iter()
-                .filter_map(|v| v.as_str())
-                .filter(|m| !normalize(Path::new(m)).starts_with("solutions"))
-                .map(|m| format!("{m:?}"))
-                .collect();
-            if key == "members" {
-                while out.last().is_some_and(|l| l.trim_start().starts_with('#')) {
-                    out.pop();
-                }
-                out.push(
-                    "# Your exercise crates are members (`cargo test -p threads` works) but not \
-                     default\n# members: their tests fail until you solve them. A plain \
-                     `cargo test` runs\n# the tools' own tests."
-                        .to_string(),
-                );
-            }
-            out.push(format!("{key} = [{}]", kept.join(", ")));
-            continue;
-        }
-        out.push(line.to_string());
-    }
-    let manifest = out.join("\n") + "\n";
-    let parsed: toml::Table = manifest
-        .parse()
-        .context("the student Cargo.toml does not parse")?;
-    let workspace = parsed.get("workspace").context("no [workspace] table")?;
+    let mut manifest: toml_edit::DocumentMut =
+        text.parse().context("the root Cargo.toml does not parse")?;
+    let workspace = manifest
+        .get_mut("workspace")
+        .and_then(|w| w.as_table_mut())
+        .context("no [workspace] table in the root Cargo.toml")?;
     for key in ["members", "default-members"] {
-        if let Some(list) = workspace.get(key).and_then(|v| v.as_array())
-            && list
-                .iter()
-                .any(|m| m.as_str().is_some_and(|m| m.contains("solutions")))
-        {
-            bail!("the student Cargo.toml still names solutions/ in `{key}`");
-        }
+        let Some(list) = workspace.get_mut(key) else {
+            continue;
+        };
+        let list = list
+            .as_array_mut()
+            .with_context(|| format!("`{key}` in the root Cargo.toml is not an array"))?;
+        list.retain(|m| {
+            m.as_str()
+                .is_none_or(|m| !normalize(Path::new(m)).starts_with("solutions"))
+        });
+        list.fmt();
     }
-    Ok(manifest)
+    if let Some(mut key) = workspace.key_mut("members") {
+        key.leaf_decor_mut().set_prefix(
+            "# Your exercise crates are members (`cargo test -p threads` works) but not default\n\
+             # members: their tests fail until you solve them. A plain `cargo test` runs\n\
+             # the tools' own tests.\n",
+        );
+    }
+    Ok(manifest.to_string())
 }
 
-/// Lets cargo finish the lock file: [`prune_lock`] cannot see that a feature
-/// only the solutions turned on pulled in a package (`valuable`, through
-/// `tracing`, for example). `cargo metadata --offline` resolves the student
-/// workspace against the lock, from the local registry cache, and drops what
-/// is no longer used, without changing any version.
+/// Lets cargo settle the copied lock file: `cargo metadata --offline`
+/// resolves the student workspace against it, from the local registry cache,
+/// and drops the solution crates and what only they use, without changing any
+/// version.
 fn settle_lock(dest: &Path) {
     if !dest.join("Cargo.lock").is_file() {
         return;
@@ -373,86 +317,6 @@ fn settle_lock(dest: &Path) {
             dest.display()
         );
     }
-}
-
-/// The package names of the solution crates (`solutions/*/Cargo.toml`).
-fn solution_packages(repo: &Repo) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(repo.solutions_dir()) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .flatten()
-        .filter_map(|e| std::fs::read_to_string(e.path().join("Cargo.toml")).ok())
-        .filter_map(|text| text.parse::<toml::Table>().ok())
-        .filter_map(|t| Some(t.get("package")?.get("name")?.as_str()?.to_string()))
-        .collect();
-    names.sort();
-    names
-}
-
-/// Cargo.lock without the local packages named in `drop` (local: they have
-/// no `source`) and without every package that only they depended on: what
-/// is kept is what the other local packages reach through `dependencies`.
-/// The text of the kept entries is left as it was.
-pub fn prune_lock(text: &str, drop: &[String]) -> Result<String> {
-    let mut blocks: Vec<Vec<&str>> = vec![Vec::new()];
-    for line in text.lines() {
-        if line.trim() == "[[package]]" {
-            blocks.push(Vec::new());
-        }
-        blocks.last_mut().expect("one block at least").push(line);
-    }
-    let lock: toml::Table = text.parse().context("Cargo.lock does not parse")?;
-    let empty = Vec::new();
-    let packages = lock
-        .get("package")
-        .and_then(|p| p.as_array())
-        .unwrap_or(&empty);
-    if packages.len() + 1 != blocks.len() {
-        bail!("Cargo.lock has an unexpected layout: its [[package]] entries cannot be told apart");
-    }
-    let field = |index: usize, key: &str| -> Option<&str> { packages[index].get(key)?.as_str() };
-    // A dependency is written `name`, `name version` or `name version (source)`.
-    let find = |dependency: &str| -> Option<usize> {
-        let mut words = dependency.split_whitespace();
-        let name = words.next()?;
-        let version = words.next();
-        (0..packages.len()).find(|&i| {
-            field(i, "name") == Some(name) && version.is_none_or(|v| field(i, "version") == Some(v))
-        })
-    };
-    let mut kept = vec![false; packages.len()];
-    let mut pending: Vec<usize> = (0..packages.len())
-        .filter(|&i| {
-            field(i, "source").is_none() && !drop.iter().any(|d| field(i, "name") == Some(d))
-        })
-        .collect();
-    while let Some(index) = pending.pop() {
-        if std::mem::replace(&mut kept[index], true) {
-            continue;
-        }
-        let dependencies = packages[index]
-            .get("dependencies")
-            .and_then(|d| d.as_array())
-            .unwrap_or(&empty);
-        pending.extend(
-            dependencies
-                .iter()
-                .filter_map(|d| d.as_str())
-                .filter_map(find),
-        );
-    }
-    let mut out = String::new();
-    for (index, block) in blocks.iter().enumerate() {
-        if index > 0 && !kept[index - 1] {
-            continue;
-        }
-        for line in block {
-            out.push_str(line);
-            out.push('\n');
-        }
-    }
-    Ok(out)
 }
 
 /// SUMMARY.md without the "Solutions" entry, its sub-entries, and any other
@@ -604,11 +468,15 @@ fn long_lines(text: &str) -> impl Iterator<Item = &str> {
 /// and `src/solutions/` that no other file of the course has.
 /// (`dest`, an export in progress, is not part of the course.)
 pub fn distinctive_solution_lines(repo: &Repo, dest: &Path) -> Result<BTreeSet<String>> {
+    let root = normalize(repo.root());
     let everything = Skip {
-        root: normalize(repo.root()),
-        dest: normalize(dest),
-        anchored: vec![repo.root().join(".git"), repo.root().join(book_dir(repo))],
+        anchored: vec![
+            root.join(".git"),
+            root.join(book_dir(repo)),
+            normalize(dest),
+        ],
         names: vec!["target".to_string(), "node_modules".to_string()],
+        root,
     };
     let solution_roots = [
         normalize(&repo.solutions_dir()),
@@ -616,7 +484,7 @@ pub fn distinctive_solution_lines(repo: &Repo, dest: &Path) -> Result<BTreeSet<S
     ];
     let mut candidates = BTreeSet::new();
     let mut elsewhere = HashSet::new();
-    for file in walk(repo.root(), &everything) {
+    for file in walk(repo.root(), false, everything) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
@@ -642,11 +510,10 @@ pub fn solution_leaks(repo: &Repo, dest: &Path) -> Result<Vec<String>> {
     let mut leaks = Vec::new();
     let skip = Skip {
         root: normalize(dest),
-        dest: PathBuf::from("/nonexistent/course-export"),
-        anchored: vec![dest.join(".git")],
+        anchored: vec![normalize(&dest.join(".git"))],
         names: vec!["target".to_string()],
     };
-    for file in walk(dest, &skip) {
+    for file in walk(dest, false, skip) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
         };
@@ -762,62 +629,6 @@ testkit = { path = "tools/testkit" }
             student.contains(r#"testkit = { path = "tools/testkit" }"#),
             "{student}"
         );
-    }
-
-    #[test]
-    fn the_lock_file_loses_the_solutions_and_what_only_they_use() {
-        let lock = r#"version = 4
-
-[[package]]
-name = "loom"
-version = "0.7.2"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-dependencies = [
- "scoped-tls",
-]
-
-[[package]]
-name = "locks"
-version = "0.1.0"
-dependencies = [
- "rayon 1.0.0",
-]
-
-[[package]]
-name = "locks-solution"
-version = "0.1.0"
-dependencies = [
- "loom",
- "rayon 1.0.0",
-]
-
-[[package]]
-name = "rayon"
-version = "1.0.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "rayon"
-version = "2.0.0"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-
-[[package]]
-name = "scoped-tls"
-version = "1.0.1"
-source = "registry+https://github.com/rust-lang/crates.io-index"
-"#;
-        let pruned = prune_lock(lock, &["locks-solution".to_string()]).unwrap();
-        for gone in ["locks-solution", "loom", "scoped-tls", "2.0.0"] {
-            assert!(!pruned.contains(gone), "{gone} should be gone:\n{pruned}");
-        }
-        assert!(pruned.starts_with("version = 4\n"), "{pruned}");
-        assert!(
-            pruned.contains(
-                "name = \"locks\"\nversion = \"0.1.0\"\ndependencies = [\n \"rayon 1.0.0\",\n]\n"
-            ),
-            "{pruned}"
-        );
-        assert!(pruned.contains("version = \"1.0.0\""), "{pruned}");
     }
 
     #[test]

@@ -2,13 +2,16 @@
 //! error that `main` prints.
 
 pub mod bench;
+#[cfg(feature = "book")]
 pub mod book;
+#[cfg(feature = "book")]
 pub mod export;
 pub mod grade;
 pub mod hint;
 pub mod list;
 pub mod reset;
 pub mod test;
+#[cfg(feature = "book")]
 pub mod verify;
 pub mod watch;
 
