@@ -215,11 +215,16 @@ fn competing_transfers_never_overdraw_an_account() {
             won
         })
     });
+    let wrong_total = Arc::new(AtomicUsize::new(usize::MAX));
     let auditor = {
         let (bank, done, audits) = (Arc::clone(&bank), Arc::clone(&done), Arc::clone(&audits));
+        let wrong_total = Arc::clone(&wrong_total);
         spawn_watched("auditor", move || {
             while !done.load(Ordering::SeqCst) {
-                std::hint::black_box(bank.total());
+                let total = bank.total();
+                if total != AMOUNT {
+                    wrong_total.store(total as usize, Ordering::SeqCst);
+                }
                 audits.fetch_add(1, Ordering::SeqCst);
             }
             0
@@ -232,6 +237,14 @@ fn competing_transfers_never_overdraw_an_account() {
              to account 0 run beside total()"
         )
     });
+    let wrong = wrong_total.load(Ordering::SeqCst);
+    if wrong != usize::MAX {
+        panic!(
+            "money appeared or vanished: total() returned {wrong} while transfers ran, but the \
+             bank always holds {AMOUNT}. transfer() must hold both locks until both balances \
+             are changed (no money in flight), and total() must hold every lock while it adds"
+        );
+    }
     let mut wins = 0;
     for outcome in outcomes {
         match outcome {

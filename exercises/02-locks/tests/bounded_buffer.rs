@@ -267,6 +267,13 @@ fn a_producer_whose_slot_was_taken_first_waits_again() {
         steals += 1;
         if let Waiting::Returned = producer.until_blocked() {
             let len = buffer.len();
+            if len <= 1 {
+                panic!(
+                    "try_push() stored an item in a full buffer (capacity 1, the producer's item \
+                     was already in it) and returned Ok: it must give the item back as \
+                     Err(item) when the buffer is full, and leave the buffer as it was"
+                );
+            }
             panic!(
                 "push() woke up with the buffer full and went on anyway: the buffer of capacity \
                  1 now holds {len} items. The test popped an item and filled the slot again \
