@@ -59,7 +59,13 @@ fn check(numbers: Vec<u64>, workers: usize) {
     let _clean = testkit::process_scope();
     let mut expected: Vec<u64> = numbers.iter().map(|n| n * n).collect();
     expected.sort_unstable();
-    let squares = run(numbers, workers).expect("square_with_workers failed");
+    let squares = run(numbers, workers).unwrap_or_else(|e| {
+        panic!(
+            "square_with_workers returned an error: {e}. If squares went missing, the workers \
+             stopped early: Were the sentinels sent before the jobs? A worker stops at the first \
+             None it takes"
+        )
+    });
     assert_eq!(
         squares, expected,
         "every number squared exactly once, sorted"
