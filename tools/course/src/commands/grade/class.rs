@@ -213,7 +213,16 @@ fn cells(row: &Row, exercises: &[String]) -> Vec<String> {
             cells.push(points(result.score));
             cells.push(points(result.max_score));
             cells.push(errors_of(result));
-            cells.push(capped(&result.review_flags().join("; ")));
+            // The constructs only (the reports say why): the cell is capped.
+            let short: Vec<String> = result
+                .review_flags()
+                .iter()
+                .map(|f| {
+                    let f = f.split(": it ").next().unwrap_or(f);
+                    f.split(": printing").next().unwrap_or(f).to_string()
+                })
+                .collect();
+            cells.push(capped(&short.join("; ")));
         }
         Err(error) => {
             cells.extend(exercises.iter().map(|_| String::new()));

@@ -247,7 +247,11 @@ impl Sandbox {
             process_limit_enforced: false,
             off: Vec::new(),
         };
-        let refused = if root {
+        let refused = if unconfined && isolation != IsolationChoice::Auto {
+            Some(format!(
+                "--unconfined --isolation {isolation:?} was asked for"
+            ))
+        } else if root {
             sandbox.clear_leftovers_of(sandbox.slot.uid())?;
             sandbox.probe().err().map(|e| format!("{e:#}"))
         } else {
