@@ -87,6 +87,7 @@ pub fn fork_exit_waitpid(iters: u64) -> Duration {
     for _ in 0..iters {
         // SAFETY: the child calls only `_exit`, which is async-signal-safe.
         match unsafe { fork() }.expect("fork failed") {
+            // SAFETY: `_exit` is async-signal-safe and ends the child at once.
             ForkResult::Child => unsafe { nix::libc::_exit(0) },
             ForkResult::Parent { child } => {
                 let status = waitpid(child, None).expect("waitpid failed");

@@ -70,7 +70,7 @@ pub struct VerifyArgs {
     /// Run one group of checks only: `known-wrong` (the known-wrong and
     /// alternative solutions of solutions/NN-name/{wrong,alt}/).
     #[arg(long, value_enum)]
-    pub only: Option<crate::commands::verify::Only>,
+    pub only: Option<Only>,
     /// With --only known-wrong: only this exercise, or this chapter (its
     /// number or folder name, e.g. 1 or 01-threads). Repeatable.
     #[arg(long = "exercise", value_name = "EXERCISE|CHAPTER")]
@@ -127,4 +127,11 @@ pub struct BenchArgs {
     /// `--only TEXT`, `--out DIR`, `--render`.
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub report_args: Vec<String>,
+}
+
+/// A group of checks that `--only` can run alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Only {
+    /// The known-wrong and alternative solutions (check 7).
+    KnownWrong,
 }

@@ -6,9 +6,9 @@
 //! the consumer holding the lock waits for the next item, the others for
 //! the lock) and a length (an atomic count beside it).
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TrySendError};
-use std::sync::Mutex;
 
 /// A first-in first-out buffer of at most `capacity` items. `push` waits
 /// while it is full, `pop` waits while it is empty.
@@ -24,7 +24,10 @@ impl<T> BoundedBuffer<T> {
     /// An empty buffer that holds at most `capacity` items.
     pub fn new(capacity: usize) -> Self {
         // sync_channel(0) would be a rendezvous, not a buffer.
-        assert!(capacity > 0, "a BoundedBuffer needs a capacity of at least 1");
+        assert!(
+            capacity > 0,
+            "a BoundedBuffer needs a capacity of at least 1"
+        );
         let (sender, receiver) = mpsc::sync_channel(capacity);
         BoundedBuffer {
             sender,

@@ -6,9 +6,9 @@
 //! thread that holds that lock is the one waiting for the next token, and
 //! the others wait for the lock, asleep too.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError};
-use std::sync::Mutex;
 
 /// A counting semaphore: at most `permits` holders of a [`Permit`] at once.
 #[derive(Debug)]

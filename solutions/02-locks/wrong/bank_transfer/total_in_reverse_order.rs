@@ -73,8 +73,10 @@ impl Bank {
 
     /// The sum of all balances, as one consistent snapshot.
     pub fn total(&self) -> u64 {
-        let guards: Vec<MutexGuard<'_, u64>> =
-            (0..self.accounts.len()).rev().map(|i| self.lock(i)).collect();
+        let guards: Vec<MutexGuard<'_, u64>> = (0..self.accounts.len())
+            .rev()
+            .map(|i| self.lock(i))
+            .collect();
         guards.iter().map(|balance| **balance).sum()
     }
 

@@ -21,7 +21,10 @@ pub struct BoundedBuffer<T> {
 impl<T> BoundedBuffer<T> {
     /// An empty buffer that holds at most `capacity` items.
     pub fn new(capacity: usize) -> Self {
-        assert!(capacity > 0, "a BoundedBuffer needs a capacity of at least 1");
+        assert!(
+            capacity > 0,
+            "a BoundedBuffer needs a capacity of at least 1"
+        );
         BoundedBuffer {
             items: Mutex::new(VecDeque::new()),
             capacity,

@@ -25,8 +25,8 @@ pub fn fetch_all(
     thread::scope(|s| {
         for _ in 0..max_threads.min(requests.len()) {
             s.spawn(|| {
-                while let Some(i) = Some(next.fetch_add(1, Ordering::Relaxed))
-                    .filter(|&i| i < requests.len())
+                while let Some(i) =
+                    Some(next.fetch_add(1, Ordering::Relaxed)).filter(|&i| i < requests.len())
                 {
                     let answer = fetch(addr, &requests[i]);
                     *slots[i].lock().unwrap() = Some(answer);

@@ -7,8 +7,8 @@
 
 use crate::demos::cpu::is_prime;
 use std::ops::Range;
-use std::sync::mpsc;
 use std::sync::Mutex;
+use std::sync::mpsc;
 use std::thread;
 
 /// Adds up `value(n)` for every `n` in `0..limit` on `threads` scoped
@@ -18,7 +18,10 @@ where
     F: Fn(u64) -> u64 + Sync,
 {
     assert!(threads > 0, "parallel_sum needs at least one thread");
-    assert!(block > 0, "parallel_sum needs at least one number per block");
+    assert!(
+        block > 0,
+        "parallel_sum needs at least one number per block"
+    );
     let (tx, rx) = mpsc::channel::<Range<u64>>();
     let mut start = 0;
     while start < limit {

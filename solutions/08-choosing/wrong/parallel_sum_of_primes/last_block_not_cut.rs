@@ -15,7 +15,10 @@ where
     F: Fn(u64) -> u64 + Sync,
 {
     assert!(threads > 0, "parallel_sum needs at least one thread");
-    assert!(block > 0, "parallel_sum needs at least one number per block");
+    assert!(
+        block > 0,
+        "parallel_sum needs at least one number per block"
+    );
     let next_block = AtomicU64::new(0);
     let (next_block, value) = (&next_block, &value);
     thread::scope(|s| {

@@ -15,7 +15,10 @@ where
     F: Fn(u64) -> u64 + Sync,
 {
     assert!(threads > 0, "parallel_sum needs at least one thread");
-    assert!(block > 0, "parallel_sum needs at least one number per block");
+    assert!(
+        block > 0,
+        "parallel_sum needs at least one number per block"
+    );
     let share = limit.div_ceil(threads as u64);
     let value = &value;
     thread::scope(|s| {

@@ -503,11 +503,22 @@ fn check_test_deadlines(repo: &Repo, course: &Course, selection: &Selection) -> 
             )));
         }
         for (line, what) in found {
-            findings.push(Finding::fail(
-                format!("{}:{line}", repo.rel(&file)),
-                what,
-                "every test that can block has a deadline (testkit::within, recv_timeout, Rendezvous)",
-            ));
+            // The scan is a text match: it cannot see a chapter's own deadline
+            // helpers (a closure handed to `finish_or_snapshot`, a join after
+            // `kill`). `should_panic` is always wrong; the others are shown for
+            // review, and the timed runs of the known-wrong pass are the check.
+            if what.contains("should_panic") {
+                findings.push(Finding::fail(
+                    format!("{}:{line}", repo.rel(&file)),
+                    what,
+                    "every test that can block has a deadline (testkit::within, recv_timeout, Rendezvous)",
+                ));
+            } else {
+                findings.push(Finding::ok(format!(
+                    "{}:{line}: review: {what} (not failing: the known-wrong runs' 10 s bound is the check)",
+                    repo.rel(&file)
+                )));
+            }
         }
     }
     findings

@@ -24,12 +24,7 @@ use crate::course::Course;
 use crate::repo::Repo;
 pub use report::{Finding, Report};
 
-/// A group of checks that `--only` can run alone.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Only {
-    /// The known-wrong and alternative solutions (check 7).
-    KnownWrong,
-}
+pub use crate::cli::Only;
 
 pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
