@@ -552,7 +552,12 @@ impl Scratch {
         std::fs::create_dir_all(&self.ws)
             .with_context(|| format!("cannot create {}", self.ws.display()))?;
         let mut members = vec!["exercises/*"];
-        for dir in ["exercises", "tools/testkit", "tools/timeline"] {
+        for dir in [
+            "exercises",
+            "tools/testkit",
+            "tools/timeline",
+            "tools/workspace-hack",
+        ] {
             if dir != "exercises" && repo.root().join(dir).join("Cargo.toml").is_file() {
                 members.push(dir);
             }
