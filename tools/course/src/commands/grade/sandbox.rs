@@ -502,10 +502,13 @@ impl Sandbox {
                 (Limit::Core, 0, 0),
             ]
         } else {
+            // Read once: the value depends on how many processes the uid
+            // has right now, and soft must never exceed hard.
+            let processes = self.process_limit();
             vec![
                 (Limit::Cpu, l.cpu_seconds, l.cpu_seconds + 1),
                 (Limit::AddressSpace, l.memory_bytes, l.memory_bytes),
-                (Limit::Processes, self.process_limit(), self.process_limit()),
+                (Limit::Processes, processes, processes),
                 (Limit::FileSize, l.file_bytes, l.file_bytes),
                 (Limit::OpenFiles, l.open_files, l.open_files),
                 (Limit::Core, 0, 0),
@@ -619,7 +622,7 @@ impl Sandbox {
             .rlimits(job)
             .into_iter()
             .filter(|(limit, ..)| !job.stage.is_build() || *limit != Limit::Processes)
-            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard - soft))
+            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard.saturating_sub(soft)))
             .collect();
         // SAFETY: the closure runs between fork and exec; it only makes
         // system calls (setsid, setrlimit) and allocates nothing (the vector
