@@ -855,8 +855,11 @@ fn run_all(
         rows[index] = Some(row);
     };
     let mut swapped: Option<(PathBuf, Vec<u8>)> = None;
+    // Jobs sent to the runner whose results are not recorded yet.
+    let mut outstanding = 0usize;
     for (index, entry) in entries.iter().enumerate() {
         while let Ok((i, row, pass)) = results.try_recv() {
+            outstanding = outstanding.saturating_sub(1);
             record(i, row, pass, report, &mut cache);
         }
         let chapter = &course.chapters[entry.chapter];
@@ -893,6 +896,15 @@ fn run_all(
         }
         std::fs::write(&target_file, &entry.text)?;
         let binary = build(&scratch, &chapter.crate_name, &entry.exercise, index);
+        // A test that runs the crate's programs (`bin_path!`) runs them from
+        // the scratch target dir, which the next build would overwrite while
+        // the test runs: wait for it before building the next one.
+        let runs_programs = std::fs::read_to_string(
+            crate_dir
+                .join("tests")
+                .join(format!("{}.rs", entry.exercise)),
+        )
+        .is_ok_and(|t| t.contains("bin_path!") || t.contains("CARGO_BIN_EXE"));
         let built = Built {
             index,
             binary,
@@ -902,6 +914,14 @@ fn run_all(
         };
         if to_runner.send(built).is_err() {
             break;
+        }
+        outstanding += 1;
+        while runs_programs && outstanding > 0 {
+            let Ok((i, row, pass)) = results.recv() else {
+                break;
+            };
+            outstanding -= 1;
+            record(i, row, pass, report, &mut cache);
         }
     }
     restore(&mut swapped)?;
