@@ -22,7 +22,7 @@ use nix::unistd::Pid;
 /// How long one `mpirun` may take before any rank has printed anything. A
 /// correct program prints within a second or two; ranks that all wait for a
 /// message nobody sends never print.
-pub const MPI_DEADLINE: Duration = Duration::from_secs(8);
+pub const MPI_DEADLINE: Duration = Duration::from_secs(5);
 
 /// How long the whole run may take once a rank has printed. Tearing an MPI
 /// job down (`MPI_Finalize`, then `mpirun` collecting every rank) can take

@@ -1,9 +1,9 @@
-//! WRONG: compare_exchange with its two values swapped (true to false instead of false to true)
-//! EXPECT: try_lock on a free lock should succeed
+//! WRONG: the spin loop's condition is inverted (`while !locked.swap(true)`)
+//! EXPECT: the lock lets two holders in at once
 //!
-//! `compare_exchange(current, new)` reads as "if it is `current`, make it
-//! `new`": taking the lock is `false` to `true`. Swapped, `try_lock` never
-//! takes a free lock, and `lock` spins for ever.
+//! `swap(true)` returns the value it replaced: `false` means "it was free,
+//! it is mine now". Looping while that is `false` inverts the meaning: a
+//! free lock costs two swaps, and a held lock is "taken" anyway.
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
@@ -53,29 +53,19 @@ impl<T> SpinLock<T> {
     /// Taking it must make visible everything the previous holder wrote
     /// before releasing it (whichever process that was).
     pub fn lock(&self) -> SpinGuard<'_, T> {
-        loop {
-            // Acquire: if we get the lock, we see every write the previous
-            // holder made before its Release store, in whatever process.
-            if let Some(guard) = self.try_lock() {
-                return guard;
-            }
-            // Wait with plain loads until it looks free: a failed
-            // compare_exchange still takes the cache line for writing, and
-            // the holder needs that line to release the lock.
-            while self.locked.load(Ordering::Relaxed) {
-                // The holder may be a process that is not running right now
-                // (more processes than cores): let it run.
-                std::thread::yield_now();
-            }
+        // `swap` returns the old value: the loop should go on while the old
+        // value was `true` (somebody held it). The `!` turns that round: a
+        // held lock is "taken" by the second swap.
+        while !self.locked.swap(true, Ordering::Acquire) {
+            std::thread::yield_now();
         }
+        SpinGuard { lock: self }
     }
 
     /// Takes the lock if it is free right now; `None` if someone holds it.
     pub fn try_lock(&self) -> Option<SpinGuard<'_, T>> {
-        // The two values swapped: "from locked to free" instead of "from
-        // free to locked".
         self.locked
-            .compare_exchange(true, false, Ordering::Acquire, Ordering::Relaxed)
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .ok()
             .map(|_| SpinGuard { lock: self })
     }
