@@ -193,7 +193,14 @@ fn competing_transfers_never_overdraw_an_account() {
             for _ in 0..ROUNDS {
                 // Each round starts while the auditor is busy adding up.
                 let seen = audits.load(Ordering::SeqCst);
+                let waiting_since = std::time::Instant::now();
                 while audits.load(Ordering::SeqCst) < seen + 2 {
+                    // The auditor may have died (a `total()` that panics, or
+                    // is still a `todo!()`): never wait for it for ever.
+                    assert!(
+                        waiting_since.elapsed() < DEADLINE,
+                        "the auditor stopped adding up: total() panicked or never returned"
+                    );
                     std::thread::yield_now();
                 }
                 meet.wait(DEADLINE)
@@ -314,6 +321,12 @@ fn total_is_exact_while_transfers_run() {
         let (bank, transfers, done) =
             (Arc::clone(&bank), Arc::clone(&transfers), Arc::clone(&done));
         spawn_watched("auditor", move || {
+            // The movers stop when the auditor ends, even by a panic.
+            let _stop = StopWhenDone {
+                done: Arc::clone(&done),
+                finished: Arc::new(AtomicUsize::new(0)),
+                of: 1,
+            };
             let (mut wrong, mut audits) = (None, 0);
             while (audits < AUDITS || transfers.load(Ordering::SeqCst) < TRANSFERS)
                 && wrong.is_none()
