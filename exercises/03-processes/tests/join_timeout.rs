@@ -8,7 +8,7 @@ use nix::unistd::{Pid, pipe, read, write};
 use processes::demos::api::{proc_state, start_sleeper};
 use processes::demos::process::{ExitStatus, Process};
 use processes::exercises::join_timeout::join_timeout;
-use testkit::within;
+use testkit::{task, within};
 
 /// How long a step that takes milliseconds may take before the test calls
 /// it stuck: a hundred times what it takes on a loaded machine, and short
@@ -230,17 +230,42 @@ fn returns_when_the_child_ends_not_when_the_timeout_does() {
     let _clean = testkit::process_scope();
     let (mut child, gate) = start_gated_child();
     let an_hour = Duration::from_secs(3600);
-    // Let the child go while join_timeout is already waiting (or about to).
+    let (tid_tx, tid_rx) = std::sync::mpsc::channel();
     let waiter = std::thread::spawn(move || {
+        let _ = tid_tx.send(task::current_tid());
         let status = join_timeout(&mut child, an_hour);
         (status, child)
     });
+    let tid = tid_rx
+        .recv_timeout(PATIENCE)
+        .expect("the test's waiting thread never started");
+    // Release the child only once join_timeout is asleep in its wait: it
+    // has then certainly looked once and found the child running. Releasing
+    // it earlier would let a join_timeout that looks once, then sleeps for
+    // the whole hour, see the child already gone and pass by luck.
+    if let Err(what) = task::until_waiting(tid, PATIENCE) {
+        drop(gate); // the child exits with 1
+        let outcome = within(PATIENCE, "the waiting thread", BLOCKS, move || {
+            waiter
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        panic!(
+            "join_timeout(1 hour) on a child that was still running did not sleep \
+             while it waited: {what}. It returned {:?}: it must wait for the child \
+             (poll on a pidfd, or sleep between two try_join calls), and must not \
+             be busy-waiting",
+            outcome.0
+        );
+    }
     write(&gate, b"x").expect("could not release the child");
     drop(gate);
     let (status, _child) = within(
         PATIENCE,
         "join_timeout(1 hour) on a child that exits when released",
-        "join_timeout did not return when the child ended: does it sleep for the whole timeout?",
+        "join_timeout was asleep when the child ended, and did not return: \
+         does it sleep for the whole timeout? Wake up when the child ends \
+         (poll on a pidfd), or look again every millisecond or so",
         move || {
             waiter
                 .join()

@@ -13,12 +13,16 @@
 //! * **Programs checked from outside.** [`bin_path!`] finds a chapter's
 //!   program and [`run_program`] runs it with a deadline, killing it if it
 //!   overstays, and returns what it printed.
+//! * **Act when the kernel says so.** [`task`] reads a thread's state from
+//!   `/proc/self/task`: a test waits until the code under test is asleep in
+//!   its wait before it changes what that code waits for.
 //! * **No process or descriptor left behind.** [`process_scope`] serializes
 //!   the tests that fork or wait and, when the test ends, fails it if a child,
 //!   a zombie, an orphaned grandchild or a new file descriptor remains.
 
 mod hygiene;
 pub use hygiene::{ProcessScope, process_scope};
+pub mod task;
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};

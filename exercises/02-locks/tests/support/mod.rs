@@ -20,6 +20,9 @@ use std::sync::{Once, mpsc};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+pub use testkit::task::Sample;
+use testkit::task::{current_tid, sample as sample_tid};
+
 /// How long a thread must stay asleep, with no wakeup, to count as blocked.
 /// Longer than any polling period a student would pick for a `sleep` loop.
 const SETTLE: Duration = Duration::from_millis(100);
@@ -72,17 +75,6 @@ pub fn panic_message(payload: &(dyn Any + Send)) -> String {
     } else {
         "(a panic whose payload is not a string)".to_string()
     }
-}
-
-/// What the kernel says about a thread at one moment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Sample {
-    /// Sleeping in the kernel (state `S` or `D`): blocked, not runnable.
-    pub asleep: bool,
-    /// How often it went to sleep so far; it climbs by one per wakeup.
-    pub sleeps: u64,
-    /// User and system CPU time so far.
-    pub cpu: Duration,
 }
 
 /// What happened while a test waited for a thread to block.
@@ -337,37 +329,4 @@ impl<T> Watched<T> {
         thread::sleep(SETTLE);
         self.sample() == Some(before) && !self.finished()
     }
-}
-
-/// The kernel's view of thread `tid` of this process, or `None` if it has
-/// ended.
-fn sample_tid(tid: u32) -> Option<Sample> {
-    let stat = fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
-    let status = fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
-    // The command name (field 2) may hold spaces: fields count from the
-    // last ')'. Field 3 is the state, 14 and 15 are utime and stime.
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    let sleeps = status
-        .lines()
-        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Sample {
-        asleep: matches!(fields.first(), Some(&"S") | Some(&"D")),
-        sleeps,
-        // USER_HZ is 100 on every Linux the kernel ABI allows.
-        cpu: Duration::from_millis(ticks * 10),
-    })
-}
-
-/// The kernel's id of the calling thread, from the `/proc/thread-self` link
-/// (`<pid>/task/<tid>`).
-fn current_tid() -> u32 {
-    let link = fs::read_link("/proc/thread-self").expect("/proc/thread-self is not readable");
-    link.file_name()
-        .and_then(|tid| tid.to_str())
-        .and_then(|tid| tid.parse().ok())
-        .unwrap_or_else(|| panic!("/proc/thread-self points at {link:?}, not at a task"))
 }
