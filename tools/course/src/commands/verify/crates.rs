@@ -3,6 +3,7 @@
 //! message; the solution passes them.
 
 use std::path::Path;
+use std::time::Duration;
 
 use super::{Finding, Report};
 use crate::cargo::{self, Echo};
@@ -230,13 +231,14 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
         for exercise in &chapter.exercises {
             let name = &exercise.name;
             report.note(&format!("cargo test -p {krate} --test {name}"));
-            if let Some(outcome) = run(repo, &["test", "-p", krate, "--test", name], report) {
+            if let Some(outcome) = run_bounded(repo, &["test", "-p", krate, "--test", name], report)
+            {
                 report.add(starter_outcome(repo, chapter, name, &outcome));
             }
         }
         let solution = chapter.solution_crate();
         report.note(&format!("cargo test -p {solution}"));
-        if let Some(outcome) = run(repo, &["test", "-p", &solution], report) {
+        if let Some(outcome) = run_bounded(repo, &["test", "-p", &solution], report) {
             report.add(solution_like_outcome(
                 repo,
                 &chapter.solution_dir(repo),
@@ -244,6 +246,41 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
                 &outcome,
                 "fix the solution (or the test): the solution crate must pass the exercise's tests",
             ));
+        }
+    }
+}
+
+/// How long a test run of one crate may take once it is built. The tests
+/// put a deadline on everything that can block, so a run that lasts longer
+/// has a test without one: against the starter code, that test would hang
+/// a student's `cargo test` (and CI) instead of failing with a message.
+const TEST_RUN_DEADLINE: Duration = Duration::from_secs(300);
+
+/// Runs `cargo <args>` (a test run of a built crate) with
+/// [`TEST_RUN_DEADLINE`]; a run still going then is killed and reported.
+fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRun> {
+    match cargo::run_within(repo.root(), args, TEST_RUN_DEADLINE) {
+        Ok(Some(outcome)) => Some(outcome),
+        Ok(None) => {
+            report.add(Finding::fail(
+                format!("cargo {}", args.join(" ")),
+                format!(
+                    "still running after {} s, and killed: a test hangs",
+                    TEST_RUN_DEADLINE.as_secs()
+                ),
+                "put a deadline on every call that can block (testkit::within, recv_timeout, \
+                 testkit::Rendezvous), so that a starter's todo!() or a wrong solution fails \
+                 the test instead of hanging it",
+            ));
+            None
+        }
+        Err(error) => {
+            report.add(Finding::fail(
+                format!("cargo {}", args.join(" ")),
+                format!("{error:#}"),
+                "make sure cargo runs in this repository",
+            ));
+            None
         }
     }
 }
