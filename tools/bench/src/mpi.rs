@@ -119,7 +119,7 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
         );
     };
     if !succeeds(Command::new("mpirun").arg("--version")) {
-        let why = format!("Open MPI's `mpirun` is not installed ({APT})");
+        let why = format!("Open MPI's `mpirun` is not installed; `{APT}` adds it");
         skip("python", why.clone());
         skip("rust", why);
         when(&mut out);
@@ -138,7 +138,7 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
     if !succeeds(Command::new("python3").args(["-c", "import mpi4py"])) {
         skip(
             "python",
-            "mpi4py is not installed (`pip install mpi4py`)".to_string(),
+            "mpi4py is not installed on this machine; `pip install mpi4py` adds it".to_string(),
         );
     } else {
         let script = crate::python::python_dir().join("mpi_measure.py");
@@ -377,23 +377,25 @@ pub fn finding(name: &str, results: &Results) -> Option<String> {
     use Measured::{Python, Rust};
     let get = |m| results.get(m);
     let bytes = Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES);
+    // "from Rust and X with mpi4py", or that mpi4py's X is missing (and
+    // why, in the first sentence only: a page may quote all three).
     let python = |id: &'static str, show: &dyn Fn(f64) -> String| match get(Python(id)) {
-        Some(s) => format!("{} with mpi4py", show(s)),
-        None => format!(
-            "mpi4py not measured: {}",
+        Some(s) => format!(" and {} with mpi4py", show(s)),
+        None if id == ROUND_TRIP => format!(
+            " (the mpi4py side was not measured: {})",
             results
                 .why_not_measured(Python(id))
-                .unwrap_or("not in this run")
+                .unwrap_or("it was not in this run")
         ),
+        None => " (mpi4py: not measured)".to_string(),
     };
     match name {
         "mpi_round_trip" => {
             let rust = get(Rust(ROUND_TRIP))?;
             Some(format!(
-                "{} from Rust ({}), about {} each way",
+                "{} from Rust{}",
                 format_time(rust),
-                python(ROUND_TRIP, &format_time),
-                format_time(rust / 2.0)
+                python(ROUND_TRIP, &format_time)
             ))
         }
         "mpi_bandwidth" => {
@@ -405,7 +407,7 @@ pub fn finding(name: &str, results: &Results) -> Option<String> {
                 )
             });
             Some(format!(
-                "{} from Rust ({}){pipe}",
+                "{} from Rust{}{pipe}",
                 bytes.format(rust),
                 python(BANDWIDTH, &|s| bytes.format(s))
             ))
@@ -414,15 +416,16 @@ pub fn finding(name: &str, results: &Results) -> Option<String> {
             let rust = get(Rust(SQUARE_MAP))?;
             let pools = match (get(Rust("map/process_pool")), get(Rust("map/rayon"))) {
                 (Some(pool), Some(rayon)) => format!(
-                    ", against {} for chapter 7's process pool ({} as long) and {} for rayon",
+                    "; that is {} the time of chapter 7's process pool ({}) and {} rayon's ({})",
+                    format_ratio(rust / pool),
                     format_time(pool),
-                    format_ratio(pool / rust),
+                    format_ratio(rust / rayon),
                     format_time(rayon)
                 ),
                 _ => String::new(),
             };
             Some(format!(
-                "{} from Rust ({}){pools}",
+                "{} from Rust{}{pools}",
                 format_time(rust),
                 python(SQUARE_MAP, &format_time)
             ))
