@@ -162,7 +162,7 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
 /// measured on their own (`--mpi`), and results.json says when.
 pub fn merge_into(results: &mut Results, run: MpiRun, apart: bool) {
     results.measured_apart.remove("mpi");
-    if apart {
+    if apart && !(run.rust.is_empty() && run.python.is_empty()) {
         results.measured_apart.insert("mpi".to_string(), run.when);
     }
     for side in [&mut results.rust, &mut results.python] {
