@@ -369,7 +369,7 @@ pub fn rows() -> Vec<Row> {
 }
 
 /// The anchors of findings.md that this module writes.
-pub const FINDINGS: &[&str] = &["mpi_round_trip", "mpi_bandwidth", "mpi_map"];
+pub const FINDINGS: &[&str] = &["mpi_round_trip", "mpi_queue", "mpi_bandwidth", "mpi_map"];
 
 /// One sentence of findings.md that quotes an MPI number, or `None` when
 /// `name` is not one of [`FINDINGS`] or the Rust side was not measured.
@@ -398,6 +398,12 @@ pub fn finding(name: &str, results: &Results) -> Option<String> {
                 python(ROUND_TRIP, &format_time)
             ))
         }
+        "mpi_queue" => Some(format!(
+            "one MPI round trip every {} against one item every {} through chapter 5's \
+             queue",
+            format_time(get(Rust(ROUND_TRIP))?),
+            format_time(get(Rust("queue/small_items"))?)
+        )),
         "mpi_bandwidth" => {
             let rust = get(Rust(BANDWIDTH))?;
             let pipe = get(Rust("pipe/framed_64k")).map_or(String::new(), |p| {

@@ -393,6 +393,7 @@ fn mpi_rows_say_why_a_side_was_not_measured_and_when_they_were_measured() {
             (SQUARE_MAP, 25e-3),
             ("map/process_pool", 20e-3),
             ("map/rayon", 0.4e-3),
+            ("queue/small_items", 1e-6),
         ],
         &[],
     );
@@ -434,6 +435,11 @@ fn mpi_rows_say_why_a_side_was_not_measured_and_when_they_were_measured() {
         "800 ns from Rust (the mpi4py side was not measured: mpi4py is not installed)"
     );
     assert_eq!(
+        sentences["mpi_queue"],
+        "one MPI round trip every 800 ns against one item every 1.00 µs through chapter \
+         5's queue"
+    );
+    assert_eq!(
         sentences["mpi_map"],
         "25.0 ms from Rust (mpi4py: not measured); that is 1.25× the time of chapter 7's \
          process pool (20.0 ms) and 62.5× rayon's (400 µs)"
@@ -455,7 +461,7 @@ fn mpi_rows_say_why_a_side_was_not_measured_and_when_they_were_measured() {
         .filter(|s| svg::chart_for(s, &r).is_some())
         .map(|s| s.name)
         .collect();
-    assert_eq!(charts, ["mpi_round_trip", "mpi_bandwidth", "map"]);
+    assert_eq!(charts, ["queues", "mpi_round_trip", "mpi_bandwidth", "map"]);
 
     // Without Open MPI, no number and the reason on both sides.
     let mut r = results(&[], &[]);
