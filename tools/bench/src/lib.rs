@@ -8,6 +8,7 @@
 //! * [`report`] and [`svg`]: the table, the targets and the charts of the
 //!   book's "Measured results" page;
 //! * [`machine`]: what it all ran on;
+//! * [`mpi`]: chapter 9's MPI programs, Rust and mpi4py, under `mpirun`;
 //! * [`cold_start`]: a newcomer's first commands on a fresh clone, in CPU
 //!   seconds (`--cold-start`).
 //!
@@ -16,6 +17,7 @@
 
 pub mod cold_start;
 pub mod machine;
+pub mod mpi;
 pub mod python;
 pub mod quick;
 pub mod report;

@@ -14,7 +14,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
-use crate::cold_start::Step;
+use crate::cold_start::ColdStart;
 use crate::machine::Machine;
 use crate::workloads::MESSAGE_BYTES;
 
@@ -29,8 +29,17 @@ pub struct Results {
     pub python: BTreeMap<String, f64>,
     /// A newcomer's first commands on a fresh clone, when measured
     /// (`--cold-start`).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub cold_start: Vec<Step>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStart>,
+    /// Why a group of measurements is missing, by `side:group` (for
+    /// example `python:mpi`: "mpi4py is not installed"); the page says it
+    /// instead of a bare dash.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub not_measured: BTreeMap<String, String>,
+    /// Groups of rows measured on their own, after the rest (`--mpi`), by
+    /// group: when, and under what load.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub measured_apart: BTreeMap<String, String>,
 }
 
 impl Results {
@@ -41,6 +50,18 @@ impl Results {
             Measured::Python(id) => (&self.python, id),
         };
         side.get(id).copied().filter(|s| s.is_finite() && *s > 0.0)
+    }
+
+    /// Why `measured` is missing, if the run that left it out said why.
+    pub fn why_not_measured(&self, measured: Measured) -> Option<&str> {
+        let (side, id) = match measured {
+            Measured::Rust(id) => ("rust", id),
+            Measured::Python(id) => ("python", id),
+        };
+        let group = id.split('/').next().unwrap_or(id);
+        self.not_measured
+            .get(&format!("{side}:{group}"))
+            .map(String::as_str)
     }
 }
 
@@ -126,6 +147,15 @@ pub const SECTIONS: &[Section] = &[
         name: "queues",
         title: "A queue between two processes, small items",
     },
+    // Chapter 9 (crate::mpi).
+    Section {
+        name: "mpi_round_trip",
+        title: "MPI, two ranks on one machine: an 8-byte message there and back",
+    },
+    Section {
+        name: "mpi_bandwidth",
+        title: "MPI, two ranks on one machine: 1 MiB messages there and back",
+    },
     Section {
         name: "counters",
         title: "A shared counter, per increment",
@@ -140,8 +170,16 @@ pub const SECTIONS: &[Section] = &[
     },
 ];
 
-/// The rows of the table, in order.
+/// The rows of the table, in order (a row's place in the table is its
+/// section's, then its place in this list).
 pub fn rows() -> Vec<Row> {
+    let mut rows = chapter_rows();
+    rows.extend(crate::mpi::rows());
+    rows
+}
+
+/// The rows of chapters 1 to 8.
+fn chapter_rows() -> Vec<Row> {
     let bytes = Unit::Bytes(MESSAGE_BYTES as f64);
     vec![
         Row {
@@ -599,7 +637,13 @@ pub fn render_markdown(results: &Results) -> String {
             let rust = row.rust.and_then(|id| results.get(Measured::Rust(id)));
             let python = row.python.and_then(|id| results.get(Measured::Python(id)));
             let floor = row.floor.and_then(|id| results.get(Measured::Rust(id)));
-            let show = |s: Option<f64>| s.map_or(MISSING.to_string(), |s| row.unit.format(s));
+            let show = |s: Option<f64>, m: Option<Measured>| match s {
+                Some(s) => row.unit.format(s),
+                None if m.and_then(|m| results.why_not_measured(m)).is_some() => {
+                    "not measured".to_string()
+                }
+                None => MISSING.to_string(),
+            };
             let vs_python = match (rust, python) {
                 (Some(r), Some(p)) => versus(r, p),
                 _ => MISSING.to_string(),
@@ -612,12 +656,27 @@ pub fn render_markdown(results: &Results) -> String {
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
                 row.title,
-                show(rust),
-                show(python),
-                show(floor),
+                show(rust, row.rust.map(Measured::Rust)),
+                show(python, row.python.map(Measured::Python)),
+                show(floor, row.floor.map(Measured::Rust)),
                 vs_python,
                 vs_floor
             );
+        }
+    }
+
+    for (group, when) in &results.measured_apart {
+        let _ = writeln!(
+            md,
+            "\nThe `{group}` rows were measured on their own, not in the run above: {when}."
+        );
+    }
+    if !results.not_measured.is_empty() {
+        md.push_str("\nNot measured in this run:\n\n");
+        for (key, why) in &results.not_measured {
+            let (side, group) = key.split_once(':').unwrap_or(("", key));
+            let side = if side == "python" { "Python" } else { "Rust" };
+            let _ = writeln!(md, "- the {side} side of the `{group}` rows: {why}.");
         }
     }
 
@@ -626,35 +685,12 @@ pub fn render_markdown(results: &Results) -> String {
         let _ = writeln!(md, "- **{}**: {}", row.title, row.detail);
     }
 
-    if !results.cold_start.is_empty() {
-        md.push_str(
-            "\n**A newcomer's first minutes.** On a fresh clone with an empty target \
-             folder, one command after the other, as a student types them. CPU time is \
-             user + system time of cargo and every compiler it starts (it does not depend \
-             on what else the machine is doing); the last row is the median of three \
-             runs.\n\n| Command | CPU time | Wall time |\n| --- | ---: | ---: |\n",
-        );
-        for step in &results.cold_start {
-            let _ = writeln!(
-                md,
-                "| `{}` | {:.0} s | {} |",
-                step.command,
-                step.cpu_seconds,
-                format_time(step.wall_seconds)
-            );
-        }
+    if let Some(cold) = &results.cold_start {
+        md.push('\n');
+        md.push_str(&crate::cold_start::render_readers(cold));
     }
     md
 }
-
-/// The cold-start budget, in the order of [`Results::cold_start`]: CPU
-/// seconds for each cold step, wall seconds for the warm loop.
-pub const COLD_START_BUDGET: [(&str, f64); 4] = [
-    ("at most 90 CPU s", 90.0),
-    ("at most 60 more CPU s", 60.0),
-    ("at most 150 more CPU s", 150.0),
-    ("under 2 s of wall time", 2.0),
-];
 
 /// The maintainers' page: every target with what was measured and, when it
 /// was missed, by how much and the likely reason.
@@ -681,40 +717,10 @@ pub fn render_targets(results: &Results) -> String {
         };
         let _ = writeln!(md, "| {} | {} | {} |", target.goal, measured, verdict);
     }
-    md.push_str("\n**Cold start** (`cargo course bench --cold-start`).\n\n");
-    md.push_str("| Command | Budget | Measured | Verdict |\n| --- | --- | ---: | --- |\n");
-    if results.cold_start.is_empty() {
-        md.push_str("| (not measured in this run) | | | |\n");
-    }
-    for (index, step) in results.cold_start.iter().enumerate() {
-        let Some(&(budget, limit)) = COLD_START_BUDGET.get(index) else {
-            continue;
-        };
-        let warm = index == COLD_START_BUDGET.len() - 1;
-        let measured = if warm {
-            step.wall_seconds
-        } else {
-            step.cpu_seconds
-        };
-        let verdict = if (warm && measured < limit) || (!warm && measured <= limit) {
-            "met".to_string()
-        } else {
-            format!(
-                "**missed** by {}%",
-                three_digits((measured / limit - 1.0) * 100.0)
-            )
-        };
-        let shown = if warm {
-            format_time(measured)
-        } else {
-            format!("{measured:.0} CPU s")
-        };
-        let _ = writeln!(
-            md,
-            "| `{}` | {budget} | {shown} | {verdict} |",
-            step.command
-        );
-    }
+    md.push('\n');
+    md.push_str(&crate::cold_start::render_budget(
+        results.cold_start.as_ref(),
+    ));
     md
 }
 
@@ -725,8 +731,9 @@ pub fn render_targets(results: &Results) -> String {
 pub fn findings(results: &Results) -> Vec<(&'static str, String)> {
     FINDINGS
         .iter()
+        .chain(crate::mpi::FINDINGS)
         .map(|&name| {
-            let sentence = finding(name, results);
+            let sentence = finding(name, results).or_else(|| crate::mpi::finding(name, results));
             (
                 name,
                 sentence.unwrap_or_else(|| "(not measured in this run)".to_string()),
@@ -878,7 +885,8 @@ fn finding(name: &str, results: &Results) -> Option<String> {
     }
 }
 
-/// The anchor names of [`findings`], in the order of findings.md.
+/// The anchor names of [`findings`] for chapters 1 to 8, in the order of
+/// findings.md; chapter 9's ([`crate::mpi::FINDINGS`]) follow them.
 pub const FINDINGS: &[&str] = &[
     "machine",
     "python_code_speedup",

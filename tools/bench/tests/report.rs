@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use bench::cold_start::Step;
+use bench::cold_start::{ColdStart, Step};
 use bench::machine::Machine;
 use bench::report::{
     FINDINGS, Results, SECTIONS, Verdict, findings, format_bytes_rate, format_items_rate,
@@ -31,7 +31,9 @@ fn results(rust: &[(&str, f64)], python: &[(&str, f64)]) -> Results {
         },
         rust: map(rust),
         python: map(python),
-        cold_start: Vec::new(),
+        cold_start: None,
+        not_measured: BTreeMap::new(),
+        measured_apart: BTreeMap::new(),
     }
 }
 
@@ -305,7 +307,7 @@ fn the_pages_sentences_quote_the_committed_numbers() {
     let findings: BTreeMap<&str, String> = findings(&r).into_iter().collect();
     assert_eq!(
         findings.len(),
-        FINDINGS.len(),
+        FINDINGS.len() + bench::mpi::FINDINGS.len(),
         "one sentence per anchor: {findings:?}"
     );
     assert_eq!(findings["one_thread_speedup"], "30.0× faster");
@@ -337,16 +339,31 @@ fn the_cold_start_figures_go_to_the_readers_table_and_the_budget_to_the_targets(
         cpu_seconds,
         wall_seconds,
     };
-    r.cold_start = vec![
-        step("cargo course list", 80.4, 60.0),
-        step("cargo course test ordered_results", 75.0, 50.0),
-        step("cargo course book", 140.0, 90.0),
-        step("edit, then cargo course test ordered_results", 1.1, 0.9),
-    ];
+    let targets = render_targets(&r);
+    assert!(
+        targets.contains("| (not measured yet) |"),
+        "with no cold-start figures the budget table says so:\n{targets}"
+    );
+    r.cold_start = Some(ColdStart {
+        commit: "abc1234".into(),
+        date: "2026-01-01 00:00 UTC".into(),
+        load_before: "3.00, 2.00, 1.00".into(),
+        load_after: "4.00, 3.00, 2.00".into(),
+        steps: vec![
+            step("cargo course list", 80.4, 60.0),
+            step("cargo course test ordered_results", 75.0, 50.0),
+            step("cargo course book", 140.0, 90.0),
+            step("edit, then cargo course test ordered_results", 1.14, 3.5),
+        ],
+    });
     let readers = render_markdown(&r);
     assert_eq!(
         line_of(&readers, "`cargo course list`"),
-        "| `cargo course list` | 80 s | 60.0 s |"
+        "| `cargo course list` | 80 CPU s | 60.0 s |"
+    );
+    assert!(
+        readers.contains("commit `abc1234`") && readers.contains("3.00, 2.00, 1.00"),
+        "the readers' table names the commit and the load:\n{readers}"
     );
     let targets = render_targets(&r);
     assert!(
@@ -359,7 +376,108 @@ fn the_cold_start_figures_go_to_the_readers_table_and_the_budget_to_the_targets(
     );
     assert!(
         line_of(&targets, "`edit, then cargo course test ordered_results`")
-            .ends_with("| 900 ms | met |"),
-        "{targets}"
+            .ends_with("| 1.1 CPU s | met |"),
+        "the warm loop is judged on CPU time (1.14 s), not on its 3.5 s of wall time \
+         on a loaded machine:\n{targets}"
+    );
+}
+
+#[test]
+fn mpi_rows_say_why_a_side_was_not_measured_and_when_they_were_measured() {
+    use bench::mpi::{BANDWIDTH, ROUND_TRIP, SQUARE_MAP};
+    let mut r = results(
+        &[
+            (ROUND_TRIP, 0.8e-6),
+            // 2 MiB there and back in 1 ms: 2000 MiB/s.
+            (BANDWIDTH, 1e-3),
+            (SQUARE_MAP, 25e-3),
+            ("map/process_pool", 20e-3),
+            ("map/rayon", 0.4e-3),
+            ("queue/small_items", 1e-6),
+        ],
+        &[],
+    );
+    r.not_measured
+        .insert("python:mpi".into(), "mpi4py is not installed".into());
+    r.measured_apart.insert(
+        "mpi".into(),
+        "2026-01-02 00:00 UTC, load average 1.00 before".into(),
+    );
+    let md = render_markdown(&r);
+    assert_eq!(
+        line_of(&md, "MPI round trip, 8 bytes"),
+        "| MPI round trip, 8 bytes | 800 ns | not measured | — | — | — |"
+    );
+    assert_eq!(
+        line_of(&md, "MPI ping-pong, 1 MiB messages"),
+        "| MPI ping-pong, 1 MiB messages | 1.95 GiB/s | not measured | — | — | — |"
+    );
+    assert!(
+        md.contains("the Python side of the `mpi` rows: mpi4py is not installed"),
+        "the reason is under the table:\n{md}"
+    );
+    assert!(
+        md.contains("The `mpi` rows were measured on their own, not in the run above: 2026-01-02"),
+        "{md}"
+    );
+    // The map row sits with the other maps, after them.
+    let map_rows: Vec<&str> = md.lines().filter(|l| l.starts_with("| map:")).collect();
+    assert_eq!(
+        map_rows
+            .last()
+            .map(|l| l.starts_with("| map: MPI scatter/gather")),
+        Some(true),
+        "{map_rows:?}"
+    );
+    let sentences: BTreeMap<&str, String> = findings(&r).into_iter().collect();
+    assert_eq!(
+        sentences["mpi_round_trip"],
+        "800 ns from Rust (the mpi4py side was not measured: mpi4py is not installed)"
+    );
+    assert_eq!(
+        sentences["mpi_queue"],
+        "one MPI round trip every 800 ns against one item every 1.00 µs through chapter \
+         5's queue"
+    );
+    assert_eq!(
+        sentences["mpi_map"],
+        "25.0 ms from Rust (mpi4py: not measured); that is 1.25× the time of chapter 7's \
+         process pool (20.0 ms) and 62.5× rayon's (400 µs)"
+    );
+    r.python.insert(ROUND_TRIP.into(), 4e-6);
+    assert_eq!(
+        findings(&r)
+            .into_iter()
+            .find(|(name, _)| *name == "mpi_round_trip")
+            .map(|(_, s)| s),
+        Some("800 ns from Rust and 4.00 µs with mpi4py".to_string())
+    );
+    assert_eq!(
+        line_of(&render_markdown(&r), "MPI round trip, 8 bytes"),
+        "| MPI round trip, 8 bytes | 800 ns | 4.00 µs | — | 5.00× faster | — |"
+    );
+    let charts: Vec<&str> = SECTIONS
+        .iter()
+        .filter(|s| svg::chart_for(s, &r).is_some())
+        .map(|s| s.name)
+        .collect();
+    assert_eq!(charts, ["queues", "mpi_round_trip", "mpi_bandwidth", "map"]);
+
+    // Without Open MPI, no number and the reason on both sides.
+    let mut r = results(&[], &[]);
+    r.not_measured.insert(
+        "rust:mpi".into(),
+        "Open MPI's `mpirun` is not installed".into(),
+    );
+    assert!(
+        line_of(&render_markdown(&r), "MPI round trip, 8 bytes")
+            .starts_with("| MPI round trip, 8 bytes | not measured |")
+    );
+    assert_eq!(
+        findings(&r)
+            .into_iter()
+            .find(|(name, _)| *name == "mpi_round_trip")
+            .map(|(_, s)| s),
+        Some("(not measured in this run)".to_string())
     );
 }

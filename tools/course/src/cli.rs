@@ -124,7 +124,9 @@ pub struct ExportGradescopeArgs {
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Passed on to tools/bench's bench-report: `--quick` (about a minute),
-    /// `--only TEXT`, `--out DIR`, `--render`.
+    /// `--only TEXT`, `--out DIR`, `--render`, `--cold-start` (a fresh
+    /// clone's first commands, in CPU seconds; minutes), `--mpi` (chapter 9's
+    /// MPI rows alone).
     #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
     pub report_args: Vec<String>,
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use bench::report::{Results, SECTIONS, render_findings, render_markdown, render_targets};
-use bench::{cold_start, machine, python, quick, suite, svg};
+use bench::{cold_start, machine, mpi, python, quick, suite, svg};
 use clap::Parser;
 
 /// Runs every benchmark, Rust and Python, and writes the book's results page
@@ -40,6 +40,17 @@ struct Options {
     /// results.json are kept.
     #[arg(long, conflicts_with_all = ["quick", "only", "render"])]
     cold_start: bool,
+    /// Measure only chapter 9's MPI rows (Rust, and mpi4py if installed,
+    /// under `mpirun -np 2`; skipped, and marked "not measured", without
+    /// Open MPI). The other figures of results.json are kept.
+    #[arg(long, conflicts_with_all = ["only", "render", "cold_start"])]
+    mpi: bool,
+}
+
+/// Repeats of each MPI program (each repeat: 2000 small round trips, 20
+/// large ones, one map): it prints the median.
+fn mpi_repeats(quick: bool) -> usize {
+    if quick { 5 } else { 15 }
 }
 
 fn repository() -> PathBuf {
@@ -61,13 +72,27 @@ fn run(options: &Options) -> io::Result<()> {
         (None, Some(_)) => None, // a partial run must not overwrite the page
         (None, None) => Some(repository().join("src/results")),
     };
-    if options.render || options.cold_start {
+    if options.render || options.cold_start || options.mpi {
         let out = out.ok_or_else(|| io::Error::other("--render needs an output folder"))?;
+        // Measured before results.json is read: the sequence takes minutes,
+        // and the file may change meanwhile.
+        let cold = if options.cold_start {
+            eprintln!("== a newcomer's first commands on a fresh clone");
+            Some(cold_start::measure(&repository())?)
+        } else {
+            None
+        };
+        let mpi_run = options.mpi.then(|| {
+            eprintln!("== MPI (chapter 9), {} ranks", mpi::RANKS);
+            mpi::run(&repository(), mpi_repeats(options.quick))
+        });
         let json = std::fs::read_to_string(out.join("results.json"))?;
         let mut results: Results = serde_json::from_str(&json).map_err(io::Error::other)?;
-        if options.cold_start {
-            eprintln!("== a newcomer's first commands on a fresh clone");
-            results.cold_start = cold_start::measure(&repository())?;
+        if cold.is_some() {
+            results.cold_start = cold;
+        }
+        if let Some(run) = mpi_run {
+            mpi::merge_into(&mut results, run, true);
         }
         return write(&out, &results);
     }
@@ -100,15 +125,27 @@ fn run(options: &Options) -> io::Result<()> {
     eprintln!("== Python");
     let python_run = python::run(options.quick, only)?;
     machine.python = python_run.python.clone();
+
+    let mpi_run = only
+        .is_none_or(|f| mpi::IDS.iter().any(|id| id.contains(f)))
+        .then(|| {
+            eprintln!("== MPI (chapter 9), {} ranks", mpi::RANKS);
+            mpi::run(&repository(), mpi_repeats(options.quick))
+        });
     machine.load_after = machine::load();
 
-    let results = Results {
+    let mut results = Results {
         mode: if options.quick { "quick" } else { "criterion" }.to_string(),
         machine,
         rust,
         python: python_run.seconds(),
         cold_start: previous_cold_start(out.as_deref()),
+        not_measured: Default::default(),
+        measured_apart: Default::default(),
     };
+    if let Some(run) = mpi_run {
+        mpi::merge_into(&mut results, run, false);
+    }
     match out {
         Some(out) => write(&out, &results)?,
         None => println!("{}", render_markdown(&results)),
@@ -119,11 +156,10 @@ fn run(options: &Options) -> io::Result<()> {
 
 /// The cold-start figures of the results.json in `out`, if any: a run of the
 /// benchmarks keeps them (they are measured only with `--cold-start`).
-fn previous_cold_start(out: Option<&Path>) -> Vec<cold_start::Step> {
+fn previous_cold_start(out: Option<&Path>) -> Option<cold_start::ColdStart> {
     out.and_then(|out| std::fs::read_to_string(out.join("results.json")).ok())
         .and_then(|json| serde_json::from_str::<Results>(&json).ok())
-        .map(|results| results.cold_start)
-        .unwrap_or_default()
+        .and_then(|results| results.cold_start)
 }
 
 /// Writes `results.json`, `results.md` (the readers' table),

@@ -5,7 +5,8 @@
 //! The work is done by the `bench-report` program of tools/bench, built in
 //! release mode; this command only starts it from the repository root and
 //! passes the arguments on (`--quick`, `--only TEXT`, `--out DIR`, `--render`,
-//! `--cold-start`: a fresh clone's first commands in CPU seconds).
+//! `--cold-start`: a fresh clone's first commands in CPU seconds, `--mpi`:
+//! chapter 9's MPI rows alone, under `mpirun`).
 
 use std::process::ExitCode;
 

@@ -1,0 +1,472 @@
+//! Chapter 9's measurements: two MPI ranks on this machine, beside the
+//! chapters' pipe, queue and pools.
+//!
+//! The Rust side is chapter 9's own `mpi_measure` program, built in release
+//! mode by its own `cargo build` (the bench crate does not depend on the
+//! chapter: it needs Open MPI, which a machine with Rust alone lacks) and
+//! started with `mpirun -np 2`; the Python side is `python/mpi_measure.py`,
+//! the same measurements with mpi4py, under the same `mpirun`. Each prints
+//! one JSON line on rank 0 with the medians of its repeats. Neither runs
+//! under criterion: the timing happens inside the ranks, and what comes out
+//! is the program's own median.
+//!
+//! What cannot run here (no `mpirun`, no mpi4py, a failed build) is not an
+//! error: the run says so, and the rows say "not measured" with the reason.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
+use serde::Deserialize;
+
+use crate::report::{Measured, Results, Row, Unit, format_ratio, format_time};
+
+/// The ranks of every run: two, like the two workers of chapter 7's pools.
+pub const RANKS: u32 = 2;
+/// `map(square)` over `0..MAP_LEN`, like the other map rows.
+pub const MAP_LEN: u64 = crate::workloads::MAP_LEN;
+/// The large message of the bandwidth measurement (chapter 9's `measure`).
+pub const LARGE_MESSAGE_BYTES: f64 = 1024.0 * 1024.0;
+
+/// The ids of the measurements, on both sides (`group/name`, group `mpi`).
+pub const ROUND_TRIP: &str = "mpi/round_trip_8b";
+pub const BANDWIDTH: &str = "mpi/round_trip_1mib";
+pub const SQUARE_MAP: &str = "mpi/square_map";
+pub const IDS: [&str; 3] = [ROUND_TRIP, BANDWIDTH, SQUARE_MAP];
+
+/// A whole `mpirun` may take this long before it is killed: a correct run
+/// takes a few seconds.
+const DEADLINE: Duration = Duration::from_secs(120);
+
+/// Where the Rust side's `mpi_measure` lives (built by [`run`]).
+const PACKAGE: &str = "beyond";
+const PROGRAM: &str = "mpi_measure";
+const APT: &str = "apt-get install openmpi-bin libopenmpi-dev libclang-dev";
+
+/// What one run measured, and why anything is missing (keyed as
+/// [`Results::not_measured`] is).
+#[derive(Debug, Default)]
+pub struct MpiRun {
+    pub rust: BTreeMap<String, f64>,
+    pub python: BTreeMap<String, f64>,
+    pub not_measured: BTreeMap<String, String>,
+    /// When, and under what load: kept in results.json when these rows are
+    /// measured apart from the others (`--mpi`).
+    pub when: String,
+}
+
+/// The JSON line both programs print on rank 0.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize)]
+pub struct Line {
+    /// Median round trip of an 8-byte message, microseconds.
+    pub round_trip_us: f64,
+    /// Megabytes (10^6 bytes) per second moved by 1 MiB messages there and back.
+    pub bandwidth_mb_s: f64,
+    /// Median `map(square)` over `0..n` with scatter and gather, milliseconds.
+    pub square_map_ms: f64,
+}
+
+impl Line {
+    /// The last line of `stdout` that parses as the measurements.
+    pub fn parse(stdout: &str) -> Option<Line> {
+        stdout
+            .lines()
+            .rev()
+            .filter(|l| l.trim_start().starts_with('{'))
+            .find_map(|l| serde_json::from_str(l).ok())
+    }
+
+    /// Seconds per operation, by id, as results.json keeps every number: a
+    /// round trip of 8 bytes, a round trip of 1 MiB each way, one whole map.
+    pub fn seconds(&self) -> BTreeMap<String, f64> {
+        let round_trip_1mib = 2.0 * LARGE_MESSAGE_BYTES / (self.bandwidth_mb_s * 1e6);
+        [
+            (ROUND_TRIP, self.round_trip_us * 1e-6),
+            (BANDWIDTH, round_trip_1mib),
+            (SQUARE_MAP, self.square_map_ms * 1e-3),
+        ]
+        .into_iter()
+        .filter(|(_, s)| s.is_finite() && *s > 0.0)
+        .map(|(id, s)| (id.to_string(), s))
+        .collect()
+    }
+}
+
+/// Measures both sides with `repeats` repeats each (each repeat is 2000
+/// small round trips, 20 large ones and one map). Never fails: what could
+/// not be measured is in [`MpiRun::not_measured`], and the reason is printed.
+pub fn run(repository: &Path, repeats: usize) -> MpiRun {
+    let started = crate::machine::describe();
+    let mut out = MpiRun::default();
+    let mut skip = |side: &str, why: String| {
+        eprintln!("{side:8} skipped: {why}");
+        out.not_measured.insert(format!("{side}:mpi"), why);
+    };
+    let repeats = repeats.to_string();
+    let map_len = MAP_LEN.to_string();
+    let when = |out: &mut MpiRun| {
+        out.when = format!(
+            "{}, load average {} before and {} after",
+            started.date,
+            started.load_before,
+            crate::machine::load()
+        );
+    };
+    if !succeeds(Command::new("mpirun").arg("--version")) {
+        let why = format!("Open MPI's `mpirun` is not installed; `{APT}` adds it");
+        skip("python", why.clone());
+        skip("rust", why);
+        when(&mut out);
+        return out;
+    }
+    match build(repository) {
+        Err(why) => skip("rust", why),
+        Ok(program) => match mpirun(&program, &[&repeats, &map_len]) {
+            Ok(line) => {
+                eprintln!("{:8} {line:?}", "rust");
+                out.rust = line.seconds();
+            }
+            Err(why) => skip("rust", why),
+        },
+    }
+    if !succeeds(Command::new("python3").args(["-c", "import mpi4py"])) {
+        skip(
+            "python",
+            "mpi4py is not installed on this machine; `pip install mpi4py` adds it".to_string(),
+        );
+    } else {
+        let script = crate::python::python_dir().join("mpi_measure.py");
+        let mut args = vec![script.to_string_lossy().into_owned()];
+        args.extend([repeats, map_len]);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        match mpirun(Path::new("python3"), &args) {
+            Ok(line) => {
+                eprintln!("{:8} {line:?}", "python");
+                out.python = line.seconds();
+            }
+            Err(why) => skip("python", why),
+        }
+    }
+    when(&mut out);
+    out
+}
+
+/// Puts one run into `results`: its numbers replace the previous MPI
+/// numbers, its reasons the previous reasons. With `apart`, the rows were
+/// measured on their own (`--mpi`), and results.json says when.
+pub fn merge_into(results: &mut Results, run: MpiRun, apart: bool) {
+    results.measured_apart.remove("mpi");
+    if apart && !(run.rust.is_empty() && run.python.is_empty()) {
+        results.measured_apart.insert("mpi".to_string(), run.when);
+    }
+    for side in [&mut results.rust, &mut results.python] {
+        side.retain(|id, _| !id.starts_with("mpi/"));
+    }
+    results.not_measured.retain(|key, _| !key.ends_with(":mpi"));
+    results.rust.extend(run.rust);
+    results.python.extend(run.python);
+    results.not_measured.extend(run.not_measured);
+}
+
+fn succeeds(command: &mut Command) -> bool {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// `cargo build --release -p beyond --bin mpi_measure`, and the path of the
+/// program cargo built (read from its JSON messages, so that any target
+/// folder works).
+fn build(repository: &Path) -> Result<PathBuf, String> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(cargo)
+        .args(["build", "--release", "--package", PACKAGE, "--bin", PROGRAM])
+        .arg("--message-format=json-render-diagnostics")
+        .current_dir(repository)
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .map_err(|e| format!("could not start cargo: {e}"))?;
+    if !output.status.success() {
+        return Err(format!(
+            "chapter 9's `{PROGRAM}` did not build (cargo's messages are above; \
+             Open MPI's headers and libclang are needed: {APT})"
+        ));
+    }
+    executable(&String::from_utf8_lossy(&output.stdout))
+        .ok_or_else(|| format!("cargo built no `{PROGRAM}` program"))
+}
+
+/// The `executable` of the `mpi_measure` artifact in cargo's JSON messages.
+pub fn executable(messages: &str) -> Option<PathBuf> {
+    #[derive(Deserialize)]
+    struct Message {
+        reason: String,
+        target: Option<Target>,
+        executable: Option<PathBuf>,
+    }
+    #[derive(Deserialize)]
+    struct Target {
+        name: String,
+    }
+    messages
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Message>(l).ok())
+        .filter(|m| m.reason == "compiler-artifact")
+        .filter(|m| m.target.as_ref().is_some_and(|t| t.name == PROGRAM))
+        .find_map(|m| m.executable)
+}
+
+/// Runs `program args` as [`RANKS`] ranks and reads rank 0's JSON line.
+///
+/// Open MPI's own defaults for two ranks, as a reader who types `mpirun -np
+/// 2` gets them: each rank bound to a core of its own, and large messages
+/// copied once, straight from one rank's memory into the other's (Linux's
+/// cross-memory attach). Unlike chapter 9's tests, which start four ranks
+/// on two cores and so bind nothing; binding is what makes the round trip
+/// steady on a busy machine (a rank that waits spins on its core). Only the
+/// shared-memory transport is enabled (no network probing), more ranks than
+/// cores are allowed (a one-core machine), and root is allowed when this
+/// runs as root. Where cross-memory attach is forbidden (some containers),
+/// the run fails and is made again with it off, and the run says so.
+fn mpirun(program: &Path, args: &[&str]) -> Result<Line, String> {
+    mpirun_with(program, args, false).or_else(|first| {
+        eprintln!("{first}\n  again without cross-memory attach (single copy off)");
+        mpirun_with(program, args, true)
+    })
+}
+
+fn mpirun_with(program: &Path, args: &[&str], no_single_copy: bool) -> Result<Line, String> {
+    let mut command = Command::new("mpirun");
+    command
+        .args(["--oversubscribe", "-np"])
+        .arg(RANKS.to_string())
+        .arg(program)
+        .args(args)
+        .env("OMPI_MCA_btl", "self,vader")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        // Its own process group, so that a stuck run is killed whole.
+        .process_group(0);
+    if no_single_copy {
+        command.env("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
+    }
+    if nix::unistd::geteuid().is_root() {
+        command
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    }
+    let shown = format!(
+        "mpirun -np {RANKS} {} {}",
+        program.display(),
+        args.join(" ")
+    );
+    let mut child = command
+        .spawn()
+        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
+    let stdout = read_on_thread(child.stdout.take());
+    let stderr = read_on_thread(child.stderr.take());
+    let finished = wait_or_kill(&mut child, DEADLINE);
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    let status = finished
+        .ok_or_else(|| format!("`{shown}` did not finish within {DEADLINE:?} and was killed"))?;
+    if !status.success() {
+        let said: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+        return Err(format!(
+            "`{shown}` failed ({status}): {}",
+            said[..said.len().min(6)].join(" / ")
+        ));
+    }
+    Line::parse(&stdout).ok_or_else(|| format!("`{shown}` printed no measurements: {stdout:?}"))
+}
+
+fn read_on_thread<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
+    thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    })
+}
+
+/// Waits for `child` at most `deadline`; after that, ends its process group
+/// (mpirun passes SIGTERM on to its ranks; SIGKILL two seconds later) and
+/// returns `None`. The child is always reaped.
+fn wait_or_kill(child: &mut Child, deadline: Duration) -> Option<std::process::ExitStatus> {
+    let group = Pid::from_raw(child.id() as i32);
+    let started = Instant::now();
+    while started.elapsed() < deadline {
+        match child.try_wait() {
+            Ok(Some(status)) => return Some(status),
+            Ok(None) => thread::sleep(Duration::from_millis(20)),
+            Err(_) => break,
+        }
+    }
+    let _ = killpg(group, Signal::SIGTERM);
+    let stop_by = Instant::now() + Duration::from_secs(2);
+    while child.try_wait().ok().flatten().is_none() && Instant::now() < stop_by {
+        thread::sleep(Duration::from_millis(20));
+    }
+    let _ = killpg(group, Signal::SIGKILL);
+    let _ = child.wait();
+    None
+}
+
+// ------------------------------------------------------------ the page
+
+/// The rows of the results table: two sections of their own (one chart of
+/// times, one of rates) and a row in the `map` section beside the pools.
+pub fn rows() -> Vec<Row> {
+    vec![
+        Row {
+            section: "mpi_round_trip",
+            title: "MPI round trip, 8 bytes",
+            detail: "chapter 9's `ping_pong`: rsmpi `send` then `receive_into`, the mean \
+                     of 2000 round trips · mpi4py's `Send`/`Recv` of a `bytearray`; \
+                     two ranks of `mpirun -np 2` on this machine with Open MPI's \
+                     defaults (a core each, shared memory), the median of each \
+                     program's repeats",
+            rust: Some(ROUND_TRIP),
+            python: Some(ROUND_TRIP),
+            floor: None,
+            unit: Unit::Time,
+        },
+        Row {
+            section: "mpi_bandwidth",
+            title: "MPI ping-pong, 1 MiB messages",
+            detail: "the same with 1 MiB messages, 20 round trips; the rate counts the \
+                     bytes both ways",
+            rust: Some(BANDWIDTH),
+            python: Some(BANDWIDTH),
+            floor: None,
+            unit: Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES),
+        },
+        Row {
+            section: "map",
+            title: "map: MPI scatter/gather, 2 ranks",
+            detail: "chapter 9's `scatter_varcount`/`gather_varcount` of `u64`s, each rank \
+                     squaring its share in place, timed on rank 0 from the scatter to the \
+                     gather · mpi4py's `Scatterv`/`Gatherv` of `array('Q')` buffers, each \
+                     rank squaring with a list comprehension; two ranks of `mpirun -np 2`",
+            rust: Some(SQUARE_MAP),
+            python: Some(SQUARE_MAP),
+            floor: None,
+            unit: Unit::Time,
+        },
+    ]
+}
+
+/// The anchors of findings.md that this module writes.
+pub const FINDINGS: &[&str] = &["mpi_round_trip", "mpi_queue", "mpi_bandwidth", "mpi_map"];
+
+/// One sentence of findings.md that quotes an MPI number, or `None` when
+/// `name` is not one of [`FINDINGS`] or the Rust side was not measured.
+pub fn finding(name: &str, results: &Results) -> Option<String> {
+    use Measured::{Python, Rust};
+    let get = |m| results.get(m);
+    let bytes = Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES);
+    // "from Rust and X with mpi4py", or that mpi4py's X is missing (and
+    // why, in the first sentence only: a page may quote all three).
+    let python = |id: &'static str, show: &dyn Fn(f64) -> String| match get(Python(id)) {
+        Some(s) => format!(" and {} with mpi4py", show(s)),
+        None if id == ROUND_TRIP => format!(
+            " (the mpi4py side was not measured: {})",
+            results
+                .why_not_measured(Python(id))
+                .unwrap_or("it was not in this run")
+        ),
+        None => " (mpi4py: not measured)".to_string(),
+    };
+    match name {
+        "mpi_round_trip" => {
+            let rust = get(Rust(ROUND_TRIP))?;
+            Some(format!(
+                "{} from Rust{}",
+                format_time(rust),
+                python(ROUND_TRIP, &format_time)
+            ))
+        }
+        "mpi_queue" => Some(format!(
+            "one MPI round trip every {} against one item every {} through chapter 5's \
+             queue",
+            format_time(get(Rust(ROUND_TRIP))?),
+            format_time(get(Rust("queue/small_items"))?)
+        )),
+        "mpi_bandwidth" => {
+            let rust = get(Rust(BANDWIDTH))?;
+            let pipe = get(Rust("pipe/framed_64k")).map_or(String::new(), |p| {
+                format!(
+                    ", against {} for chapter 4's framed pipe with 64 KiB messages",
+                    Unit::Bytes(crate::workloads::MESSAGE_BYTES as f64).format(p)
+                )
+            });
+            Some(format!(
+                "{} from Rust{}{pipe}",
+                bytes.format(rust),
+                python(BANDWIDTH, &|s| bytes.format(s))
+            ))
+        }
+        "mpi_map" => {
+            let rust = get(Rust(SQUARE_MAP))?;
+            let pools = match (get(Rust("map/process_pool")), get(Rust("map/rayon"))) {
+                (Some(pool), Some(rayon)) => format!(
+                    "; that is {} the time of chapter 7's process pool ({}) and {} rayon's ({})",
+                    format_ratio(rust / pool),
+                    format_time(pool),
+                    format_ratio(rust / rayon),
+                    format_time(rayon)
+                ),
+                _ => String::new(),
+            };
+            Some(format!(
+                "{} from Rust{}{pools}",
+                format_time(rust),
+                python(SQUARE_MAP, &format_time)
+            ))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_line_rank_zero_prints() {
+        let stdout = "warning from a rank\n\
+            {\"round_trip_us\": 2.500, \"bandwidth_mb_s\": 4194.3, \"square_map_ms\": 3.000}\n";
+        let line = Line::parse(stdout).expect("a JSON line");
+        let seconds = line.seconds();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * b;
+        assert!(close(seconds[ROUND_TRIP], 2.5e-6), "{seconds:?}");
+        assert!(close(seconds[SQUARE_MAP], 3e-3), "{seconds:?}");
+        // 2 MiB there and back at 4194.3 MB/s: 0.5 ms.
+        assert!((seconds[BANDWIDTH] - 5.0e-4).abs() < 1e-8, "{seconds:?}");
+        assert_eq!(Line::parse("no json here\n"), None);
+    }
+
+    #[test]
+    fn finds_the_program_in_cargos_messages() {
+        let messages = r#"{"reason":"compiler-artifact","target":{"name":"beyond"},"executable":null}
+{"reason":"compiler-artifact","target":{"name":"mpi_measure"},"executable":"/t/release/mpi_measure"}
+{"reason":"build-finished","success":true}"#;
+        assert_eq!(
+            executable(messages),
+            Some(PathBuf::from("/t/release/mpi_measure"))
+        );
+        assert_eq!(executable(r#"{"reason":"build-finished"}"#), None);
+    }
+}
