@@ -3,7 +3,7 @@
 
 mod support;
 
-use support::{mpirun, number_after};
+use support::{mpirun, mpirun_quiet_until_done, number_after};
 
 #[test]
 fn each_rank_knows_its_rank_the_size_and_its_own_pid() {
@@ -133,7 +133,7 @@ fn no_rank_starts_phase_two_before_every_rank_finished_phase_one() {
 #[test]
 fn the_measurements_come_out_as_one_json_line_on_rank_zero() {
     let _clean = testkit::process_scope();
-    let run = mpirun(
+    let run = mpirun_quiet_until_done(
         testkit::bin_path!("mpi_measure"),
         2,
         &["1"],

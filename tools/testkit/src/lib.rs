@@ -274,6 +274,21 @@ macro_rules! bin_path {
     };
 }
 
+/// How loaded the machine is: the 1-minute load average per core, at least 1
+/// and at most 3. A deadline that exists to fail a wrong solution *quickly*
+/// (rather than to catch one that never ends) can be stretched by it, so
+/// that a correct program that was merely starved of CPU is not mistaken for
+/// a stuck one. `cargo course verify` bounds a wrong solution's failure time
+/// by the same factor.
+pub fn load_factor() -> f64 {
+    let cores = thread::available_parallelism().map_or(1, |n| n.get()) as f64;
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
+        .unwrap_or(0.0);
+    (load / cores).clamp(1.0, 3.0)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -19,10 +19,19 @@ use std::time::{Duration, Instant};
 use nix::sys::signal::{Signal, killpg};
 use nix::unistd::Pid;
 
-/// How long one `mpirun` may take before any rank has printed anything. A
+/// How long one `mpirun` may take before any rank has printed anything, on
+/// an idle machine: [`first_output_deadline`] stretches it by the load. A
 /// correct program prints within a second or two; ranks that all wait for a
-/// message nobody sends never print.
+/// message nobody sends never print. (MPI ranks poll while they wait, so
+/// the kernel cannot tell a stuck rank from a busy one: silence is the sign.)
 pub const MPI_DEADLINE: Duration = Duration::from_secs(5);
+
+/// [`MPI_DEADLINE`] times the machine's load factor (1 to 3): a starved
+/// correct run is given longer, and a deadlocked one still fails within
+/// seconds.
+pub fn first_output_deadline() -> Duration {
+    MPI_DEADLINE.mul_f64(testkit::load_factor())
+}
 
 /// How long the whole run may take once a rank has printed. Tearing an MPI
 /// job down (`MPI_Finalize`, then `mpirun` collecting every rank) can take
@@ -84,11 +93,32 @@ impl MpiRun {
 }
 
 /// Runs `program args` as `ranks` MPI ranks and waits at most
-/// [`MPI_DEADLINE`]. If a rank fails, the test fails with the rank's own
+/// [`first_output_deadline`] for a first line. If a rank fails, the test fails with the rank's own
 /// message (a `todo!` or a panic) first; if the run does not finish in
 /// time, every process of it is killed and the test fails with
 /// `likely_cause`.
 pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> MpiRun {
+    mpirun_within(program, ranks, args, likely_cause, first_output_deadline())
+}
+
+/// [`mpirun`] for a program that prints only when all its work is done (a
+/// measurement): it may stay silent for up to [`MPI_FINISH_DEADLINE`].
+pub fn mpirun_quiet_until_done(
+    program: &str,
+    ranks: u32,
+    args: &[&str],
+    likely_cause: &str,
+) -> MpiRun {
+    mpirun_within(program, ranks, args, likely_cause, MPI_FINISH_DEADLINE)
+}
+
+fn mpirun_within(
+    program: &str,
+    ranks: u32,
+    args: &[&str],
+    likely_cause: &str,
+    silent_for_at_most: Duration,
+) -> MpiRun {
     let mut command = Command::new("mpirun");
     command
         .args([
@@ -134,7 +164,7 @@ pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> M
         let allowed = if printed.load(Ordering::Acquire) {
             MPI_FINISH_DEADLINE
         } else {
-            MPI_DEADLINE
+            silent_for_at_most
         };
         match child.try_wait().expect("waiting for mpirun") {
             Some(status) => break Some(status),
