@@ -38,6 +38,8 @@ use timeline::Span;
 
 pub use cells::InSharedMemory;
 
+use cells::as_values;
+
 use super::process_pool::{PoolError, python_chunksize};
 use record::Shared;
 use worker::{COMPLETION_BYTES, DONE, PANICKED, Worker, decode_pair, encode_pair, spawn_worker};
@@ -211,9 +213,8 @@ where
                 }
             }
             while round.copied < round.count && round.done[round.copied] {
-                let items = round.items(round.copied);
                 let start = timeline::now_ns();
-                results.extend(self.shared.output[items].iter().map(U::load));
+                self.copy_out(round, round.copied, results);
                 note(
                     &mut trace,
                     "copy out",
@@ -255,11 +256,19 @@ where
         let chunk = round.posted();
         let items = round.items(chunk);
         let start = timeline::now_ns();
-        for (cell, &item) in self.shared.input[items.clone()]
-            .iter()
-            .zip(&window[items.clone()])
-        {
-            T::store(cell, item);
+        let values = &window[items.clone()];
+        // SAFETY: `items` lies inside the mapping (a round holds at most
+        // `capacity` items), whose cells have the layout of `T`
+        // (`InSharedMemory`), and no other process reads or writes these
+        // slots now. Only the parent writes `input`. The chunk is not posted
+        // yet, so no worker of this round reads them; the workers that read
+        // them in an earlier round or map have either sent their completion,
+        // which the parent received after an Acquire load of their ticket
+        // (so their reads happened before this write), or were killed and
+        // reaped (`abandon`, `bury`) and are gone.
+        unsafe {
+            let slots = as_values::<T>(&self.shared.input).add(items.start);
+            std::ptr::copy_nonoverlapping(values.as_ptr(), slots, values.len());
         }
         let record = &self.shared.chunks[chunk];
         record.start.store(items.start, Ordering::Relaxed);
@@ -271,6 +280,31 @@ where
         note(&mut trace, "copy in", round.first_chunk + chunk, start);
     }
     // ANCHOR_END: post
+
+    // ANCHOR: copy_out
+    /// Appends chunk `chunk`'s results, whose completion has arrived, to
+    /// `results`.
+    fn copy_out(&self, round: &Round, chunk: usize, results: &mut Vec<U>) {
+        let items = round.items(chunk);
+        results.reserve(items.len());
+        // SAFETY: `items` lies inside the mapping, whose cells have the
+        // layout of `U` and hold valid `U`s whatever their bytes
+        // (`InSharedMemory`); `results` has room for `items.len()` more. The
+        // worker that held the chunk wrote these slots, then stored the
+        // chunk's ticket in `done` with Release, then wrote its completion;
+        // `receive` read the completion, then loaded `done` with Acquire and
+        // found the ticket: the worker's writes happened before this read.
+        // No one writes these slots now: only the holder of a chunk writes
+        // its result slots, this chunk is finished, and the chunks the
+        // workers hold now cover other slots.
+        unsafe {
+            let slots = as_values::<U>(&self.shared.output).add(items.start);
+            let end = results.as_mut_ptr().add(results.len());
+            std::ptr::copy_nonoverlapping(slots, end, items.len());
+            results.set_len(results.len() + items.len());
+        }
+    }
+    // ANCHOR_END: copy_out
 
     /// Hands chunk `round.sent` to `worker`: 16 bytes on its task pipe.
     fn send(&mut self, worker: usize, round: &mut Round) -> Result<(), PoolError> {

@@ -9,7 +9,7 @@ use std::sync::atomic::Ordering;
 use pipes::demos::framing;
 use processes::demos::process::Process;
 
-use super::cells::InSharedMemory;
+use super::cells::{InSharedMemory, as_values};
 use super::record::Shared;
 use crate::demos::process_pool::panic_message;
 
@@ -80,7 +80,7 @@ where
             return BAD_TASK; // not the chunk the parent meant: touch nothing
         }
         let items = record.items();
-        if items.start > items.end || items.end > shared.input.len() {
+        if items.start > items.end || items.end > shared.input.len().min(shared.output.len()) {
             return BAD_TASK;
         }
         record
@@ -89,11 +89,30 @@ where
         record
             .started_ns
             .store(timeline::now_ns(), Ordering::Relaxed);
-        let inputs = &shared.input[items.clone()];
-        let outputs = &shared.output[items];
+        let len = items.end - items.start;
         let run = || {
-            for (item, result) in inputs.iter().zip(outputs) {
-                U::store(result, task(T::load(item)));
+            // SAFETY: `items` lies inside both mappings (checked above), whose
+            // cells have the layout of `T` and `U` (`InSharedMemory`). No one
+            // else touches these slots while we hold the chunk:
+            // * the items were written by the parent before it stored the
+            //   ticket we loaded with Acquire, and it writes them again only
+            //   in a later round, after our completion (or after killing us);
+            // * the result slots are ours: chunks of a round do not overlap,
+            //   the parent reads them only after our completion (the edge
+            //   back, below), and it read the previous round's results
+            //   before it posted this ticket.
+            // So these two slices alias nothing that is used while they live.
+            let (inputs, outputs) = unsafe {
+                (
+                    std::slice::from_raw_parts(as_values::<T>(&shared.input).add(items.start), len),
+                    std::slice::from_raw_parts_mut(
+                        as_values::<U>(&shared.output).add(items.start),
+                        len,
+                    ),
+                )
+            };
+            for (result, &item) in outputs.iter_mut().zip(inputs) {
+                *result = task(item);
             }
         };
         let outcome = catch_unwind(AssertUnwindSafe(run));
