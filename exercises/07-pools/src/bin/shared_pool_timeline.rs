@@ -1,4 +1,4 @@
-//! `cargo run -p pools --release --bin shared_pool_timeline -- src/07-pools`:
+//! `cargo run -p pools --bin shared_pool_timeline --release -- src/07-pools`:
 //! runs `map(square, 0..10^6)` on the shared-memory pool (2 workers) and
 //! writes `timeline-shared-pool.svg` into the folder given (the current one
 //! by default): one bar per chunk on its worker's lane, and the parent's
@@ -69,6 +69,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         total_ms(&spans, parent("wait"))
     );
     println!("workers: {chunks} chunks, {squaring:.2} ms of squaring in all");
+    // A bar waits for a core like any program: say how busy the machine was.
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    println!(
+        "load average {} on {cores} cores",
+        load.split(' ').next().unwrap_or("?")
+    );
     Ok(())
 }
 // ANCHOR_END: main
