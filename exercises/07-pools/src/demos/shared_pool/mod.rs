@@ -50,6 +50,13 @@ const CHUNKS_PER_WORKER: usize = 4;
 // ANCHOR: pool
 /// A pool of worker processes that run one task, `F`, over items of type
 /// `T` into results of type `U`, reading and writing them in shared memory.
+///
+/// Only values that fit in a cell of shared memory may be items or results
+/// ([`InSharedMemory`]); a task on `String`s is refused (E0277):
+///
+#[doc = "```compile_fail,E0277"]
+#[doc = include_str!("../../../compile_fail/string_in_shared_memory.rs")]
+#[doc = "```"]
 pub struct SharedMemoryPool<T: InSharedMemory, U: InSharedMemory, F: Fn(T) -> U> {
     shared: Shared<T, U>,
     task: F,
