@@ -132,6 +132,33 @@ fn the_tutorials_example_with_a_closure_that_captures() {
 }
 
 #[test]
+fn floats_and_narrow_integers_make_the_trip_bit_for_bit() {
+    let _clean = testkit::process_scope();
+    let (roots, halves) = within(DEADLINE, "maps of f64 and i16", HANG, || {
+        let items: Vec<f64> = (0..100).map(|i| i as f64 * 0.25).collect();
+        let roots = pool(2, 64, f64::sqrt).map(&items).expect("map failed");
+        let small: Vec<i16> = (-50..50).collect();
+        let halves = pool(3, 64, |x: i16| (x / 2) as i8)
+            .map(&small)
+            .expect("map failed");
+        (roots, halves)
+    });
+    for (i, root) in roots.iter().enumerate() {
+        let expected = (i as f64 * 0.25).sqrt();
+        assert_eq!(
+            root.to_bits(),
+            expected.to_bits(),
+            "sqrt of item {i}: an f64 travels as its 8 bytes, unchanged"
+        );
+    }
+    let expected: Vec<i8> = (-50..50i16).map(|x| (x / 2) as i8).collect();
+    assert_eq!(
+        halves, expected,
+        "i16 items and i8 results, 1 and 2 bytes a slot"
+    );
+}
+
+#[test]
 fn the_tasks_run_in_the_workers_not_in_the_parent() {
     let _clean = testkit::process_scope();
     let (pids, ran_in) = within(DEADLINE, "map(getpid)", HANG, || {
