@@ -78,3 +78,39 @@ fn pool_timeline_writes_three_pictures() {
     }
     std::fs::remove_dir_all(&folder).unwrap();
 }
+
+#[test]
+fn shared_pool_timeline_draws_the_chunks_and_the_parents_copies() {
+    let _clean = testkit::process_scope();
+    let folder = std::env::temp_dir().join(format!("shared-pool-timeline-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let run = run_program(
+        bin_path!("shared_pool_timeline"),
+        &[folder.to_str().unwrap()],
+        DEADLINE,
+    );
+    assert!(
+        run.status.success(),
+        "shared_pool_timeline failed: {}",
+        run.stderr
+    );
+    let svg = std::fs::read_to_string(folder.join("timeline-shared-pool.svg"))
+        .unwrap_or_else(|e| panic!("timeline-shared-pool.svg was not written: {e}"));
+    assert!(
+        svg.starts_with("<svg"),
+        "timeline-shared-pool.svg is not an SVG"
+    );
+    // 10^6 items on 2 workers: Python's chunk size makes 8 chunks, each with
+    // a bar on a worker's lane.
+    assert!(
+        run.stdout.contains("workers: 8 chunks"),
+        "one bar per chunk expected (8 chunks of 125 000):\n{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("on 3 lanes"),
+        "the parent's lane and one per worker expected:\n{}",
+        run.stdout
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
+}

@@ -100,6 +100,7 @@ pub fn all() -> Vec<Bench> {
         bench("cpu", "threads_1", |n| w::primes(1, n), 2),
         bench("cpu", "threads_2", |n| w::primes(2, n), 2),
         bench("map", "process_pool", w::map_process_pool, 5),
+        bench("map", "shared_memory_pool", w::map_shared_memory_pool, 20),
         bench("map", "thread_pool", w::map_thread_pool, 2),
         bench("map", "loop", w::map_loop, 20),
         bench("map", "rayon", w::map_rayon, 20),

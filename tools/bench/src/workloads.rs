@@ -18,6 +18,7 @@ use nix::sys::wait::{WaitStatus, waitpid};
 use nix::unistd::{ForkResult, fork};
 use pipes::demos::framing;
 use pools::demos::process_pool::ProcessPool;
+use pools::demos::shared_pool::SharedMemoryPool;
 use pools::demos::thread_pool::ThreadPool;
 use processes::demos::process::{ExitStatus, Process};
 use queues::demos::queue::queue;
@@ -447,6 +448,21 @@ pub fn map_process_pool(iters: u64) -> Duration {
             .expect("the process pool failed")
     });
     pool.close();
+    let statuses = pool.join().expect("could not join the pool's workers");
+    assert!(statuses.iter().all(ExitStatus::success), "{statuses:?}");
+    elapsed
+}
+
+/// Chapter 7's `SharedMemoryPool` on 2 worker processes: the same map, with
+/// the items and results in shared memory (room for all 10^6) and only chunk
+/// numbers on the pipes. Forked before the clock starts, like the others.
+pub fn map_shared_memory_pool(iters: u64) -> Duration {
+    // SAFETY: the only task is `square`, which only computes.
+    let mut pool = unsafe { SharedMemoryPool::new(2, MAP_LEN as usize, square) }
+        .expect("could not fork the pool's workers");
+    let elapsed = time_map(iters, |input| {
+        pool.map(input).expect("the shared-memory pool failed")
+    });
     let statuses = pool.join().expect("could not join the pool's workers");
     assert!(statuses.iter().all(ExitStatus::success), "{statuses:?}");
     elapsed

@@ -4,5 +4,6 @@
 pub mod pool_timeline;
 pub mod process_pool;
 pub mod rayon_map;
+pub mod shared_pool;
 pub mod tasks;
 pub mod thread_pool;
