@@ -14,11 +14,17 @@ use support::{Doing, STUCK};
 
 /// Runs `capture_output(body)` under the deadline; on time-out, fails with a
 /// message that names what the child is stuck on.
-fn capture<F>(body: F) -> (ExitStatus, Vec<u8>)
+///
+/// # Safety
+///
+/// As for `capture_output`: `body` keeps the contract of
+/// [`Process::start`](processes::demos::process::Process::start).
+unsafe fn capture<F>(body: F) -> (ExitStatus, Vec<u8>)
 where
     F: FnOnce() -> i32 + Send + 'static,
 {
-    let outcome = support::finish_or_snapshot(STUCK, move || capture_output(body));
+    // SAFETY: `body` keeps `start`'s contract: our caller's promise.
+    let outcome = support::finish_or_snapshot(STUCK, move || unsafe { capture_output(body) });
     let children = match outcome {
         Ok(result) => {
             support::assert_every_child_joined("capture_output");
@@ -69,17 +75,22 @@ fn bytes_in_stdout_pipe() -> i32 {
 #[test]
 fn captures_what_comes_after_the_parent_has_read_some() {
     let _clean = testkit::process_scope();
-    let (status, output) = capture(|| {
-        child_println("first");
-        // Wait (at most 2 s) until the parent has read "first": a parent
-        // that reads only once has then finished reading.
-        let give_up_at = std::time::Instant::now() + std::time::Duration::from_secs(2);
-        while bytes_in_stdout_pipe() > 0 && std::time::Instant::now() < give_up_at {
-            std::thread::yield_now();
-        }
-        child_println("second");
-        0
-    });
+    // SAFETY: the child writes with `child_println` (one `write(2)`), asks
+    // for the bytes in its pipe (`ioctl`), reads the clock (`clock_gettime`)
+    // and yields (`sched_yield`): async-signal-safe calls, no lock.
+    let (status, output) = unsafe {
+        capture(|| {
+            child_println("first");
+            // Wait (at most 2 s) until the parent has read "first": a parent
+            // that reads only once has then finished reading.
+            let give_up_at = std::time::Instant::now() + std::time::Duration::from_secs(2);
+            while bytes_in_stdout_pipe() > 0 && std::time::Instant::now() < give_up_at {
+                std::thread::yield_now();
+            }
+            child_println("second");
+            0
+        })
+    };
     assert_eq!(status, ExitStatus::Exited(0));
     assert_something_arrived(&output);
     assert_eq!(
@@ -93,12 +104,15 @@ fn captures_what_comes_after_the_parent_has_read_some() {
 #[test]
 fn captures_every_line_the_child_prints() {
     let _clean = testkit::process_scope();
-    let (status, output) = capture(|| {
-        for word in ["alpha", "beta", "gamma"] {
-            child_println(word);
-        }
-        0
-    });
+    // SAFETY: the child only writes with `child_println` (one `write(2)`).
+    let (status, output) = unsafe {
+        capture(|| {
+            for word in ["alpha", "beta", "gamma"] {
+                child_println(word);
+            }
+            0
+        })
+    };
     assert_eq!(status, ExitStatus::Exited(0));
     assert_something_arrived(&output);
     assert_eq!(
@@ -111,7 +125,8 @@ fn captures_every_line_the_child_prints() {
 #[test]
 fn reports_the_exit_code_of_a_silent_child() {
     let _clean = testkit::process_scope();
-    let (status, output) = capture(|| 3);
+    // SAFETY: the child only returns a number.
+    let (status, output) = unsafe { capture(|| 3) };
     assert_eq!(status, ExitStatus::Exited(3), "body returned 3");
     assert!(
         output.is_empty(),
@@ -125,12 +140,15 @@ fn captures_a_mebibyte_without_deadlock() {
     let line = "0123456789abcdef".repeat(4); // 64 bytes, 65 with the newline
     let lines = (1 << 20) / (line.len() + 1) + 1;
     let expected_len = lines * (line.len() + 1);
-    let (status, output) = capture(move || {
-        for _ in 0..lines {
-            child_println(&line);
-        }
-        0
-    });
+    // SAFETY: the child only writes with `child_println` (`write(2)`).
+    let (status, output) = unsafe {
+        capture(move || {
+            for _ in 0..lines {
+                child_println(&line);
+            }
+            0
+        })
+    };
     assert_eq!(status, ExitStatus::Exited(0));
     assert_something_arrived(&output);
     assert!(
@@ -144,11 +162,15 @@ fn captures_a_mebibyte_without_deadlock() {
 #[test]
 fn keeps_what_a_child_printed_before_it_was_killed() {
     let _clean = testkit::process_scope();
-    let (status, output) = capture(|| {
-        child_println("last words");
-        let _ = raise(Signal::SIGKILL);
-        0
-    });
+    // SAFETY: the child writes with `child_println` (one `write(2)`) and
+    // sends itself a signal (`raise`): both async-signal-safe.
+    let (status, output) = unsafe {
+        capture(|| {
+            child_println("last words");
+            let _ = raise(Signal::SIGKILL);
+            0
+        })
+    };
     assert_eq!(
         status,
         ExitStatus::Signaled(9),

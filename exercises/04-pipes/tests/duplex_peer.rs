@@ -79,16 +79,22 @@ fn explain(children: &[support::Child]) -> ! {
 #[test]
 fn a_child_peer_answers_every_message() {
     let _clean = testkit::process_scope();
-    let (mut child, mut conn) = spawn_peer(|mut conn| {
-        let mut answered = 0;
-        while let Ok(Some(n)) = conn.recv::<u64>() {
-            if conn.send(&(n * n)).is_err() {
-                return 100;
+    // SAFETY: the child only receives and sends frames on its end: read,
+    // write, and postcard's decoding and encoding in framing's
+    // `const`-initialised thread-local buffer (computation and allocation);
+    // no lock, no `std::env`, no thread.
+    let (mut child, mut conn) = unsafe {
+        spawn_peer(|mut conn| {
+            let mut answered = 0;
+            while let Ok(Some(n)) = conn.recv::<u64>() {
+                if conn.send(&(n * n)).is_err() {
+                    return 100;
+                }
+                answered += 1;
             }
-            answered += 1;
-        }
-        answered
-    })
+            answered
+        })
+    }
     .unwrap();
     let outcome = support::finish_or_snapshot(STUCK, move || {
         for n in 0..50u64 {
@@ -115,13 +121,19 @@ fn a_child_peer_answers_every_message() {
 #[test]
 fn the_child_sees_end_of_file_when_the_parent_drops_its_end() {
     let _clean = testkit::process_scope();
-    let (mut child, mut conn) = spawn_peer(|mut conn| {
-        let mut count = 0;
-        while let Ok(Some(_)) = conn.recv::<String>() {
-            count += 1;
-        }
-        count
-    })
+    // SAFETY: the child only receives and sends frames on its end: read,
+    // write, and postcard's decoding and encoding in framing's
+    // `const`-initialised thread-local buffer (computation and allocation);
+    // no lock, no `std::env`, no thread.
+    let (mut child, mut conn) = unsafe {
+        spawn_peer(|mut conn| {
+            let mut count = 0;
+            while let Ok(Some(_)) = conn.recv::<String>() {
+                count += 1;
+            }
+            count
+        })
+    }
     .unwrap();
     for word in ["one", "two", "three", "four", "five", "six", "seven"] {
         conn.send(word).unwrap();
@@ -139,10 +151,16 @@ fn the_child_sees_end_of_file_when_the_parent_drops_its_end() {
 #[test]
 fn the_parent_sees_end_of_file_when_the_child_exits() {
     let _clean = testkit::process_scope();
-    let (mut child, mut conn) = spawn_peer(|mut conn| {
-        let _ = conn.send("bye");
-        0
-    })
+    // SAFETY: the child only receives and sends frames on its end: read,
+    // write, and postcard's decoding and encoding in framing's
+    // `const`-initialised thread-local buffer (computation and allocation);
+    // no lock, no `std::env`, no thread.
+    let (mut child, mut conn) = unsafe {
+        spawn_peer(|mut conn| {
+            let _ = conn.send("bye");
+            0
+        })
+    }
     .unwrap();
     let (first, then) = support::finish_or_snapshot(STUCK, move || {
         let first = conn.recv::<String>().unwrap();

@@ -28,6 +28,12 @@ fn pool(workers: usize) -> ProcessPool {
     unsafe { ProcessPool::new(workers) }.expect("could not start the pool")
 }
 
+/// A pool whose workers also keep the descriptors in `keep`.
+fn pool_keeping(workers: usize, keep: &[RawFd]) -> ProcessPool {
+    // SAFETY: as in `pool`: the same tasks.
+    unsafe { ProcessPool::new_keeping_fds(workers, keep) }.expect("could not start the pool")
+}
+
 #[test]
 fn the_tutorials_example() {
     let _clean = testkit::process_scope();
@@ -325,9 +331,106 @@ fn terminate_stops_every_worker_with_sigterm() {
 }
 
 // ---------------------------------------------------------------------------
-// imap: in order, as results arrive. The workers inherit two pipes from the
-// test: a gate that holds one chosen item back until the test opens it, and
-// a report pipe on which each task says it is done.
+// A worker holds its own two pipe ends and nothing else of the parent's.
+
+/// The descriptors above 2 that process `pid` holds, each with what it names
+/// (`pipe:[1234]`, a path, ...), in descriptor order.
+fn descriptors_above_2(pid: i32) -> Vec<(RawFd, String)> {
+    let dir = format!("/proc/{pid}/fd");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("cannot list {dir}: {e}"));
+    let mut fds: Vec<(RawFd, String)> = entries
+        .map(|entry| {
+            let entry = entry.unwrap_or_else(|e| panic!("cannot read {dir}: {e}"));
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let fd: RawFd = name.parse().unwrap_or_else(|_| panic!("{dir}/{name}?"));
+            let target = std::fs::read_link(entry.path()).map_or_else(
+                |e| format!("(unreadable: {e})"),
+                |target| target.display().to_string(),
+            );
+            (fd, target)
+        })
+        .filter(|(fd, _)| *fd > 2)
+        .collect();
+    fds.sort();
+    fds
+}
+
+#[test]
+fn a_worker_holds_only_its_own_pipes() {
+    let _clean = testkit::process_scope();
+    // A pipe of the test's own, open while the pool forks: no worker has any
+    // business holding it.
+    let (stray_reader, stray_writer) = io::pipe().unwrap();
+    let stray = std::fs::read_link(format!("/proc/self/fd/{}", stray_writer.as_raw_fd()))
+        .unwrap()
+        .display()
+        .to_string();
+    let held = within(DEADLINE, "map(square) on a fresh pool", HANG, || {
+        let mut pool = pool(2);
+        // One chunk per worker: once both results are in, both workers have
+        // started their loop, so whatever they close at the start is closed.
+        pool.map(square, &[1, 2]).expect("map failed");
+        let held: Vec<(i32, Vec<(RawFd, String)>)> = pool
+            .pids()
+            .into_iter()
+            .map(|pid| (pid, descriptors_above_2(pid)))
+            .collect();
+        drop(pool);
+        held
+    });
+    drop((stray_reader, stray_writer));
+    for (pid, fds) in held {
+        let pipes = fds
+            .iter()
+            .filter(|(_, what)| what.starts_with("pipe:"))
+            .count();
+        assert!(
+            fds.len() == 2 && pipes == 2 && !fds.iter().any(|(_, what)| *what == stray),
+            "worker {pid} should hold two descriptors besides 0, 1 and 2, the read end of its \
+             task pipe and the write end of its result pipe; it holds {fds:?} (the test's own \
+             pipe is {stray}). A worker forked with `Process::start` inherits every descriptor \
+             of the parent: other workers' pipes, another pool's, anything the program has \
+             open. Fork it with `Process::start_keeping_fds` and keep only its own two ends"
+        );
+    }
+}
+
+#[test]
+fn two_pools_alive_at_once_close_and_join_without_hanging() {
+    let _clean = testkit::process_scope();
+    let statuses = within(
+        DEADLINE,
+        "close + join of the first of two pools",
+        "deadlock: the first pool's workers never saw end-of-file on their task pipes after \
+         close(). The second pool's workers, forked later, inherited the first pool's write \
+         ends and keep them open: a worker must close every descriptor but its own \
+         (`Process::start_keeping_fds`)",
+        || {
+            let mut first = pool(2);
+            let mut second = pool(2);
+            first
+                .map(square, &[1, 2, 3])
+                .expect("map on the first pool");
+            second
+                .map(square, &[4, 5, 6])
+                .expect("map on the second pool");
+            first.close();
+            let statuses = first.join().expect("join the first pool");
+            drop(second);
+            statuses
+        },
+    );
+    assert_eq!(
+        statuses,
+        vec![ExitStatus::Exited(0); 2],
+        "each worker of the first pool sees its task pipe close and exits normally"
+    );
+}
+
+// ---------------------------------------------------------------------------
+// imap: in order, as results arrive. The workers keep two pipes of the
+// test's (`new_keeping_fds`): a gate that holds one chosen item back until
+// the test opens it, and a report pipe on which each task says it is done.
 
 static GATE: AtomicI32 = AtomicI32::new(-1);
 static REPORT: AtomicI32 = AtomicI32::new(-1);
@@ -356,14 +459,14 @@ struct Pipes {
     _ends: (io::PipeReader, io::PipeWriter),
 }
 
-/// Makes the two pipes and a pool whose workers inherit them.
+/// Makes the two pipes and a pool whose workers keep them.
 fn gated_pool(held_back: u64) -> (ProcessPool, Pipes) {
     let (gate_r, gate_w) = io::pipe().unwrap();
     let (report_r, report_w) = io::pipe().unwrap();
     GATE.store(gate_r.as_raw_fd(), Ordering::SeqCst);
     REPORT.store(report_w.as_raw_fd(), Ordering::SeqCst);
     HELD_BACK.store(held_back as i32, Ordering::SeqCst);
-    let pool = pool(2);
+    let pool = pool_keeping(2, &[gate_r.as_raw_fd(), report_w.as_raw_fd()]);
     let pipes = Pipes {
         gate: gate_w,
         reports: report_r,

@@ -150,9 +150,80 @@ fn drop_runs_every_queued_job_then_joins_the_workers() {
     );
 }
 
+#[test]
+fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_join_itself() {
+    let pool = Arc::new(ThreadPool::new(2));
+    let last_handle = Arc::clone(&pool);
+    let (go, wait_for_go) = crossbeam_channel::bounded::<()>(1);
+    let (report, reports) = crossbeam_channel::bounded(1);
+    let queued_behind = Arc::new(AtomicUsize::new(0));
+    let counted = Arc::clone(&queued_behind);
+    pool.execute(move || {
+        // cannot block: recv_timeout gives up after the deadline.
+        let _ = wait_for_go.recv_timeout(DEADLINE);
+        // The test has dropped its handle: this drop is the pool's last.
+        let dropped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(last_handle)));
+        let outcome = dropped.map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|text| text.to_string()))
+                .unwrap_or_default()
+        });
+        let ran = counted.load(Ordering::SeqCst);
+        let _ = report.send((outcome, ran, testkit::task::current_tid()));
+    });
+    // Jobs queued behind that one: a graceful drop still runs them all.
+    for _ in 0..10 {
+        let done = Arc::clone(&queued_behind);
+        pool.execute(move || {
+            done.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    drop(pool);
+    go.send(()).expect("the job waits for the go");
+    let (outcome, ran, worker) = within(
+        DEADLINE,
+        "a job that drops the last handle of its own pool",
+        "deadlock: the pool's drop, running on one of its workers, waited for that very \
+         worker to end. A worker that drops its own pool must not join its own thread",
+        move || reports.recv().expect("the job always reports"),
+    );
+    assert_eq!(
+        outcome,
+        Ok(()),
+        "dropping the pool's last handle inside one of its own jobs panicked: the drop joined \
+         the worker thread it runs on (pthread_join of oneself fails with EDEADLK, and std \
+         panics). A worker that drops its own pool must leave its own thread detached and \
+         join only the others"
+    );
+    assert_eq!(
+        ran, 10,
+        "the drop returned before the jobs queued behind the dropping one had run: it must \
+         still join every other worker, which drains the queue"
+    );
+    // The detached worker ends by itself once the job returns (the channel
+    // is closed and empty): no thread leaks.
+    let gone = within(
+        DEADLINE,
+        "the worker that dropped its own pool to end",
+        "the worker that dropped its own pool never ended: once its job returns, its loop must \
+         find the channel closed and empty",
+        move || {
+            let task = format!("/proc/self/task/{worker}");
+            while std::path::Path::new(&task).exists() {
+                std::thread::sleep(std::time::Duration::from_millis(1));
+            }
+            true
+        },
+    );
+    assert!(gone);
+}
+
 /// `map` over `outer` whose task itself calls `map` on the same pool. The
-/// task holds the pool through a `Weak`, upgraded only while it runs, so
-/// that the pool is never dropped on one of its own workers.
+/// task holds the pool through a `Weak`, upgraded only while it runs: a
+/// strong handle in the task would make a cycle (the pool's queue holds the
+/// task, the task holds the pool).
 fn nested_map(workers: usize, outer: Vec<u64>) -> Vec<u64> {
     let pool = Arc::new(ThreadPool::new(workers));
     let inner = Arc::downgrade(&pool);

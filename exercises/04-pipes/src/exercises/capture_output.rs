@@ -18,13 +18,23 @@ use processes::demos::process::{ExitStatus, Process};
 ///
 /// Must work for output of any size: a child that writes more than the pipe
 /// holds (64 KiB) blocks until the parent reads.
-pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+///
+/// # Safety
+///
+/// `body` runs in a forked child: it keeps the contract of
+/// [`Process::start`] (it prints with
+/// [`child_println`](processes::demos::process::child_println), not with
+/// `println!`).
+pub unsafe fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
 where
     F: FnOnce() -> i32,
 {
     // TODO: a pipe whose write end becomes the child's descriptor 1 before
     // `body` runs, and of which the parent keeps only the read end; the
     // parent collects every byte until end-of-file and reaps the child.
+    // `Process::start` is an `unsafe fn` too: call it in an `unsafe` block
+    // whose `// SAFETY:` comment says why its contract holds (what does your
+    // child do besides `body`, and who vouches for `body`?).
     todo!("redirect the child's standard output into a pipe, read it all, then join")
 }
 // ANCHOR_END: starter

@@ -60,15 +60,23 @@ pub fn duplex() -> io::Result<(Connection, Connection)> {
 ///   returns `None` once the parent drops its end).
 ///
 /// The child leaves with `body`'s return value as its exit code.
-pub fn spawn_peer<F>(body: F) -> io::Result<(Process, Connection)>
+///
+/// # Safety
+///
+/// `body` runs in a forked child: it keeps the contract of
+/// [`Process::start`].
+pub unsafe fn spawn_peer<F>(body: F) -> io::Result<(Process, Connection)>
 where
     F: FnOnce(Connection) -> i32,
 {
     // TODO: a duplex connection, one end for the child and one for the
     // parent, such that after the fork neither process holds a copy of the
     // other's end (see the two promises above). `Process::start` is an
-    // `unsafe fn` (read its Safety section) and the child only borrows the
-    // closure: values the child must own go in an `Option` it `take`s.
+    // `unsafe fn` (read its Safety section): call it in an `unsafe` block
+    // whose `// SAFETY:` comment says why its contract holds (what your
+    // child does besides `body`; `body` is your caller's promise). The child
+    // only borrows the closure: values it must own go in an `Option` it
+    // `take`s.
     todo!(
         "start a child with one end of a duplex connection, closing the copies neither side should hold"
     )

@@ -199,9 +199,19 @@ fn run_chunk<T, U>(
 impl Drop for ThreadPool {
     /// Graceful shutdown: close the channel, let the workers finish every job
     /// already queued, and join them.
+    ///
+    /// The last handle may be dropped inside one of the pool's own jobs (a
+    /// job that held an `Arc` of the pool). That worker cannot join itself:
+    /// it joins the others and lets go of its own handle, which detaches its
+    /// thread. The thread finishes the job, finds the channel closed and
+    /// empty, and ends on its own.
     fn drop(&mut self) {
         drop(self.jobs.take());
+        let me = thread::current().id();
         for worker in self.workers.drain(..) {
+            if worker.thread().id() == me {
+                continue; // dropping a JoinHandle detaches its thread
+            }
             // Jobs' panics are caught, so a worker only ends by returning.
             let _ = worker.join();
         }

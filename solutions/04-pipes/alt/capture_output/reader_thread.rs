@@ -7,15 +7,18 @@ use processes::demos::process::{ExitStatus, Process};
 
 /// Runs `body` in a child whose standard output is a pipe; returns how it
 /// ended and what it wrote.
-pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+///
+/// # Safety
+///
+/// As for [`Process::start`]: `body` runs in a forked child.
+pub unsafe fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
 where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
     let (mut writer, mut body) = (Some(writer), Some(body));
-    // SAFETY: NOT PROVEN, as in the solution: the child calls dup2 and
-    // close, then runs the caller's `body`, which a safe function cannot
-    // vouch for.
+    // SAFETY: dup2 and close are async-signal-safe; `body` is our caller's
+    // promise (see `# Safety`).
     let mut child = unsafe {
         Process::start(move || match writer.take() {
             Some(writer) if nix::unistd::dup2_stdout(&writer).is_ok() => {

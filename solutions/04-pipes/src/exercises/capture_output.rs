@@ -7,7 +7,14 @@ use processes::demos::process::{ExitStatus, Process};
 // ANCHOR: capture_output
 /// Runs `body` in a child whose standard output is a pipe; returns how it
 /// ended and what it wrote.
-pub fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
+///
+/// # Safety
+///
+/// `body` runs in a forked child: it keeps the contract of
+/// [`Process::start`] (it prints with
+/// [`child_println`](processes::demos::process::child_println), not with
+/// `println!`).
+pub unsafe fn capture_output<F>(body: F) -> io::Result<(ExitStatus, Vec<u8>)>
 where
     F: FnOnce() -> i32,
 {
@@ -15,10 +22,8 @@ where
     // `start` only lends the closure to the child: `writer` and `body` go
     // by value, so they come out of Options.
     let (mut writer, mut body) = (Some(writer), Some(body));
-    // SAFETY: NOT PROVEN. The child calls dup2 and close, then runs `body`,
-    // the caller's closure, which this safe function cannot vouch for: it
-    // should be an `unsafe fn` that passes `Process::start`'s contract on to
-    // its caller (left to the owner of chapter 4).
+    // SAFETY: the child calls dup2 and close (async-signal-safe), then runs
+    // `body`, which our caller promises keeps `start`'s contract.
     let mut child = unsafe {
         Process::start(move || {
             // Descriptor 1 becomes a second write end of the pipe; then the

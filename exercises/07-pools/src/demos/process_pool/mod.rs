@@ -13,7 +13,9 @@
 //!
 //! * [`ProcessPool::new`] forks the workers up front. Each worker has a pipe
 //!   of its own for tasks and one for results, so the parent always knows
-//!   which chunk is in which worker.
+//!   which chunk is in which worker, and it holds no other descriptor but 0,
+//!   1 and 2: not the other workers' pipes, not another pool's. So closing a
+//!   worker's task pipe ends that worker, however many pools are alive.
 //! * [`ProcessPool::imap`] cuts the items into chunks, hands one chunk to each
 //!   idle worker, and yields the results in input order as they come back;
 //!   [`ProcessPool::map`] collects them, with Python's chunk size.
@@ -37,6 +39,7 @@ mod worker;
 
 use std::collections::BTreeMap;
 use std::io;
+use std::os::fd::RawFd;
 
 use processes::demos::process::ExitStatus;
 use serde::Serialize;
@@ -62,12 +65,16 @@ pub fn python_chunksize(len: usize, workers: usize) -> usize {
 #[derive(Debug)]
 pub struct ProcessPool {
     workers: Vec<Worker>,
+    /// Descriptors of this process that every worker keeps open.
+    keep: Vec<RawFd>,
     closed: bool,
 }
 
 impl ProcessPool {
     // ANCHOR: new
-    /// Forks `workers` worker processes (at least one).
+    /// Forks `workers` worker processes (at least one). A worker holds its
+    /// own two pipe ends and descriptors 0, 1 and 2, nothing else of this
+    /// process (see [`new_keeping_fds`](ProcessPool::new_keeping_fds)).
     ///
     /// # Safety
     ///
@@ -82,19 +89,34 @@ impl ProcessPool {
     /// initialisation, no `std::env`, no threads. A panic is fine: the
     /// worker catches it, and `Process` reports it with one `write(2)`.
     pub unsafe fn new(workers: usize) -> io::Result<ProcessPool> {
+        // SAFETY: the same contract, passed on from our caller.
+        unsafe { ProcessPool::new_keeping_fds(workers, &[]) }
+    }
+    // ANCHOR_END: new
+
+    /// Like [`new`](ProcessPool::new), but every worker, replacements
+    /// included, also keeps the descriptors in `keep` open, for tasks that
+    /// use them (a pipe to report on, a file to append to). Keep them open
+    /// while the pool lives: a replacement forked later keeps whatever has
+    /// those numbers then.
+    ///
+    /// # Safety
+    ///
+    /// As for [`new`](ProcessPool::new).
+    pub unsafe fn new_keeping_fds(workers: usize, keep: &[RawFd]) -> io::Result<ProcessPool> {
         assert!(workers > 0, "a pool needs at least one worker");
         let mut pool = ProcessPool {
             workers: Vec::with_capacity(workers),
+            keep: keep.to_vec(),
             closed: false,
         };
         for _ in 0..workers {
             // SAFETY: our caller keeps `spawn_worker`'s contract: it is ours.
-            let worker = unsafe { spawn_worker(&pool.workers)? };
+            let worker = unsafe { spawn_worker(&pool.keep)? };
             pool.workers.push(worker);
         }
         Ok(pool)
     }
-    // ANCHOR_END: new
 
     /// How many workers the pool has.
     pub fn workers(&self) -> usize {
@@ -178,7 +200,7 @@ impl ProcessPool {
         let status = worker.process.join()?;
         // SAFETY: this pool was made by `new`, whose caller promised that
         // every task given to it keeps `spawn_worker`'s contract.
-        let new = unsafe { spawn_worker(&self.workers)? };
+        let new = unsafe { spawn_worker(&self.keep)? };
         drop(std::mem::replace(&mut self.workers[index], new));
         Ok(status)
     }

@@ -77,47 +77,35 @@ pub(super) struct Worker {
     pub stale: bool,
 }
 
-impl Worker {
-    /// The descriptors the parent holds for this worker. A worker forked
-    /// later must close them, or it would keep this worker's task pipe open
-    /// after the parent closed it (chapter 4's leaked write end).
-    fn parent_fds(&self) -> Vec<RawFd> {
-        let mut fds = vec![self.results.as_raw_fd()];
-        fds.extend(self.tasks.as_ref().map(|t| t.as_raw_fd()));
-        fds
-    }
-}
-
 // ANCHOR: spawn_worker
-/// Forks one worker with a task pipe and a result pipe of its own. The new
-/// worker closes the parent's ends of the `others`' pipes.
+/// Forks one worker with a task pipe and a result pipe of its own. The
+/// worker keeps its two ends, descriptors 0, 1 and 2, and those in `keep`;
+/// every other descriptor it inherited is closed before it runs anything
+/// (chapter 3's `start_keeping_fds`): the parent's ends of its own pipes,
+/// the other workers' pipes, another pool's, whatever else was open.
 ///
 /// # Safety
 ///
 /// Every task the worker will be given keeps the contract of
 /// [`ProcessPool::new`](super::ProcessPool::new).
-pub(super) unsafe fn spawn_worker(others: &[Worker]) -> io::Result<Worker> {
+pub(super) unsafe fn spawn_worker(keep: &[RawFd]) -> io::Result<Worker> {
     let (task_reader, task_writer) = io::pipe()?;
     let (result_reader, result_writer) = io::pipe()?;
-    let mut not_mine: Vec<RawFd> = others.iter().flat_map(Worker::parent_fds).collect();
-    not_mine.extend([task_writer.as_raw_fd(), result_reader.as_raw_fd()]);
+    let mut mine = keep.to_vec();
+    mine.extend([task_reader.as_raw_fd(), result_writer.as_raw_fd()]);
     // `start` only lends the closure to the child: the pipe ends go to
     // `worker_loop` by value, so they come out of an Option.
     let mut ends = Some((task_reader, result_writer));
-    // SAFETY: the child closes descriptors and runs `worker_loop`: read,
-    // write, postcard's decoding and encoding (allocation: glibc's malloc
-    // survives fork), a `const`-initialised thread-local buffer, and
-    // `catch_unwind`; then the tasks, which our caller promises keep the same
-    // contract (see `# Safety`). It returns, and `start` leaves with `_exit`.
+    // SAFETY: the child closes descriptors (`close_range`) and runs
+    // `worker_loop`: read, write, postcard's decoding and encoding
+    // (allocation: glibc's malloc survives fork), a `const`-initialised
+    // thread-local buffer, and `catch_unwind`; then the tasks, which our
+    // caller promises keep the same contract (see `# Safety`). It returns,
+    // and `start_keeping_fds` leaves with `_exit`.
     let process = unsafe {
-        Process::start(move || {
-            for &fd in &not_mine {
-                let _ = nix::unistd::close(fd);
-            }
-            match ends.take() {
-                Some((task_reader, result_writer)) => worker_loop(task_reader, result_writer),
-                None => 127,
-            }
+        Process::start_keeping_fds(&mine, move || match ends.take() {
+            Some((task_reader, result_writer)) => worker_loop(task_reader, result_writer),
+            None => 127,
         })
     }?;
     // `start` dropped the closure in the parent, and with it the parent's
