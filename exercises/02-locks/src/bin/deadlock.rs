@@ -23,6 +23,7 @@ fn main() {
                 balances[0], balances[1]
             );
         }
+        // ANCHOR: give_up
         Outcome::Deadlocked { stuck } => {
             println!("DEADLOCK: no progress for {patience:?}");
             for (who, holds, wants) in stuck {
@@ -32,7 +33,7 @@ fn main() {
             // The two stuck threads can never be joined; exiting the process
             // ends them. Returning from main would do the same, with exit code 0.
             std::process::exit(1);
-        }
+        } // ANCHOR_END: give_up
     }
 }
 // ANCHOR_END: main
