@@ -28,10 +28,40 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
     let table_shown = repo.rel(&table_path);
     let table_text = std::fs::read_to_string(&table_path).unwrap_or_default();
     let mut findings = Vec::new();
+    // The whole course, for the **all** row; `None` once a chapter cannot
+    // be added up.
+    let mut course_total = Some(Budget::default());
+    // The introduction has no crate and no exercises, only pages.
+    if let Some(intro) = entries
+        .iter()
+        .find(|e| e.depth == 0 && e.title.starts_with("0. ") && e.path.is_some())
+    {
+        match reading_minutes(repo, intro.path.as_deref().unwrap_or_default(), &entries) {
+            Ok(pages) => {
+                let budget = Budget {
+                    pages,
+                    ..Budget::default()
+                };
+                course_total = course_total.map(|t| t.plus(budget));
+                findings.push(compare_row(
+                    &table_shown,
+                    &table_text,
+                    0,
+                    &intro.title,
+                    budget,
+                ));
+            }
+            Err(problem) => {
+                course_total = None;
+                findings.push(problem);
+            }
+        }
+    }
     for chapter in &course.chapters {
-        let pages = match reading_minutes(repo, chapter, &entries) {
+        let pages = match reading_minutes(repo, &chapter.info.page, &entries) {
             Ok(minutes) => minutes,
             Err(problem) => {
+                course_total = None;
                 findings.push(problem);
                 continue;
             }
@@ -43,6 +73,7 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
             count,
             exercises,
         };
+        course_total = course_total.map(|t| t.plus(budget));
         let mut problems = Vec::new();
         match table_row(&table_text, chapter.info.number) {
             None => problems.push(Finding::fail(
@@ -96,11 +127,56 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         }
         findings.extend(problems);
     }
+    if let Some(all) = course_total {
+        let shown = format!(
+            "| **all** | **{}** | **{} exercises, {}** | **{}** |",
+            hours(all.pages),
+            all.count,
+            hours(all.exercises),
+            hours(all.pages + all.exercises)
+        );
+        match row_starting(&table_text, "| **all** |") {
+            Some((row, total)) if row == all && total == all.pages + all.exercises => {
+                findings.push(Finding::ok(format!("the **all** row: {}", all.describe())));
+            }
+            _ => findings.push(Finding::fail(
+                &table_shown,
+                "the **all** row of the time table is not the sum of the chapters",
+                format!("write: {shown}"),
+            )),
+        }
+    }
     findings
 }
 
+/// A chapter without exercises: its row must be its pages' time.
+fn compare_row(
+    table_shown: &str,
+    table: &str,
+    number: u32,
+    title: &str,
+    budget: Budget,
+) -> Finding {
+    let pages = budget.pages;
+    match table_row(table, number) {
+        Some((row, total)) if row == budget && total == pages => Finding::ok(format!(
+            "chapter {number}: {} in the time table",
+            budget.describe()
+        )),
+        _ => Finding::fail(
+            table_shown,
+            format!("chapter {number}'s row does not say {pages} min of pages and no exercises"),
+            format!(
+                "write: | {title} | {} | none | {} |",
+                hours(pages),
+                hours(pages)
+            ),
+        ),
+    }
+}
+
 /// What a chapter costs, in minutes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 struct Budget {
     pages: u32,
     count: usize,
@@ -108,6 +184,14 @@ struct Budget {
 }
 
 impl Budget {
+    fn plus(self, other: Budget) -> Budget {
+        Budget {
+            pages: self.pages + other.pages,
+            count: self.count + other.count,
+            exercises: self.exercises + other.exercises,
+        }
+    }
+
     fn describe(&self) -> String {
         format!(
             "{} min of pages and {} exercises of {} min",
@@ -160,13 +244,18 @@ fn parse_minutes(text: &str) -> Option<u32> {
 /// The row `| N. title | P min | E exercises, M min | total |` of the table,
 /// if it is there and reads: its budget, and its total in minutes.
 fn table_row(text: &str, number: u32) -> Option<(Budget, u32)> {
-    let prefix = format!("| {number}. ");
-    let line = text.lines().find(|l| l.starts_with(&prefix))?;
+    row_starting(text, &format!("| {number}. "))
+}
+
+/// The first row that starts with `prefix`, read as [`table_row`] says;
+/// cells may be bold (`**10 h 36**`).
+fn row_starting(text: &str, prefix: &str) -> Option<(Budget, u32)> {
+    let line = text.lines().find(|l| l.starts_with(prefix))?;
     let cells: Vec<&str> = line
         .trim()
         .trim_matches('|')
         .split('|')
-        .map(str::trim)
+        .map(|cell| cell.trim().trim_matches('*').trim())
         .collect();
     let [_, pages, exercises, total] = cells.as_slice() else {
         return None;
@@ -190,12 +279,8 @@ fn table_row(text: &str, number: u32) -> Option<(Budget, u32)> {
 
 /// The sum of the estimates of the chapter's pages (its exercises page
 /// excepted), or a finding naming the page without one.
-fn reading_minutes(
-    repo: &Repo,
-    chapter: &Chapter,
-    entries: &[summary::Entry],
-) -> Result<u32, Finding> {
-    let page = normalize(Path::new(&chapter.info.page));
+fn reading_minutes(repo: &Repo, page: &str, entries: &[summary::Entry]) -> Result<u32, Finding> {
+    let page = normalize(Path::new(page));
     let Some(index) = entries
         .iter()
         .position(|e| e.path.as_deref().map(|p| normalize(Path::new(p))) == Some(page.clone()))
@@ -266,6 +351,13 @@ mod tests {
             Some((36, 0))
         );
         assert_eq!(table_row(table, 4), None);
+        let all = "| **all** | **10 h 36** | **25 exercises, 10 h 45** | **21 h 21** |";
+        let sum = Budget {
+            pages: 636,
+            count: 25,
+            exercises: 645,
+        };
+        assert_eq!(row_starting(all, "| **all** |"), Some((sum, 1281)));
     }
 
     #[test]
