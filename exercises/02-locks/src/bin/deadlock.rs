@@ -23,16 +23,21 @@ fn main() {
                 balances[0], balances[1]
             );
         }
-        Outcome::Deadlocked { stuck } => {
-            println!("DEADLOCK: no progress for {patience:?}");
-            for (who, holds, wants) in stuck {
-                println!("  {who} holds account {holds} and waits for account {wants}");
-            }
-            println!("fix: lock accounts in one global order (try --ordered)");
-            // The two stuck threads can never be joined; exiting the process
-            // ends them. Returning from main would do the same, with exit code 0.
-            std::process::exit(1);
-        }
+        Outcome::Deadlocked { stuck } => give_up(patience, &stuck),
     }
 }
 // ANCHOR_END: main
+
+// ANCHOR: give_up
+/// No progress for `patience`: say who holds what, then end the process.
+fn give_up(patience: Duration, stuck: &[(&str, u32, u32)]) -> ! {
+    println!("DEADLOCK: no progress for {patience:?}");
+    for (who, holds, wants) in stuck {
+        println!("  {who} holds account {holds} and waits for account {wants}");
+    }
+    println!("fix: lock accounts in one global order (try --ordered)");
+    // The two stuck threads can never be joined; exiting the process ends
+    // them. Returning from main would do the same, with exit code 0.
+    std::process::exit(1)
+}
+// ANCHOR_END: give_up

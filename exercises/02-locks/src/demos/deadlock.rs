@@ -63,7 +63,25 @@ impl fmt::Display for Event {
     }
 }
 
-// ANCHOR: transfer
+/// Sends one thread's progress to the main thread, which prints it and
+/// notices when it stops.
+struct Progress<'a> {
+    who: &'static str,
+    events: &'a Sender<Event>,
+}
+
+impl Progress<'_> {
+    fn locked(&self, account: &Account) {
+        let (who, account) = (self.who, account.id);
+        let _ = self.events.send(Event::Locked { who, account });
+    }
+
+    fn waiting_for(&self, account: &Account) {
+        let (who, account) = (self.who, account.id);
+        let _ = self.events.send(Event::Waiting { who, account });
+    }
+}
+
 fn transfer(
     who: &'static str,
     from: &Account,
@@ -73,31 +91,27 @@ fn transfer(
     meet: &Barrier,
     events: &Sender<Event>,
 ) {
+    let progress = Progress { who, events };
+    // ANCHOR: lock_order
     let (first, second) = match order {
         LockOrder::FromThenTo => (from, to),
         LockOrder::ById if from.id < to.id => (from, to),
         LockOrder::ById => (to, from),
     };
+    // ANCHOR_END: lock_order
     if order == LockOrder::ById {
         meet.wait(); // start together; meeting later would itself deadlock
     }
+    // ANCHOR: two_locks
     let mut first_balance = first.balance.lock().unwrap();
-    let _ = events.send(Event::Locked {
-        who,
-        account: first.id,
-    });
+    progress.locked(first);
     if order == LockOrder::FromThenTo {
         meet.wait(); // both threads now hold one lock each: the trap is set
     }
-    let _ = events.send(Event::Waiting {
-        who,
-        account: second.id,
-    });
+    progress.waiting_for(second);
     let mut second_balance = second.balance.lock().unwrap();
-    let _ = events.send(Event::Locked {
-        who,
-        account: second.id,
-    });
+    progress.locked(second);
+    // ANCHOR_END: two_locks
     let (from_balance, to_balance) = if first.id == from.id {
         (&mut *first_balance, &mut *second_balance)
     } else {
@@ -112,7 +126,6 @@ fn transfer(
         to: to.id,
     });
 }
-// ANCHOR_END: transfer
 
 /// How [`run_transfers`] ended.
 #[derive(Debug, PartialEq, Eq)]

@@ -18,6 +18,7 @@ pub struct TokenPipe {
 }
 
 impl TokenPipe {
+    // ANCHOR: acquire_release
     /// A semaphore holding `tokens` tokens (at most 4096, so that they fit
     /// in the pipe's buffer without blocking this constructor).
     pub fn new(tokens: usize) -> io::Result<TokenPipe> {
@@ -47,6 +48,7 @@ impl TokenPipe {
     pub fn release(&self) -> io::Result<()> {
         (&self.returns).write_all(b"+")
     }
+    // ANCHOR_END: acquire_release
 
     /// Takes a token, waiting until one is free, and returns a guard that
     /// gives it back when dropped: on return, on `?` and on panic alike.

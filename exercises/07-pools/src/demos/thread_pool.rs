@@ -113,6 +113,7 @@ impl ThreadPool {
         if self.in_one_of_my_workers() {
             return run_chunk(&task, 0, items);
         }
+        // ANCHOR: send_chunks
         let task = Arc::new(task);
         let (results, arrivals) = unbounded();
         let count = items.len();
@@ -133,6 +134,8 @@ impl ThreadPool {
             });
         }
         drop(results); // the loop below ends when the last job's copy is gone
+        // ANCHOR_END: send_chunks
+        // ANCHOR: collect_in_order
         let mut done: Vec<Option<Vec<U>>> = (0..chunks).map(|_| None).collect();
         let mut first_panic: Option<TaskPanicked> = None;
         for (number, outcome) in arrivals {
@@ -152,6 +155,7 @@ impl ThreadPool {
             in_order.extend(results.expect("every job sends its chunk's results"));
         }
         Ok(in_order)
+        // ANCHOR_END: collect_in_order
     }
     // ANCHOR_END: map
 

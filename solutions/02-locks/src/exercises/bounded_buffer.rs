@@ -35,6 +35,7 @@ impl<T> BoundedBuffer<T> {
         }
     }
 
+    // ANCHOR: push
     /// Appends `item` at the back, waiting while the buffer is full.
     pub fn push(&self, item: T) {
         let mut items = self.lock();
@@ -45,6 +46,7 @@ impl<T> BoundedBuffer<T> {
         drop(items); // the woken consumer will need the lock: let it go first
         self.not_empty.notify_one();
     }
+    // ANCHOR_END: push
 
     /// Appends `item` if there is room right now; otherwise gives it back
     /// as `Err(item)`. Never waits.
@@ -59,6 +61,7 @@ impl<T> BoundedBuffer<T> {
         Ok(())
     }
 
+    // ANCHOR: pop
     /// Removes the item at the front, waiting while the buffer is empty.
     pub fn pop(&self) -> T {
         let mut items = self.lock();
@@ -77,6 +80,7 @@ impl<T> BoundedBuffer<T> {
         self.not_full.notify_one();
         item
     }
+    // ANCHOR_END: pop
 
     /// How many items are in the buffer right now.
     pub fn len(&self) -> usize {

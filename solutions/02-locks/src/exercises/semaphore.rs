@@ -29,6 +29,7 @@ impl Semaphore {
         }
     }
 
+    // ANCHOR: acquire
     /// Waits until a permit is free, takes it, and returns it as a [`Permit`].
     pub fn acquire(&self) -> Permit<'_> {
         let mut free = self.lock();
@@ -41,6 +42,7 @@ impl Semaphore {
         *free -= 1;
         Permit { semaphore: self }
     }
+    // ANCHOR_END: acquire
 
     /// Takes a permit if one is free right now; never waits.
     pub fn try_acquire(&self) -> Option<Permit<'_>> {
@@ -58,12 +60,14 @@ impl Semaphore {
         *self.lock()
     }
 
+    // ANCHOR: release
     /// Gives one permit back and wakes one waiter. Called by `Permit::drop`.
     fn release(&self) {
         *self.lock() += 1;
         // One permit came back, so one waiter can use it: notify_one.
         self.released.notify_one();
     }
+    // ANCHOR_END: release
 
     /// The count is a plain number, valid even if a holder panicked: a
     /// poisoned lock is taken over rather than propagated.

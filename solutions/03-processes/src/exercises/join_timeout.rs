@@ -24,6 +24,7 @@ use crate::demos::process::{ExitStatus, Process};
 /// it does not burn the CPU while it waits (no loop that checks again and
 /// again without sleeping). Python's `join(timeout)` returns `None` in both cases and leaves you to
 /// look at `exitcode`; this one says which.
+// ANCHOR: wait_on_pidfd
 pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Option<ExitStatus>> {
     // First a check that never blocks. It also guarantees that the pid is
     // still ours below: an unreaped child's pid cannot be reused.
@@ -60,6 +61,7 @@ pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Opti
         }
     }
 }
+// ANCHOR_END: wait_on_pidfd
 /// The portable fallback: check, sleep a little (longer each time), check.
 fn poll_with_sleeps(process: &mut Process, give_up_at: Instant) -> io::Result<Option<ExitStatus>> {
     let mut nap = Duration::from_micros(100);

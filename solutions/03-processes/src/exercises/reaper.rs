@@ -41,6 +41,7 @@ pub struct Reaped {
 ///
 /// Every body runs in a forked child: each must keep to the rules of
 /// [`Process::start`](crate::demos::process::Process::start).
+// ANCHOR: start_and_reap
 pub unsafe fn start_and_reap(
     bodies: Vec<Body>,
     mut on_reaped: impl FnMut(&Reaped),
@@ -58,6 +59,7 @@ pub unsafe fn start_and_reap(
     }
     outcome.map(|()| reaped)
 }
+// ANCHOR_END: start_and_reap
 
 /// A started child: its index, its handle, and a pidfd that `poll`
 /// reports readable once it has ended.
@@ -91,6 +93,7 @@ unsafe fn start_all(bodies: Vec<Body>, running: &mut Vec<Child>) -> io::Result<(
     Ok(())
 }
 
+// ANCHOR: reap_all
 fn reap_all(
     running: &mut Vec<Child>,
     on_reaped: &mut impl FnMut(&Reaped),
@@ -126,4 +129,5 @@ fn reap_all(
     }
     Ok(())
 }
+// ANCHOR_END: reap_all
 // ANCHOR_END: solution

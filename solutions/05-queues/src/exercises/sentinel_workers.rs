@@ -10,6 +10,7 @@ use crate::demos::queue::queue;
 /// Squares every number in `workers` worker processes; stops them with
 /// sentinels.
 pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u64>> {
+    // ANCHOR: workers
     let (jobs, job_queue) = queue::<Option<u64>>()?;
     let (results, result_queue) = queue::<u64>()?;
 
@@ -39,7 +40,9 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
     // not, the results queue ends too, and the loop below cannot wait for
     // ever for a result that a dead worker will never send.
     drop(results);
+    // ANCHOR_END: workers
 
+    // ANCHOR: sentinels
     for &n in numbers {
         jobs.send(&Some(n))?;
     }
@@ -54,6 +57,7 @@ pub fn square_with_workers(numbers: &[u64], workers: usize) -> io::Result<Vec<u6
             None => break,
         }
     }
+    // ANCHOR_END: sentinels
     // Join every worker, even after a failure: an unjoined child is a zombie.
     let mut failure = None;
     for child in &mut children {

@@ -9,6 +9,7 @@ use crate::demos::queue::queue;
 // ANCHOR: run
 /// Producers and consumers on one queue; what each consumer took.
 pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Vec<Vec<u64>>> {
+    // ANCHOR: producers
     let (work_tx, work_rx) = queue::<u64>()?;
     let mut children = Vec::new();
 
@@ -31,7 +32,9 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
     // The last work Sender in the parent goes *before* any consumer is
     // forked: a consumer that inherited it would wait for ever.
     drop(work_tx);
+    // ANCHOR_END: producers
 
+    // ANCHOR: consumers
     let (report_tx, report_rx) = queue::<Vec<u64>>()?;
     for _ in 0..consumers {
         let (rx, report) = (work_rx.try_clone()?, report_tx.try_clone()?);
@@ -53,7 +56,9 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
         }?);
     }
     drop((work_rx, report_tx));
+    // ANCHOR_END: consumers
 
+    // ANCHOR: reports
     // Exactly one report per consumer; a dead consumer shows up at the join.
     let mut reports = Vec::with_capacity(consumers);
     while reports.len() < consumers {
@@ -77,5 +82,6 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
         return Err(io::Error::other("a consumer ended without reporting"));
     }
     Ok(reports)
+    // ANCHOR_END: reports
 }
 // ANCHOR_END: run

@@ -31,6 +31,7 @@ where
             "a histogram needs at least one worker",
         ));
     }
+    // ANCHOR: count_in_children
     let counts = SharedSlice::<AtomicU64>::new(buckets)?;
     let mut children = Vec::with_capacity(workers);
     for w in 0..workers {
@@ -65,6 +66,7 @@ where
             }
         }
     }
+    // ANCHOR_END: count_in_children
     let mut failure = None;
     for (w, child) in children.iter_mut().enumerate() {
         let status = match child.join() {

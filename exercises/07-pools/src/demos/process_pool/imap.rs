@@ -111,6 +111,7 @@ where
         };
         self.in_flight[worker] = None;
         match outcome {
+            // ANCHOR: decode_after_sending
             Outcome::Done(bytes) => {
                 // The worker's next chunk first, so that it works while we decode.
                 self.send_next(worker)?;
@@ -124,6 +125,7 @@ where
                 self.early.insert(chunk, results);
                 Ok(())
             }
+            // ANCHOR_END: decode_after_sending
             Outcome::Panicked(message) => Err(PoolError::TaskPanicked {
                 chunk,
                 items,
@@ -165,6 +167,7 @@ where
             !busy.is_empty(),
             "waiting for a reply with nothing in flight"
         );
+        // ANCHOR: poll_busy
         loop {
             let mut fds: Vec<PollFd> = busy
                 .iter()
@@ -184,6 +187,7 @@ where
                 return Ok(busy[i]);
             }
         }
+        // ANCHOR_END: poll_busy
     }
 
     // ANCHOR: bury

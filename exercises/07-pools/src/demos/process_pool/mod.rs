@@ -206,6 +206,7 @@ impl ProcessPool {
     }
 
     // ANCHOR: shutdown
+    // ANCHOR: close
     /// Closes the task pipes: each worker finishes what it holds, sees
     /// end-of-file and exits. Python's `Pool.close`.
     pub fn close(&mut self) {
@@ -214,6 +215,7 @@ impl ProcessPool {
             worker.tasks = None;
         }
     }
+    // ANCHOR_END: close
 
     /// Waits for every worker to exit, after [`close`](ProcessPool::close)
     /// or [`terminate`](ProcessPool::terminate), and returns how each ended.
@@ -249,6 +251,7 @@ impl ProcessPool {
     }
 }
 
+// ANCHOR: drop_kills
 impl Drop for ProcessPool {
     /// Kills and reaps every worker, as Python's `with Pool()` block ends
     /// with `terminate()`: a task still running is lost, and one that never
@@ -264,4 +267,5 @@ impl Drop for ProcessPool {
         }
     }
 }
+// ANCHOR_END: drop_kills
 // ANCHOR_END: shutdown

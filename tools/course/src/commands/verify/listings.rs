@@ -141,6 +141,21 @@ fn check_include(
                 ),
             ));
         }
+        Selection::Anchor(_) => {
+            for (line, code) in markers_beside_code(&target_text) {
+                problems.push(Finding::fail(
+                    format!("{}:{line}", repo.rel(&target)),
+                    format!(
+                        "an ANCHOR marker shares its line with code (`{}`): mdBook drops the \
+                         whole line from every listing, code included",
+                        shorten(code.trim(), 50)
+                    ),
+                    "put the marker on a line of its own (rustfmt moves a comment that follows \
+                     a closing brace onto the brace's line: end the anchor after the enclosing \
+                     item instead)",
+                ));
+            }
+        }
         Selection::Whole if in_rust && !compile_fail => problems.push(Finding::fail(
             place.clone(),
             format!("a Rust listing includes all of `{}`", include.path),
@@ -153,6 +168,21 @@ fn check_include(
         problems.extend(check_compile_fail(repo, &place, &target));
     }
     problems
+}
+
+/// Lines (1-based) that hold an `ANCHOR:` or `ANCHOR_END:` marker and code
+/// too. mdBook leaves out every line with a marker, so the code on such a
+/// line is missing from every listing of the file.
+fn markers_beside_code(text: &str) -> Vec<(usize, &str)> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.contains("ANCHOR:") || line.contains("ANCHOR_END:"))
+        .filter(|(_, line)| {
+            let line = line.trim_start();
+            !(line.starts_with("//") || line.starts_with('#') || line.starts_with("<!--"))
+        })
+        .map(|(index, line)| (index + 1, line))
+        .collect()
 }
 
 /// A `compile_fail` listing must come from a `compile_fail/` folder and be
@@ -251,5 +281,21 @@ fn shorten(text: &str, max: usize) -> String {
         text.to_string()
     } else {
         format!("{}...", text.chars().take(max).collect::<String>())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_marker_after_a_brace_is_found_and_one_on_its_own_line_is_not() {
+        let text = "fn main() {\n    // ANCHOR: body\n    run();\n    } // ANCHOR_END: body\n}\n";
+        assert_eq!(
+            markers_beside_code(text),
+            vec![(4, "    } // ANCHOR_END: body")]
+        );
+        let clean = "# ANCHOR: toml\n[x]\n# ANCHOR_END: toml\n<!-- ANCHOR: md -->\n";
+        assert_eq!(markers_beside_code(clean), Vec::<(usize, &str)>::new());
     }
 }

@@ -14,6 +14,7 @@ pub mod listings;
 pub mod programs;
 pub mod report;
 pub mod student;
+pub mod times;
 
 use std::process::ExitCode;
 
@@ -65,6 +66,8 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
         report.extend(programs::check(&repo, course));
         report.section("3. chapter pages name their crate and test command");
         report.extend(chapters::check(&repo, course));
+        report.section("3b. the time table adds up the pages' and exercises' estimates");
+        report.extend(times::check(&repo, course));
         report.section("4. exercise and solution crates share one set of tests");
         report.extend(crates::check_layout(&repo, course));
         if args.quick {
