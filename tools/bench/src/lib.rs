@@ -19,6 +19,7 @@ pub mod machine;
 pub mod python;
 pub mod quick;
 pub mod report;
+pub mod ring_queue;
 pub mod suite;
 pub mod svg;
 pub mod workloads;
