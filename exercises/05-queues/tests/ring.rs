@@ -365,3 +365,24 @@ fn a_ring_of_no_slots_is_refused() {
     let error = ring::<u64>(0).unwrap_err();
     assert_eq!(error.kind(), io::ErrorKind::InvalidInput);
 }
+
+#[test]
+fn the_ring_vs_pipe_program_moves_every_item_through_both() {
+    let _clean = testkit::process_scope();
+    let run = testkit::run_program(testkit::bin_path!("ring_vs_pipe"), &["3000"], DEADLINE);
+    assert!(run.status.success(), "{run:?}");
+    for name in ["pipe queue", "ring of 1024 slots"] {
+        assert_eq!(
+            run.count_lines_containing(&format!("{name}: 3000 items in")),
+            1,
+            "one line for the {name}'s 3000 items; the output:\n{}",
+            run.stdout
+        );
+    }
+    assert_eq!(
+        run.count_lines_containing("switches per item"),
+        4,
+        "consumer and producer lines for both queues; the output:\n{}",
+        run.stdout
+    );
+}

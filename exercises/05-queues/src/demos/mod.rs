@@ -7,4 +7,5 @@ pub mod join_before_drain;
 pub mod producer_consumer;
 pub mod queue;
 pub mod ring;
+pub mod throughput;
 pub mod token;
