@@ -839,6 +839,13 @@ fn finding(name: &str, results: &Results) -> Option<String> {
             times(Python("queue/mp_queue"), Rust("queue/small_items"))?,
             times(Rust("queue/write_read_floor"), Rust("queue/small_items"))?
         )),
+        "queue_floor" => get(Rust("queue/write_read_floor")).map(|s| {
+            format!(
+                "{} per item, so about {} per system call",
+                format_time(s),
+                format_time(s / 2.0)
+            )
+        }),
         "ring_queue" => Some(format!(
             "{}, {} the rate of `multiprocessing.Queue`, {} the rate of \
              the pipe queue and {} the rate of one `write` and one `read` per item",
@@ -913,6 +920,7 @@ pub const FINDINGS: &[&str] = &[
     "framing_vs_floor",
     "vec_vs_bytes",
     "queue",
+    "queue_floor",
     "ring_queue",
     "lock_costs",
     "contended_lock",
