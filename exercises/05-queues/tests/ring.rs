@@ -385,4 +385,16 @@ fn the_ring_vs_pipe_program_moves_every_item_through_both() {
         "consumer and producer lines for both queues; the output:\n{}",
         run.stdout
     );
+    assert_eq!(
+        run.count_lines_containing("ping-pong: 150 round trips in"),
+        1,
+        "3000 items give 150 round trips of ping-pong; the output:\n{}",
+        run.stdout
+    );
+    assert_eq!(
+        run.count_lines_containing("µs per wake-up"),
+        1,
+        "the ping-pong's price of a wake-up; the output:\n{}",
+        run.stdout
+    );
 }

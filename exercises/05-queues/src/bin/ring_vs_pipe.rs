@@ -1,26 +1,30 @@
 //! `cargo run --release -p queues --bin ring_vs_pipe [items] [pipe|ring]`:
 //! the same small items through the pipe queue and through the shared-memory
 //! ring (or only one of them), with the context switches the kernel counted
-//! for each side.
+//! for each side; then the price of one wake-up, from a ping-pong between two
+//! processes.
 
-use queues::demos::throughput::{Run, through_pipe_queue, through_ring};
+use queues::demos::throughput::{Run, ping_pong, through_pipe_queue, through_ring};
 
-fn show(name: &str, run: &Run) {
+/// Who does what in the queue runs: this process consumes, its child produces.
+const QUEUE: [&str; 2] = ["consumer", "producer"];
+
+fn show(name: &str, unit: &str, [parent, child]: [&str; 2], run: &Run) {
     let per_item = |n: i64| n as f64 / run.items as f64;
     println!(
-        "{name}: {} items in {:.1} ms, {:.0} items/s",
+        "{name}: {} {unit}s in {:.1} ms, {:.0} {unit}s/s",
         run.items,
         run.elapsed.as_secs_f64() * 1e3,
         run.items_per_second()
     );
     println!(
-        "    consumer: slept {} times, preempted {} ({:.4} switches per item)",
+        "    {parent}: slept {} times, preempted {} ({:.4} switches per {unit})",
         run.consumer_switches.0,
         run.consumer_switches.1,
         per_item(run.consumer_switches.0 + run.consumer_switches.1)
     );
     println!(
-        "    producer: slept {} times, preempted {} ({:.4} switches per item)",
+        "    {child}: slept {} times, preempted {} ({:.4} switches per {unit})",
         run.producer_switches.0,
         run.producer_switches.1,
         per_item(run.producer_switches.0 + run.producer_switches.1)
@@ -43,10 +47,24 @@ fn main() -> std::io::Result<()> {
     );
     let which = std::env::args().nth(2).unwrap_or_default();
     if which != "ring" {
-        show("pipe queue", &through_pipe_queue(items)?);
+        show("pipe queue", "item", QUEUE, &through_pipe_queue(items)?);
     }
     if which != "pipe" {
-        show("ring of 1024 slots", &through_ring(items, 1024)?);
+        show(
+            "ring of 1024 slots",
+            "item",
+            QUEUE,
+            &through_ring(items, 1024)?,
+        );
+    }
+    if which.is_empty() {
+        // Far fewer: each round trip costs two wake-ups.
+        let pong = ping_pong((items / 20).max(1))?;
+        show("ping-pong", "round trip", ["parent", "child"], &pong);
+        println!(
+            "    {:.2} µs per wake-up (half a round trip)",
+            pong.elapsed.as_secs_f64() * 1e6 / pong.items as f64 / 2.0
+        );
     }
     Ok(())
 }

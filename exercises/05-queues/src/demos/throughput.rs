@@ -108,3 +108,40 @@ pub fn through_ring(items: u64, slots: usize) -> io::Result<Run> {
         move || count_until_end(|| rx.recv()),
     )
 }
+
+// ANCHOR: ping_pong
+/// The price of a wake-up: `round_trips` times, this process writes a byte
+/// to a child blocked in `read`, then blocks in `read` itself until the
+/// child writes one back. Every step wakes a process that sleeps, so the
+/// run is one wake-up per step (two per round trip), each with the
+/// `write` that causes it and the `read` that returns.
+pub fn ping_pong(round_trips: u64) -> io::Result<Run> {
+    use std::io::{Read, Write};
+    let (mut to_child, mut from_parent) = {
+        let (reader, writer) = io::pipe()?;
+        (writer, reader)
+    };
+    let (mut from_child, mut to_parent) = io::pipe()?;
+    let mut ball = [0_u8; 1];
+    measure(
+        round_trips,
+        move || {
+            let mut ball = [0_u8; 1];
+            for _ in 0..round_trips {
+                if from_parent.read_exact(&mut ball).is_err() || to_parent.write_all(&ball).is_err()
+                {
+                    return 1;
+                }
+            }
+            0
+        },
+        move || {
+            for _ in 0..round_trips {
+                to_child.write_all(&ball)?;
+                from_child.read_exact(&mut ball)?;
+            }
+            Ok(round_trips)
+        },
+    )
+}
+// ANCHOR_END: ping_pong
