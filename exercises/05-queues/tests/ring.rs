@@ -74,6 +74,7 @@ fn items_from_another_process_arrive_in_order_then_the_ring_ends() {
             }
         },
     );
+    // cannot block: the ring ended or failed, so the producer is done with it.
     let status = producer.join().unwrap();
     if let Err(problem) = outcome {
         panic!("{problem}");
@@ -121,6 +122,7 @@ fn a_full_ring_puts_the_producer_to_sleep_until_a_slot_is_freed() {
         let sent: io::Result<()> = (0..=CAPACITY as u64).try_for_each(|n| tx.send(&item(n)));
         sent.map(|()| tx.queued())
     });
+    // cannot block: the thread sends its id first thing (or drops the sender).
     let tid = tid_rx.recv().unwrap();
     let asleep = until_waiting(tid, DEADLINE);
     // Let the consumer go whatever happened, so that nothing is left waiting.
@@ -191,6 +193,7 @@ fn an_empty_ring_puts_the_consumer_to_sleep_until_an_item_comes() {
         }
         io::Result::Ok(got)
     });
+    // cannot block: the thread sends its id first thing (or drops the sender).
     let tid = tid_rx.recv().unwrap();
     let asleep = until_waiting(tid, DEADLINE);
     go_writer.write_all(b"g").unwrap();
@@ -202,6 +205,7 @@ fn an_empty_ring_puts_the_consumer_to_sleep_until_an_item_comes() {
          hang-up of the producer's pipe was not watched",
         move || consumer.join(),
     );
+    // cannot block: the consumer saw the ring end, so the producer is gone.
     let status = producer.join().unwrap();
     match asleep {
         Ok(call) => assert!(
@@ -267,6 +271,7 @@ fn a_producer_killed_mid_way_ends_the_ring_instead_of_wedging_the_consumer() {
             io::Result::Ok(rest)
         },
     );
+    // cannot block: the producer was killed.
     let status = producer.join().unwrap();
     assert_eq!(
         status,
@@ -319,6 +324,7 @@ fn a_full_ring_whose_consumer_is_gone_fails_the_send() {
             }
         },
     );
+    // cannot block: the send saw the consumer's pipe hang up, so it has exited.
     assert_eq!(consumer.join().unwrap(), ExitStatus::Exited(0));
     assert_eq!(
         error.kind(),
