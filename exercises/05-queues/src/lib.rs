@@ -15,6 +15,9 @@
 //!   design removes for big items (small ones still fill the pipe);
 //! * [`demos::in_process`]: the same shapes between threads, with
 //!   crossbeam-channel.
+//! * [`demos::ring`]: a queue for one producer and one consumer process in
+//!   shared memory, which makes no system call while both keep up, and
+//!   [`demos::throughput`], which measures it beside the pipe queue.
 //!
 //! Exercises: [`exercises::sentinel_workers`] (one sentinel per worker),
 //! [`exercises::closable_queue`] (a queue between threads whose

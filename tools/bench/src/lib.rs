@@ -21,6 +21,7 @@ pub mod mpi;
 pub mod python;
 pub mod quick;
 pub mod report;
+pub mod ring_queue;
 pub mod suite;
 pub mod svg;
 pub mod workloads;

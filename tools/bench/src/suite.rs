@@ -83,6 +83,12 @@ pub fn all() -> Vec<Bench> {
         bench("pipe", "raw_64k_floor", w::pipe_raw, 2_000),
         bench("queue", "small_items", w::queue_items, 50_000),
         bench("queue", "write_read_floor", w::queue_floor, 50_000),
+        bench(
+            "queue",
+            "ring_items",
+            crate::ring_queue::ring_items,
+            500_000,
+        ),
         bench("counter", "mutex_1", |n| w::mutex_counter(1, n), 2_000_000),
         bench("counter", "mutex_2", |n| w::mutex_counter(2, n), 1_000_000),
         bench(

@@ -6,4 +6,6 @@ pub mod in_process;
 pub mod join_before_drain;
 pub mod producer_consumer;
 pub mod queue;
+pub mod ring;
+pub mod throughput;
 pub mod token;

@@ -1,0 +1,407 @@
+//! A queue between two processes in shared memory: a ring of slots that the
+//! producer fills and the consumer empties without a system call, and a
+//! doorbell for the moments when one of them must sleep.
+//!
+//! * The slots and the two counters that say which slots are full live in
+//!   chapter 6's shared mapping, made before `fork`: both processes see the
+//!   same physical pages.
+//! * `tail` counts the items ever put in, `head` the items ever taken out.
+//!   Only the producer stores `tail`, only the consumer stores `head`, so
+//!   neither needs a lock: one producer and one consumer, exactly.
+//! * An item is encoded with postcard into one slot of [`SLOT_BYTES`] bytes.
+//!   Bigger items belong on chapter 5's pipe queue, [`super::queue`].
+//! * A consumer that finds the ring empty says so in a flag and sleeps in
+//!   `poll(2)` on an `eventfd(2)`, the doorbell; the producer rings it only
+//!   when the flag is up. A producer that finds the ring full does the same
+//!   on the other doorbell. While both keep up, no system call is made.
+//! * Beside the doorbell, each side polls a pipe held open by the other side
+//!   only. When every handle of the other side is closed (dropped, or its
+//!   process died, even by SIGKILL) the pipe hangs up: the consumer then
+//!   returns `None` once the ring is empty, the producer fails with
+//!   `BrokenPipe` if the ring is full. Nobody waits for ever on a dead peer.
+
+use std::cell::Cell;
+use std::fs::File;
+use std::io::{self, PipeReader, PipeWriter, Read, Write};
+use std::marker::PhantomData;
+use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+use nix::errno::Errno;
+use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use shared_memory::demos::region::{ProcessShared, SharedSlice, SharedValue};
+
+/// Bytes of encoded item one slot holds.
+pub const SLOT_BYTES: usize = 56;
+
+/// The most slots a ring may have (16 MiB of slots).
+pub const MAX_CAPACITY: usize = 1 << 18;
+
+// ANCHOR: layout
+/// One slot: the length of the encoded item, then its bytes, 8 to a word.
+/// 64 bytes, one cache line. Atomic words, because the other process writes
+/// them: with plain bytes, Rust would call a read that overlaps the other
+/// side's write a data race, and the ring's protocol (below) is what rules
+/// such overlaps out. A `Relaxed` load or store of a word is an ordinary
+/// `mov` instruction: the atomics cost nothing here.
+type Slot = [AtomicU64; 1 + SLOT_BYTES / 8];
+
+/// A counter alone on its cache line (128 bytes: two lines, as some CPUs
+/// fetch lines in pairs), so that the producer storing `tail` does not steal
+/// the line the consumer stores `head` in, and back.
+#[repr(C, align(128))]
+struct OwnLine(AtomicU64);
+
+/// What the two processes share besides the slots.
+#[repr(C)]
+struct Control {
+    /// Items ever put in. Stored by the producer only.
+    tail: OwnLine,
+    /// Items ever taken out. Stored by the consumer only.
+    head: OwnLine,
+    /// The consumer is asleep, or about to sleep, on `item_added`.
+    consumer_asleep: AtomicBool,
+    /// The producer is asleep, or about to sleep, on `slot_freed`.
+    producer_asleep: AtomicBool,
+}
+// ANCHOR_END: layout
+
+// SAFETY: `Control` is two `u64` atomics and two `bool` atomics (and
+// padding), all lock-free: all zeros is a valid value (empty ring, nobody
+// asleep), there is no pointer and no `Drop`, and every field changes through
+// `&self` atomic operations, which work the same between processes as
+// between threads. Its alignment, 128, is below a page, which `SharedValue`
+// checks anyway.
+unsafe impl ProcessShared for Control {}
+
+/// An `eventfd(2)`: a 64-bit counter in the kernel. Writing adds to it;
+/// `poll` reports it readable while it is not zero; reading returns it and
+/// sets it back to zero. Non-blocking, so that emptying it never waits.
+#[derive(Debug)]
+struct Doorbell(File);
+
+impl Doorbell {
+    fn new() -> io::Result<Doorbell> {
+        use nix::libc;
+        // SAFETY: eventfd takes two integers, touches no memory of ours, and
+        // returns a new descriptor or -1.
+        let fd = unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) };
+        if fd < 0 {
+            return Err(io::Error::last_os_error());
+        }
+        // SAFETY: `fd` was opened by the call above and nothing else knows
+        // it: the `OwnedFd` becomes its one owner and closes it once.
+        let fd = unsafe { OwnedFd::from_raw_fd(fd) };
+        Ok(Doorbell(File::from(fd)))
+    }
+
+    /// Wakes the side sleeping on this doorbell: one `write(2)`.
+    fn ring(&self) -> io::Result<()> {
+        // Adds 1. It would fail with EAGAIN only if the counter neared 2^64.
+        (&self.0).write_all(&1_u64.to_ne_bytes())
+    }
+
+    /// Sets the counter back to zero after a wake-up, so that the next
+    /// `poll` sleeps until the next ring.
+    fn silence(&self) -> io::Result<()> {
+        let mut count = [0_u8; 8];
+        match (&self.0).read(&mut count) {
+            Ok(_) => Ok(()),
+            // Nobody rang: a wake-up for the hang-up alone.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Why a sleep ended.
+#[derive(Debug, PartialEq, Eq)]
+enum Woken {
+    /// The other side rang the doorbell (or rang it earlier, and we were
+    /// not asleep yet): look at the ring again.
+    Rung,
+    /// Every handle of the other side is closed: it dropped them or died.
+    HungUp,
+}
+
+// ANCHOR: sleep
+/// Sleeps in `poll(2)` until `bell` rings or `peer` hangs up: no CPU time
+/// is used meanwhile. `peer` is the read end of a pipe that nobody ever
+/// writes to; the kernel reports it hung up once every copy of its write end,
+/// in every process, is closed.
+fn sleep_until(bell: &Doorbell, peer: &PipeReader) -> io::Result<Woken> {
+    let mut fds = [
+        PollFd::new(bell.0.as_fd(), PollFlags::POLLIN),
+        PollFd::new(peer.as_fd(), PollFlags::POLLIN),
+    ];
+    loop {
+        match poll(&mut fds, PollTimeout::NONE) {
+            Ok(_) => break,
+            Err(Errno::EINTR) => continue, // a signal handler ran: sleep again
+            Err(e) => return Err(e.into()),
+        }
+    }
+    let rung = fds[0]
+        .revents()
+        .is_some_and(|r| r.contains(PollFlags::POLLIN));
+    let hung_up = fds[1]
+        .revents()
+        .is_some_and(|r| r.intersects(PollFlags::POLLHUP | PollFlags::POLLIN));
+    if rung {
+        bell.silence()?;
+    }
+    Ok(if hung_up { Woken::HungUp } else { Woken::Rung })
+}
+// ANCHOR_END: sleep
+
+/// Everything both handles of one ring reach.
+struct Shared {
+    control: SharedValue<Control>,
+    slots: SharedSlice<Slot>,
+    /// Rung by the producer when it adds an item to a ring the consumer
+    /// sleeps on.
+    item_added: Doorbell,
+    /// Rung by the consumer when it frees a slot the producer waits for.
+    slot_freed: Doorbell,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Shared")
+            .field("capacity", &self.capacity())
+            .field("tail", &self.control.tail.0)
+            .field("head", &self.control.head.0)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Shared {
+    fn capacity(&self) -> u64 {
+        self.slots.len() as u64
+    }
+
+    fn slot(&self, count: u64) -> &Slot {
+        &self.slots[(count % self.capacity()) as usize]
+    }
+
+    /// Items in the ring right now: a snapshot.
+    fn queued(&self) -> usize {
+        let head = self.control.head.0.load(Ordering::Acquire);
+        let tail = self.control.tail.0.load(Ordering::Acquire);
+        tail.saturating_sub(head) as usize
+    }
+}
+
+/// The producing side. There is exactly one: it cannot be cloned, and it is
+/// not `Sync`, so two threads cannot send through it at once. Move it into
+/// the one process that produces (`Process::start` drops the parent's copy).
+#[derive(Debug)]
+pub struct Sender<T> {
+    shared: Arc<Shared>,
+    /// The write end of the pipe the consumer polls: it hangs up when this
+    /// handle is closed in every process.
+    _alive: PipeWriter,
+    /// Hangs up when the consumer's handle is closed in every process.
+    peer: PipeReader,
+    items: PhantomData<fn(T)>,
+    not_sync: PhantomData<Cell<()>>,
+}
+
+/// The consuming side. There is exactly one, like the [`Sender`].
+#[derive(Debug)]
+pub struct Receiver<T> {
+    shared: Arc<Shared>,
+    _alive: PipeWriter,
+    peer: PipeReader,
+    items: PhantomData<fn() -> T>,
+    not_sync: PhantomData<Cell<()>>,
+}
+
+/// A new ring of `capacity` slots (1 to [`MAX_CAPACITY`]) for one producer
+/// and one consumer. Make it before `fork`, then move each handle into the
+/// process that uses it.
+pub fn ring<T>(capacity: usize) -> io::Result<(Sender<T>, Receiver<T>)> {
+    if !(1..=MAX_CAPACITY).contains(&capacity) {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("a ring holds 1 to {MAX_CAPACITY} slots, not {capacity}"),
+        ));
+    }
+    let shared = Arc::new(Shared {
+        control: SharedValue::new()?,
+        slots: SharedSlice::new(capacity)?,
+        item_added: Doorbell::new()?,
+        slot_freed: Doorbell::new()?,
+    });
+    let (consumer_watches, producer_alive) = io::pipe()?;
+    let (producer_watches, consumer_alive) = io::pipe()?;
+    let sender = Sender {
+        shared: Arc::clone(&shared),
+        _alive: producer_alive,
+        peer: producer_watches,
+        items: PhantomData,
+        not_sync: PhantomData,
+    };
+    let receiver = Receiver {
+        shared,
+        _alive: consumer_alive,
+        peer: consumer_watches,
+        items: PhantomData,
+        not_sync: PhantomData,
+    };
+    Ok((sender, receiver))
+}
+
+// ANCHOR: slots
+/// Copies `bytes` (at most [`SLOT_BYTES`]) into `slot`.
+fn write_slot(slot: &Slot, bytes: &[u8]) {
+    slot[0].store(bytes.len() as u64, Ordering::Relaxed);
+    for (word, chunk) in slot[1..].iter().zip(bytes.chunks(8)) {
+        let mut padded = [0_u8; 8];
+        padded[..chunk.len()].copy_from_slice(chunk);
+        word.store(u64::from_ne_bytes(padded), Ordering::Relaxed);
+    }
+}
+
+/// Copies the item in `slot` out into `out`; returns its length.
+fn read_slot(slot: &Slot, out: &mut [u8; SLOT_BYTES]) -> usize {
+    let len = (slot[0].load(Ordering::Relaxed) as usize).min(SLOT_BYTES);
+    for (word, chunk) in slot[1..].iter().zip(out[..len].chunks_mut(8)) {
+        let bytes = word.load(Ordering::Relaxed).to_ne_bytes();
+        chunk.copy_from_slice(&bytes[..chunk.len()]);
+    }
+    len
+}
+// ANCHOR_END: slots
+
+impl<T: Serialize> Sender<T> {
+    // ANCHOR: send
+    /// Puts `item` in the ring, sleeping while the ring is full. Fails with
+    /// `InvalidInput` if the encoded item is longer than [`SLOT_BYTES`], and
+    /// with `BrokenPipe` if the ring is full and the consumer is gone.
+    pub fn send(&self, item: &T) -> io::Result<()> {
+        let mut bytes = [0_u8; SLOT_BYTES];
+        let len = postcard::to_slice(item, &mut bytes)
+            .map_err(|e| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("an item must encode to at most {SLOT_BYTES} bytes: {e}"),
+                )
+            })?
+            .len();
+        let ring = &*self.shared;
+        let control = &*ring.control;
+        // Only this process stores `tail`: its own last store is current.
+        let tail = control.tail.0.load(Ordering::Relaxed);
+        // Acquire: the consumer's reads of the slot it freed happened
+        // before we overwrite it.
+        while tail - control.head.0.load(Ordering::Acquire) == ring.capacity() {
+            // Full. Raise the flag, then look once more: a slot freed after
+            // the look above but before the flag went up rang no bell.
+            control.producer_asleep.store(true, Ordering::SeqCst);
+            if tail - control.head.0.load(Ordering::SeqCst) < ring.capacity() {
+                control.producer_asleep.store(false, Ordering::Relaxed);
+                break;
+            }
+            let woken = sleep_until(&ring.slot_freed, &self.peer)?;
+            control.producer_asleep.store(false, Ordering::Relaxed);
+            // Gone, but it may have freed a slot on its way out: fail
+            // only if there is still no room.
+            if woken == Woken::HungUp
+                && tail - control.head.0.load(Ordering::Acquire) == ring.capacity()
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::BrokenPipe,
+                    "the ring is full and its consumer is gone",
+                ));
+            }
+        }
+        write_slot(ring.slot(tail), &bytes[..len]);
+        // Publishes the slot (the Release half of SeqCst: the consumer's
+        // Acquire load of `tail` sees the slot's words too).
+        control.tail.0.store(tail + 1, Ordering::SeqCst);
+        // Ring only for a consumer that raised its flag; `swap` lowers it,
+        // so a burst of items rings once.
+        if control.consumer_asleep.load(Ordering::SeqCst)
+            && control.consumer_asleep.swap(false, Ordering::SeqCst)
+        {
+            ring.item_added.ring()?;
+        }
+        Ok(())
+    }
+    // ANCHOR_END: send
+}
+
+impl<T: DeserializeOwned> Receiver<T> {
+    // ANCHOR: recv
+    /// Takes the next item, sleeping while the ring is empty. `Ok(None)`
+    /// once the ring is empty and the producer is gone (dropped its
+    /// `Sender`, or died).
+    pub fn recv(&self) -> io::Result<Option<T>> {
+        let ring = &*self.shared;
+        let control = &*ring.control;
+        // Only this process stores `head`.
+        let head = control.head.0.load(Ordering::Relaxed);
+        // Acquire: the producer's writes to the slot happened before its
+        // store of `tail`, so they are visible once we see that store.
+        while control.tail.0.load(Ordering::Acquire) == head {
+            control.consumer_asleep.store(true, Ordering::SeqCst);
+            if control.tail.0.load(Ordering::SeqCst) != head {
+                control.consumer_asleep.store(false, Ordering::Relaxed);
+                break;
+            }
+            let woken = sleep_until(&ring.item_added, &self.peer)?;
+            control.consumer_asleep.store(false, Ordering::Relaxed);
+            if woken == Woken::HungUp {
+                // The producer is gone. Its last store of `tail` came before
+                // its descriptors were closed, and the kernel orders that
+                // close before our `poll` saw the hang-up.
+                if control.tail.0.load(Ordering::Acquire) != head {
+                    break;
+                }
+                return Ok(None);
+            }
+        }
+        let mut bytes = [0_u8; SLOT_BYTES];
+        let len = read_slot(ring.slot(head), &mut bytes);
+        // Frees the slot (Release: our reads of it come before the
+        // producer's next write to it).
+        control.head.0.store(head + 1, Ordering::SeqCst);
+        if control.producer_asleep.load(Ordering::SeqCst)
+            && control.producer_asleep.swap(false, Ordering::SeqCst)
+        {
+            ring.slot_freed.ring()?;
+        }
+        postcard::from_bytes(&bytes[..len])
+            .map(Some)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
+    }
+    // ANCHOR_END: recv
+}
+
+impl<T> Sender<T> {
+    /// Items in the ring right now (a snapshot).
+    pub fn queued(&self) -> usize {
+        self.shared.queued()
+    }
+
+    /// How many items the ring holds at most.
+    pub fn capacity(&self) -> usize {
+        self.shared.slots.len()
+    }
+}
+
+impl<T> Receiver<T> {
+    /// Items in the ring right now (a snapshot).
+    pub fn queued(&self) -> usize {
+        self.shared.queued()
+    }
+
+    /// How many items the ring holds at most.
+    pub fn capacity(&self) -> usize {
+        self.shared.slots.len()
+    }
+}
