@@ -13,9 +13,10 @@ use std::ops::Range;
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use common::{QUICK, catch_quietly};
+use common::QUICK;
 use pools::demos::process_pool::python_chunksize;
 use pools::exercises::chunking::{chunk_ranges, even_ranges};
+use testkit::panics::catch_quietly;
 
 type Cut = fn(usize, usize) -> Vec<Range<usize>>;
 
