@@ -43,8 +43,9 @@ pub struct Limits {
     pub in_all: Duration,
     /// Run it in a process group of its own and stop the whole group if it
     /// overstays: `SIGTERM` first (a launcher such as `mpirun` forwards it
-    /// and cleans up), `SIGKILL` two seconds later. Otherwise the program
-    /// alone is killed with `SIGKILL`.
+    /// and cleans up), `SIGKILL` two seconds later. Whatever is left of the
+    /// group when the program has ended is killed too. Otherwise the
+    /// program alone is killed with `SIGKILL`.
     pub own_group: bool,
 }
 
@@ -126,6 +127,11 @@ pub fn run_command(command: &mut Command, limits: Limits) -> Result<ProgramRun, 
             Err(e) => panic!("could not wait for {:?}: {e}", command.get_program()),
         }
     };
+    if limits.own_group {
+        // Processes it left behind in its group (the group outlives its
+        // leader while any member remains).
+        let _ = killpg(Pid::from_raw(child.id() as i32), Signal::SIGKILL);
+    }
     Ok(ProgramRun {
         status,
         stdout: stdout.join().unwrap_or_default(),

@@ -15,8 +15,6 @@
 //! around the calls that block.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
@@ -1160,44 +1158,25 @@ pub fn judge_alt(outcome: &Outcome) -> Result<String, String> {
 }
 
 /// Runs `command` in a process group of its own, capturing its output; at
-/// `deadline` the whole group is killed. Leftover processes of the group are
+/// `deadline` the whole group is stopped. Leftover processes of the group are
 /// killed when the leader exits, too.
 fn run_with_deadline(mut command: Command, deadline: Duration) -> Result<Outcome> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
-    let group = nix::unistd::Pid::from_raw(child.id() as i32);
-    let stdout = read_on_thread(child.stdout.take().context("stdout was piped")?);
-    let stderr = read_on_thread(child.stderr.take().context("stderr was piped")?);
-    let give_up_at = Instant::now() + deadline;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if Instant::now() >= give_up_at {
-            let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-            let _ = child.wait();
-            break None;
-        }
-        // Polling a child with a deadline; there is no portable wait with a timeout.
-        thread::sleep(Duration::from_millis(20));
+    let limits = testkit::Limits {
+        own_group: true,
+        ..testkit::Limits::in_all(deadline)
     };
-    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-    Ok(Outcome {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
-}
-
-fn read_on_thread<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
+    Ok(match testkit::run_command(&mut command, limits) {
+        Ok(run) => Outcome {
+            status: Some(run.status),
+            stdout: run.stdout,
+            stderr: run.stderr,
+        },
+        Err(testkit::NotRun::Start(e)) => return Err(e.into()),
+        Err(testkit::NotRun::Overstayed { stdout, stderr, .. }) => Outcome {
+            status: None,
+            stdout,
+            stderr,
+        },
     })
 }
 
