@@ -59,9 +59,23 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    match finish_within(format!("deadline: {what}"), deadline, work) {
+        Some(value) => value,
+        None => panic!("{what} did not finish within {deadline:?}: {likely_cause}"),
+    }
+}
+
+/// Runs `work` on a new thread called `name` and returns its result, or
+/// `None` if it has not finished after `deadline` (the thread is left
+/// behind). A panic inside `work` is raised again here, with its own message.
+pub(crate) fn finish_within<T, F>(name: String, deadline: Duration, work: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     let worker = thread::Builder::new()
-        .name(format!("deadline: {what}"))
+        .name(name)
         .spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
             let _ = tx.send(outcome);
@@ -70,13 +84,13 @@ where
     match rx.recv_timeout(deadline) {
         Ok(Ok(value)) => {
             let _ = worker.join();
-            value
+            Some(value)
         }
         Ok(Err(panic)) => {
             let _ = worker.join();
             std::panic::resume_unwind(panic)
         }
-        Err(_) => panic!("{what} did not finish within {deadline:?}: {likely_cause}"),
+        Err(_) => None,
     }
 }
 

@@ -5,8 +5,8 @@
 //! And deadlines that shorten once one has passed, so that a wrong solution
 //! that hangs every test of a binary still fails it within seconds.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -150,18 +150,9 @@ where
     } else {
         deadline
     };
-    let (done, outcome) = mpsc::channel();
-    thread::Builder::new()
-        .name("the exercise, under a deadline".into())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-            let _ = done.send(result);
-        })
-        .expect("could not spawn a thread");
-    match outcome.recv_timeout(deadline) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => {
+    match crate::finish_within("the exercise, under a deadline".into(), deadline, work) {
+        Some(value) => Ok(value),
+        None => {
             if SOMETHING_HUNG.swap(true, Ordering::Relaxed) {
                 // Not the first: its diagnosis (taken after a full wait) is
                 // the one to read; this shortened wait proves less.
