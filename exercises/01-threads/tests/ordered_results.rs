@@ -16,10 +16,8 @@ use std::sync::{Arc, Mutex};
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
-use common::{
-    CALL_DEADLINE, MEET, ON_PURPOSE, ReverseFinish, Signal, order_problem, payload_text,
-    quiet_deliberate_panics,
-};
+use common::{CALL_DEADLINE, MEET, ReverseFinish, Signal, order_problem};
+use testkit::panics::{self, ON_PURPOSE, quiet_deliberate_panics};
 use testkit::{Missed, Rendezvous, within};
 use threads::exercises::ordered_results::spawn_workers;
 
@@ -56,14 +54,14 @@ where
     if done < must_finish {
         let how = match &outcome {
             Ok(_) => "returned".to_string(),
-            Err(payload) => format!("panicked ({})", payload_text(payload.as_ref())),
+            Err(payload) => format!("panicked ({})", panics::message(payload.as_ref())),
         };
         panic!(
             "spawn_workers {how} while workers were still running ({done} of {must_finish} had \
              finished): join every thread before returning; sleeping is not waiting"
         );
     }
-    outcome.map_err(|payload| payload_text(payload.as_ref()))
+    outcome.map_err(|payload| panics::message(payload.as_ref()))
 }
 
 /// Unwraps the results of a call in which no worker panics.

@@ -9,10 +9,8 @@ mod common;
 use std::fmt::Debug;
 use std::sync::{Arc, Mutex};
 
-use common::{
-    CALL_DEADLINE, MEET, ON_PURPOSE, ReverseFinish, order_problem, payload_text,
-    quiet_deliberate_panics,
-};
+use common::{CALL_DEADLINE, MEET, ReverseFinish, order_problem};
+use testkit::panics::{self, ON_PURPOSE, quiet_deliberate_panics};
 use testkit::{Missed, Rendezvous, within};
 use threads::exercises::overlapping_workers::{Task, run_overlapping};
 
@@ -62,7 +60,7 @@ fn run_within_deadline<T: Send + 'static>(
         panic!(
             "run_overlapping panicked ({}): a task's panic must come back as its Err entry, and \
              must not stop run_overlapping or the other tasks",
-            payload_text(payload.as_ref())
+            panics::message(payload.as_ref())
         )
     })
 }

@@ -12,7 +12,9 @@ mod common;
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
-use common::{ON_PURPOSE, Signal, payload_text, quiet_deliberate_panics, thread_cpu_time};
+use common::Signal;
+use testkit::panics::{self, ON_PURPOSE, quiet_deliberate_panics};
+use testkit::task::thread_cpu_time;
 use testkit::within;
 use threads::exercises::stoppable_worker::StoppableWorker;
 
@@ -237,7 +239,7 @@ fn a_panic_in_the_step_comes_back_from_stop() {
              with the step's own message: std::panic::resume_unwind(payload)"
         ),
         Err(payload) => {
-            let message = payload_text(payload.as_ref());
+            let message = panics::message(payload.as_ref());
             assert_eq!(
                 message,
                 format!("the step failed {ON_PURPOSE}"),

@@ -3,14 +3,13 @@
 //!
 //! A deadlock is seen for what it is, not waited out: when every thread of a
 //! test is asleep and none of them is woken for a while, nobody is left to
-//! wake them (see `support`).
-
-mod support;
+//! wake them (see `testkit::watch`).
 
 use locks::exercises::bank_transfer::{Bank, TransferError};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use support::{catch_quietly, join_all_or_stuck, spawn_watched, without_blocking};
+use testkit::panics::catch_quietly;
+use testkit::watch::{join_all_or_stuck, spawn_watched, without_blocking};
 use testkit::{DEADLINE, Rendezvous};
 
 fn balances(bank: &Bank, accounts: usize) -> Vec<u64> {

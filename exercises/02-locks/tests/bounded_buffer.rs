@@ -3,15 +3,13 @@
 //!
 //! Most tests go step by step: a producer or consumer is started, the test
 //! waits until the kernel reports it asleep in `push()` or `pop()` (see
-//! `support`), then changes one thing and checks what the sleeper did.
-
-mod support;
+//! `testkit::watch`), then changes one thing and checks what the sleeper did.
 
 use locks::exercises::bounded_buffer::BoundedBuffer;
 use std::sync::Arc;
-use support::{
-    Sample, Waiting, Watched, catch_quietly, join_all_or_stuck, spawn_watched, without_blocking,
-};
+use testkit::panics::catch_quietly;
+use testkit::task::Sample;
+use testkit::watch::{Waiting, Watched, join_all_or_stuck, spawn_watched, without_blocking};
 use testkit::{DEADLINE, within};
 
 /// Waits until `thread` is blocked in `call` (`"push()"` or `"pop()"`), or

@@ -1,17 +1,15 @@
 //! Tests of the `semaphore` exercise: `cargo test -p locks --test semaphore`.
 //!
 //! Most tests go step by step: a waiter is started, the test waits until the
-//! kernel reports it asleep in `acquire()` (see `support`), then changes one
+//! kernel reports it asleep in `acquire()` (see `testkit::watch`), then changes one
 //! thing and checks what the waiter did. Nothing depends on timing: a thread
 //! that spins, polls, returns early or is never woken is seen for what it is.
-
-mod support;
 
 use locks::exercises::semaphore::{Permit, Semaphore};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
-use support::{Waiting, Watched, join_all_or_stuck, spawn_watched, without_blocking};
+use testkit::watch::{Waiting, Watched, join_all_or_stuck, spawn_watched, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
 /// A thread that calls `acquire()`, says when it got the permit, and holds
@@ -66,7 +64,7 @@ impl Waiter {
 
 /// Waits until `waiter` is blocked in `acquire()`, or fails with what it did
 /// instead; `held` says who holds the permits meanwhile.
-fn blocked_in_acquire(waiter: &Waiter, held: &str) -> support::Sample {
+fn blocked_in_acquire(waiter: &Waiter, held: &str) -> testkit::task::Sample {
     let early = format!(
         "acquire() returned (or panicked) although {held}: it must wait while no permit is free"
     );

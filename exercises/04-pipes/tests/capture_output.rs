@@ -5,7 +5,7 @@
 //! waiting for a parent that does not read yet; a child that has exited
 //! while the parent still reads means a write end is still open somewhere.
 
-mod support;
+use testkit::stuck as support;
 
 use nix::sys::signal::{Signal, raise};
 use pipes::exercises::capture_output::capture_output;

@@ -5,7 +5,7 @@
 //! tests say which side never saw end-of-file, from what the child is doing
 //! when the deadline passes.
 
-mod support;
+use testkit::stuck as support;
 
 use pipes::exercises::duplex_peer::{duplex, spawn_peer};
 use processes::demos::process::ExitStatus;

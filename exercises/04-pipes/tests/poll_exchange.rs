@@ -7,7 +7,7 @@
 //! and keeps a wrong solution's run under 10 s. A busy loop is caught by the
 //! CPU time of the thread that runs `exchange`, not by the clock.
 
-mod support;
+use testkit::stuck as support;
 
 use std::io::{self, PipeReader, PipeWriter, Read};
 use std::time::Duration;
@@ -130,9 +130,9 @@ fn waiting_for_a_slow_peer_uses_no_cpu() {
     });
     let (received, cpu) =
         support::within(STUCK, "the exchange with a slow peer", NO_END, move || {
-            let before = support::thread_cpu_time();
+            let before = testkit::task::thread_cpu_time();
             let received = exchange_or_explain(writer, reader, &pattern(len, 3));
-            (received, support::thread_cpu_time() - before)
+            (received, testkit::task::thread_cpu_time() - before)
         });
     let peer_got = peer.join().unwrap().unwrap();
     assert!(

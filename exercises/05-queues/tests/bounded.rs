@@ -101,26 +101,6 @@ fn a_bounded_queue_between_processes_delivers_everything_in_order() {
     );
 }
 
-/// Runs `f`, which panics on purpose, without printing its panic message
-/// (the test's own failures still print as usual).
-fn quietly<R>(f: impl FnOnce() -> R) -> std::thread::Result<R> {
-    use std::cell::Cell;
-    thread_local!(static QUIET: Cell<bool> = const { Cell::new(false) });
-    static HOOK: std::sync::Once = std::sync::Once::new();
-    HOOK.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.get() {
-                previous(info);
-            }
-        }));
-    });
-    QUIET.set(true);
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.set(false);
-    outcome
-}
-
 /// A type serde refuses to encode, for a `send` that fails on purpose.
 struct Unencodable;
 
@@ -153,7 +133,9 @@ fn a_panic_inside_with_gives_the_token_back() {
     use queues::demos::token::TokenPipe;
     let _clean = testkit::process_scope();
     let tokens = TokenPipe::new(1).unwrap();
-    let outcome = quietly(|| tokens.with(|| -> std::io::Result<()> { panic!("on purpose") }));
+    let outcome = testkit::panics::catch_quietly(|| {
+        tokens.with(|| -> std::io::Result<()> { panic!("on purpose") })
+    });
     assert!(outcome.is_err(), "the closure panicked, so `with` must too");
     assert_eq!(
         tokens.available().unwrap(),

@@ -4,8 +4,7 @@
 //! wake-up, done in microseconds; [`STUCK`] (4 s) tells "never" from "slow"
 //! on a loaded machine, and keeps a wrong solution's whole run under 10 s.
 
-#[path = "../../04-pipes/tests/support/mod.rs"]
-mod support;
+use testkit::stuck as support;
 
 use std::collections::BTreeSet;
 use std::sync::{Arc, mpsc};
@@ -13,8 +12,9 @@ use std::thread::{self, JoinHandle};
 use std::time::Duration;
 
 use queues::exercises::closable_queue::{ClosableQueue, Closed};
-use support::{STUCK, thread_cpu_time};
+use support::STUCK;
 use testkit::Rendezvous;
+use testkit::task::thread_cpu_time;
 
 /// Waits until `count` consumers are blocked in `pop`; fails at once, with
 /// the reason, if one of `consumers` returns or panics instead.

@@ -174,11 +174,10 @@ fn wait_until_asleep(pid: i32) {
         "the child never went to sleep",
         move || {
             loop {
-                let stat = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                let stat = testkit::proc::Task::process(pid)
+                    .stat()
                     .expect("the child's /proc entry");
-                // The state follows the command name, which is in parentheses.
-                let state = stat.rsplit(')').next().unwrap().trim_start();
-                if state.starts_with('S') {
+                if stat.state == 'S' {
                     return;
                 }
                 thread::yield_now();

@@ -10,8 +10,7 @@
 //! from "slow" on a loaded machine and keeps a wrong solution's run (the
 //! tests that fork run one at a time) under 10 s in all.
 
-#[path = "../../04-pipes/tests/support/mod.rs"]
-mod support;
+use testkit::stuck as support;
 
 use queues::exercises::sentinel_workers::square_with_workers;
 use support::{Doing, STUCK};

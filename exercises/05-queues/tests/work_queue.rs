@@ -10,8 +10,7 @@
 //! from "slow" on a loaded machine, and after one time-out the others in the
 //! binary are shorter (see `support`), so a wrong solution fails within 10 s.
 
-#[path = "../../04-pipes/tests/support/mod.rs"]
-mod support;
+use testkit::stuck as support;
 
 use queues::exercises::work_queue::run;
 use std::collections::BTreeSet;

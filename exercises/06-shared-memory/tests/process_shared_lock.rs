@@ -25,21 +25,9 @@ const TWO_IN: &str = "the lock lets two holders in at once";
 /// The CPU time (user + system, in clock ticks of 10 ms, sampled) that
 /// process `pid` has used so far; 0 if it cannot be read.
 fn cpu_ticks(pid: i32) -> u64 {
-    let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
-        return 0;
-    };
-    // After "pid (command)": state is field 3, utime 14 and stime 15.
-    let Some((_, rest)) = stat.rsplit_once(')') else {
-        return 0;
-    };
-    let fields: Vec<&str> = rest.split_whitespace().collect();
-    let field = |n: usize| {
-        fields
-            .get(n - 3)
-            .and_then(|f| f.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    field(14) + field(15)
+    testkit::proc::Task::process(pid)
+        .stat()
+        .map_or(0, |stat| stat.cpu_ticks)
 }
 
 /// Locks and unlocks `lock` once, then checks that it is free.

@@ -46,14 +46,10 @@ impl Parent {
         if std::process::id() == self.pid {
             return; // `work` runs in the parent: nothing to wait for
         }
-        let path = format!("/proc/{}/task/{}/stat", self.pid, self.tid);
+        let thread = testkit::proc::Task::thread_of(self.pid, self.tid as u32);
         let give_up_at = Instant::now() + WAIT_IN_CHILD;
         while Instant::now() < give_up_at {
-            let state = std::fs::read_to_string(&path).ok().and_then(|stat| {
-                let (_, rest) = stat.rsplit_once(')')?;
-                rest.split_whitespace().next()?.chars().next()
-            });
-            if state == Some('S') {
+            if thread.stat().map(|stat| stat.state) == Some('S') {
                 return;
             }
             std::thread::yield_now();

@@ -10,12 +10,13 @@
 mod common;
 
 use std::ops::Range;
-use std::process::{Command, Stdio};
-use std::time::Instant;
+use std::process::Command;
 
-use common::{QUICK, catch_quietly};
+use common::QUICK;
 use pools::demos::process_pool::python_chunksize;
 use pools::exercises::chunking::{chunk_ranges, even_ranges};
+use testkit::panics::catch_quietly;
+use testkit::{Limits, NotRun, run_command};
 
 type Cut = fn(usize, usize) -> Vec<Range<usize>>;
 
@@ -195,7 +196,8 @@ const ZERO: &str = "chunk_ranges(5, 0) must panic: a chunk size of 0 never moves
 
 #[test]
 fn chunk_ranges_refuses_a_chunk_size_of_zero() {
-    let mut probe = Command::new(std::env::current_exe().expect("the test binary's path"))
+    let mut probe = Command::new(std::env::current_exe().expect("the test binary's path"));
+    probe
         .args([
             "--exact",
             "zero_chunksize_probe",
@@ -203,31 +205,14 @@ fn chunk_ranges_refuses_a_chunk_size_of_zero() {
             "--test-threads=1",
             "--nocapture",
         ])
-        .env(PROBE, "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("could not run the probe");
-    let give_up_at = Instant::now() + QUICK;
-    let status = loop {
-        if let Some(status) = probe.try_wait().expect("could not wait for the probe") {
-            break status;
-        }
-        if Instant::now() >= give_up_at {
-            let _ = probe.kill();
-            let _ = probe.wait();
-            panic!(
-                "{ZERO}: it was still running after {QUICK:?} (an endless loop?); refuse it with assert!"
-            );
-        }
-        // Polling a child process for its deadline, not synchronising threads.
-        std::thread::sleep(std::time::Duration::from_millis(5));
+        .env(PROBE, "1");
+    let (status, printed) = match run_command(&mut probe, Limits::in_all(QUICK)) {
+        Ok(run) => (run.status, run.stdout),
+        Err(NotRun::Start(e)) => panic!("could not run the probe: {e}"),
+        Err(NotRun::Overstayed { .. }) => panic!(
+            "{ZERO}: it was still running after {QUICK:?} (an endless loop?); refuse it with assert!"
+        ),
     };
-    let mut printed = String::new();
-    if let Some(mut out) = probe.stdout.take() {
-        let _ = std::io::Read::read_to_string(&mut out, &mut printed);
-    }
     let said = printed
         .lines()
         .find_map(|line| line.strip_prefix("PROBE: "))

@@ -17,9 +17,11 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
-use common::{QUICK, cpu_times, panic_quietly, thread_ids};
+use common::QUICK;
 use crossbeam_channel::unbounded;
 use pools::exercises::panic_safe_pool::PanicSafePool;
+use testkit::panics::panic_quietly;
+use testkit::task::{cpu_times, thread_ids};
 use testkit::{Rendezvous, within};
 
 /// How long jobs wait for one another at a rendezvous.

@@ -3,12 +3,9 @@
 //! The server decides when each request is answered, so the tests set up
 //! the situations that matter (answers that finish in reverse order, one
 //! slow request among fast ones, requests that fail) instead of hoping the
-//! scheduler produces them. `fetch_all` runs on a watched thread (chapter
-//! 2's test support): a caller that sleeps on after all its workers ended
+//! scheduler produces them. `fetch_all` runs on a watched thread (testkit's
+//! `watch`): a caller that sleeps on after all its workers ended
 //! is reported at once, not waited out.
-
-#[path = "../../02-locks/tests/support/mod.rs"]
-mod support;
 
 use choosing::demos::io::SlowServer;
 use choosing::exercises::io_fan_out::fetch_all;
@@ -18,8 +15,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::thread;
 use std::time::Duration;
-use support::{all_asleep_named, catch_quietly, spawn_watched, threads_named};
 use testkit::DEADLINE;
+use testkit::panics::catch_quietly;
+use testkit::watch::{all_asleep_named, spawn_watched, threads_named};
 
 /// Where the server's handlers wait until the test lets each request go.
 /// Handlers block on a Condvar (no polling), so a held request is a thread

@@ -1,20 +1,18 @@
 //! Tests of the exercise `parallel_sum_of_primes`:
 //! `cargo test -p choosing --test parallel_sum_of_primes`.
 //!
-//! Threads are watched from outside through `/proc` (chapter 2's test
-//! support): a test sees how many of `parallel_sum`'s threads exist and
+//! Threads are watched from outside through `/proc` (`testkit::watch`,
+//! as in chapter 2): a test sees how many of `parallel_sum`'s threads exist and
 //! whether the caller sleeps in `join`, so that work run one thread after
 //! the other, or split up front, is caught for certain and at once.
-
-#[path = "../../02-locks/tests/support/mod.rs"]
-mod support;
 
 use choosing::exercises::parallel_sum_of_primes::{parallel_sum, parallel_sum_of_primes};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
-use support::{catch_quietly, spawn_watched, threads_named, without_blocking};
+use testkit::panics::catch_quietly;
+use testkit::watch::{spawn_watched, threads_named, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
 /// The primes below `limit` by the sieve of Eratosthenes: an answer that

@@ -9,11 +9,10 @@
 
 use std::ffi::OsStr;
 use std::io::{Read, Write};
-use std::os::unix::process::CommandExt;
 use std::path::Path;
-use std::process::{Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::{Context, Result};
 
@@ -97,60 +96,9 @@ where
     })
 }
 
-/// What a command run with a deadline did.
-#[derive(Debug, Clone, Default)]
-pub struct Bounded {
-    /// `None` when it was still running at the deadline and was killed.
-    pub status: Option<ExitStatus>,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-/// Runs `command` in a process group of its own, capturing its output; at
-/// `deadline` the whole group (cargo, the test binary, whatever they started)
-/// is killed. Leftover processes of the group are killed when the leader
-/// exits, too, so a test that leaves a child behind does not outlive its run.
-pub fn run_command_within(mut command: Command, deadline: Duration) -> Result<Bounded> {
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .process_group(0)
-        .spawn()?;
-    let group = nix::unistd::Pid::from_raw(child.id() as i32);
-    let stdout = tee(
-        child.stdout.take().context("stdout was piped")?,
-        false,
-        false,
-    );
-    let stderr = tee(
-        child.stderr.take().context("stderr was piped")?,
-        false,
-        true,
-    );
-    let give_up_at = Instant::now() + deadline;
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if Instant::now() >= give_up_at {
-            let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-            let _ = child.wait();
-            break None;
-        }
-        // Polling a child with a deadline; there is no portable wait with a timeout.
-        thread::sleep(Duration::from_millis(20));
-    };
-    let _ = nix::sys::signal::killpg(group, nix::sys::signal::Signal::SIGKILL);
-    Ok(Bounded {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    })
-}
-
-/// Runs `cargo <args>` in `dir` like [`run`], quietly, but kills it (and
-/// everything it started) after `deadline`: `Ok(None)` then.
+/// Runs `cargo <args>` in `dir` like [`run`], quietly, but stops it (and
+/// everything it started: it runs in a process group of its own) after
+/// `deadline`: `Ok(None)` then.
 pub fn run_within<I, S>(dir: &Path, args: I, deadline: Duration) -> Result<Option<CargoRun>>
 where
     I: IntoIterator<Item = S>,
@@ -158,12 +106,19 @@ where
 {
     let mut command = Command::new(cargo_program());
     command.args(args).current_dir(dir);
-    let bounded = run_command_within(command, deadline)?;
-    Ok(bounded.status.map(|status| CargoRun {
-        success: status.success(),
-        stdout: bounded.stdout,
-        stderr: bounded.stderr,
-    }))
+    let limits = testkit::Limits {
+        own_group: true,
+        ..testkit::Limits::in_all(deadline)
+    };
+    match testkit::run_command(&mut command, limits) {
+        Ok(run) => Ok(Some(CargoRun {
+            success: run.status.success(),
+            stdout: run.stdout,
+            stderr: run.stderr,
+        })),
+        Err(testkit::NotRun::Overstayed { .. }) => Ok(None),
+        Err(testkit::NotRun::Start(e)) => Err(e).context("cannot start cargo: is it on the PATH?"),
+    }
 }
 
 /// Reads `pipe` to the end on its own thread (so that neither pipe can fill up
@@ -217,57 +172,4 @@ pub fn error_lines(stderr: &str, limit: usize) -> Vec<String> {
         lines.push("...".to_string());
     }
     lines
-}
-
-#[cfg(test)]
-mod deadline_tests {
-    use super::*;
-
-    #[test]
-    fn a_command_past_its_deadline_is_killed_with_everything_it_started() {
-        // A shell that starts a grandchild and waits for it: both must go.
-        let mut command = Command::new("sh");
-        command.args(["-c", "echo started; sleep 60 & echo $!; wait"]);
-        let started = Instant::now();
-        let bounded = run_command_within(command, Duration::from_millis(300)).expect("sh runs");
-        assert!(
-            bounded.status.is_none(),
-            "the command outlived its deadline, so it must be reported as killed: {bounded:?}"
-        );
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the run waited for the grandchild instead of killing it"
-        );
-        let grandchild: i32 = bounded
-            .stdout
-            .lines()
-            .nth(1)
-            .and_then(|l| l.trim().parse().ok())
-            .expect("the shell printed its grandchild's pid");
-        // Killed by SIGKILL to the group: gone, or a zombie of init at worst.
-        // SIGKILL is delivered asynchronously: give the kernel a moment.
-        let give_up_at = Instant::now() + Duration::from_secs(10);
-        let state = loop {
-            let state =
-                std::fs::read_to_string(format!("/proc/{grandchild}/stat")).unwrap_or_default();
-            if state.is_empty() || state.contains(") Z ") || Instant::now() >= give_up_at {
-                break state;
-            }
-            thread::sleep(Duration::from_millis(10)); // polling /proc, not synchronising
-        };
-        assert!(
-            state.is_empty() || state.contains(") Z "),
-            "the grandchild {grandchild} is still alive: {state}"
-        );
-    }
-
-    #[test]
-    fn a_command_that_ends_in_time_gives_its_status_and_output() {
-        let mut command = Command::new("sh");
-        command.args(["-c", "echo out; echo err >&2; exit 3"]);
-        let bounded = run_command_within(command, Duration::from_secs(60)).expect("sh runs");
-        assert_eq!(bounded.status.and_then(|s| s.code()), Some(3));
-        assert_eq!(bounded.stdout, "out\n");
-        assert_eq!(bounded.stderr, "err\n");
-    }
 }

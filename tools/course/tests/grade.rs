@@ -719,31 +719,21 @@ fn a_grader_that_cannot_confine_says_what_is_off_and_refuses() {
         check_refusal(run.status.success(), &run.stdout, &run.stderr);
         return;
     }
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_course"))
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_course"));
+    command
         .args(["grade", fixtures().join("panics").to_str().unwrap()])
         .current_dir(course_root())
         .uid(65534)
-        .gid(65534)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("cannot start the grader as nobody");
-    let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if std::time::Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("the grader, run as nobody, did not refuse within 60s");
+        .gid(65534);
+    let deadline = Duration::from_secs(60);
+    let run = match testkit::run_command(&mut command, testkit::Limits::in_all(deadline)) {
+        Ok(run) => run,
+        Err(testkit::NotRun::Start(e)) => panic!("cannot start the grader as nobody: {e}"),
+        Err(testkit::NotRun::Overstayed { .. }) => {
+            panic!("the grader, run as nobody, did not refuse within {deadline:?}")
         }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    let output = child.wait_with_output().unwrap();
-    check_refusal(
-        output.status.success(),
-        &String::from_utf8_lossy(&output.stdout),
-        &String::from_utf8_lossy(&output.stderr),
-    );
+    };
+    check_refusal(run.status.success(), &run.stdout, &run.stderr);
 }
 
 fn check_refusal(success: bool, stdout: &str, stderr: &str) {

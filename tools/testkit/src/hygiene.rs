@@ -230,41 +230,19 @@ fn kill_and_reap_children() -> Vec<Leftover> {
 /// The processes whose parent is `parent`, read from /proc. Panics if
 /// /proc cannot be read.
 fn children_of(parent: i32) -> Vec<Leftover> {
-    let proc_dir = std::fs::read_dir("/proc").unwrap_or_else(|e| {
+    let children = crate::proc::children_of(parent).unwrap_or_else(|e| {
         panic!(
             "testkit: cannot read /proc ({e}), so the child checks cannot run. Is /proc mounted?"
         )
     });
-    let mut children = Vec::new();
-    for entry in proc_dir.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<i32>().ok())
-        else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue; // it exited while we looked
-        };
-        // "pid (command) state ppid ...": the command may contain spaces and
-        // parentheses, so split at the last ')'.
-        let Some((head, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let command = head.split_once('(').map(|(_, c)| c).unwrap_or("?");
-        let mut fields = rest.split_whitespace();
-        let state = fields.next().and_then(|s| s.chars().next()).unwrap_or('?');
-        let ppid = fields.next().and_then(|s| s.parse::<i32>().ok());
-        if ppid == Some(parent) {
-            children.push(Leftover {
-                pid,
-                state,
-                command: command.to_string(),
-            });
-        }
-    }
     children
+        .into_iter()
+        .map(|(pid, stat)| Leftover {
+            pid,
+            state: stat.state,
+            command: stat.command,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -12,20 +12,30 @@
 //!   says so.
 //! * **Programs checked from outside.** [`bin_path!`] finds a chapter's
 //!   program and [`run_program`] runs it with a deadline, killing it if it
-//!   overstays, and returns what it printed.
+//!   overstays, and returns what it printed; [`run_command`] also gives a
+//!   program less time to print its first line than to finish.
 //! * **Act when the kernel says so.** [`task`] reads a thread's state from
-//!   `/proc/self/task`: a test waits until the code under test is asleep in
-//!   its wait before it changes what that code waits for.
+//!   `/proc/self/task` (through [`proc`], the one reader of `/proc`): a test
+//!   waits until the code under test is asleep in its wait before it changes
+//!   what that code waits for; [`watch`] spawns threads and says whether they
+//!   block, spin or poll; [`stuck`] says what the children of a test that
+//!   hung are doing.
+//! * **Quiet deliberate panics.** [`panics`] keeps the panics a test causes on
+//!   purpose out of the output, so the first message is the one that counts.
 //! * **No process or descriptor left behind.** [`process_scope`] serializes
 //!   the tests that fork or wait and, when the test ends, fails it if a child,
 //!   a zombie, an orphaned grandchild or a new file descriptor remains.
 
 mod hygiene;
 pub use hygiene::{ProcessScope, process_scope};
+pub mod panics;
+pub mod proc;
+mod run;
+pub use run::{Limits, NotRun, ProgramRun, run_command, run_program};
+pub mod stuck;
 pub mod task;
+pub mod watch;
 
-use std::io::Read;
-use std::process::{Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use std::thread;
@@ -49,9 +59,23 @@ where
     T: Send + 'static,
     F: FnOnce() -> T + Send + 'static,
 {
+    match finish_within(format!("deadline: {what}"), deadline, work) {
+        Some(value) => value,
+        None => panic!("{what} did not finish within {deadline:?}: {likely_cause}"),
+    }
+}
+
+/// Runs `work` on a new thread called `name` and returns its result, or
+/// `None` if it has not finished after `deadline` (the thread is left
+/// behind). A panic inside `work` is raised again here, with its own message.
+pub(crate) fn finish_within<T, F>(name: String, deadline: Duration, work: F) -> Option<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
     let (tx, rx) = mpsc::channel();
     let worker = thread::Builder::new()
-        .name(format!("deadline: {what}"))
+        .name(name)
         .spawn(move || {
             let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
             let _ = tx.send(outcome);
@@ -60,13 +84,13 @@ where
     match rx.recv_timeout(deadline) {
         Ok(Ok(value)) => {
             let _ = worker.join();
-            value
+            Some(value)
         }
         Ok(Err(panic)) => {
             let _ = worker.join();
             std::panic::resume_unwind(panic)
         }
-        Err(_) => panic!("{what} did not finish within {deadline:?}: {likely_cause}"),
+        Err(_) => None,
     }
 }
 
@@ -174,75 +198,6 @@ pub fn silence_stderr() {
             nix::libc::close(null);
         }
     }
-}
-
-/// What a program printed, and how it ended.
-#[derive(Debug)]
-pub struct ProgramRun {
-    pub status: ExitStatus,
-    pub stdout: String,
-    pub stderr: String,
-}
-
-impl ProgramRun {
-    /// The lines of standard output.
-    pub fn lines(&self) -> Vec<&str> {
-        self.stdout.lines().collect()
-    }
-
-    /// How many lines of standard output contain `needle`.
-    pub fn count_lines_containing(&self, needle: &str) -> usize {
-        self.stdout.lines().filter(|l| l.contains(needle)).count()
-    }
-}
-
-/// Runs the program at `path` with `args`, standard input closed, and waits
-/// for it for at most `deadline`. If it is still running then, it is killed and
-/// reaped, and the test fails with a message that shows what it had printed.
-pub fn run_program(path: &str, args: &[&str], deadline: Duration) -> ProgramRun {
-    let mut child = Command::new(path)
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("could not start {path}: {e}"));
-    // Read both pipes on threads of their own, so that a chatty program never
-    // blocks on a full pipe while we wait for it.
-    let stdout = read_all_on_thread(child.stdout.take().expect("stdout was piped"));
-    let stderr = read_all_on_thread(child.stderr.take().expect("stderr was piped"));
-    let give_up_at = Instant::now() + deadline;
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if Instant::now() < give_up_at => {
-                thread::sleep(Duration::from_millis(5)); // polling a child, not synchronising threads
-            }
-            Ok(None) => {
-                let _ = child.kill();
-                let _ = child.wait();
-                let out = stdout.join().unwrap_or_default();
-                panic!(
-                    "{path} {args:?} was still running after {deadline:?} and was killed.\n\
-                     It printed:\n{out}"
-                );
-            }
-            Err(e) => panic!("could not wait for {path}: {e}"),
-        }
-    };
-    ProgramRun {
-        status,
-        stdout: stdout.join().unwrap_or_default(),
-        stderr: stderr.join().unwrap_or_default(),
-    }
-}
-
-fn read_all_on_thread<R: Read + Send + 'static>(mut pipe: R) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let _ = pipe.read_to_end(&mut bytes);
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }
 
 /// The path of a chapter program (`src/bin/<name>.rs` of an exercise crate),

@@ -8,8 +8,11 @@
 //! once the kernel says so gets the same schedule on an idle laptop and on a
 //! loaded 2-core CI machine: the answer is a fact, not a timing guess.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::time::{Duration, Instant};
+
+use crate::proc::Task;
 
 /// What the kernel says about a thread at one moment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,7 +21,7 @@ pub struct Sample {
     pub asleep: bool,
     /// How often it went to sleep so far; it climbs by one per wakeup.
     pub sleeps: u64,
-    /// User and system CPU time so far.
+    /// User and system CPU time so far (the scheduler's nanosecond count).
     pub cpu: Duration,
 }
 
@@ -35,24 +38,37 @@ pub fn current_tid() -> u32 {
 /// The kernel's view of thread `tid` of this process, or `None` if it has
 /// ended.
 pub fn sample(tid: u32) -> Option<Sample> {
-    let stat = fs::read_to_string(format!("/proc/self/task/{tid}/stat")).ok()?;
-    let status = fs::read_to_string(format!("/proc/self/task/{tid}/status")).ok()?;
-    // The command name (field 2) may hold spaces: fields count from the
-    // last ')'. Field 3 is the state, 14 and 15 are utime and stime.
-    let fields: Vec<&str> = stat[stat.rfind(')')? + 2..].split(' ').collect();
-    let ticks: u64 = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-    let sleeps = status
-        .lines()
-        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
-        .trim()
-        .parse()
-        .ok()?;
+    let thread = Task::thread(tid);
+    let stat = thread.stat()?;
     Some(Sample {
-        asleep: matches!(fields.first(), Some(&"S") | Some(&"D")),
-        sleeps,
-        // USER_HZ is 100 on every Linux the kernel ABI allows.
-        cpu: Duration::from_millis(ticks * 10),
+        asleep: stat.asleep(),
+        sleeps: thread.status()?.voluntary_switches,
+        cpu: thread.cpu()?,
     })
+}
+
+/// CPU time used so far by the calling thread. Waiting in `join`, `recv` or
+/// `Condvar::wait` costs none; a busy-wait costs all the time it waits.
+pub fn thread_cpu_time() -> Duration {
+    let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
+        .expect("clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
+    Duration::from(t)
+}
+
+/// The ids of this process's threads now.
+pub fn thread_ids() -> BTreeSet<u32> {
+    crate::proc::thread_ids()
+        .expect("/proc/self/task must be readable to look at this process's threads")
+        .into_iter()
+        .collect()
+}
+
+/// The CPU time each of the threads `ids` of this process has used so far
+/// (a thread that has ended is left out).
+pub fn cpu_times(ids: &BTreeSet<u32>) -> BTreeMap<u32, Duration> {
+    ids.iter()
+        .filter_map(|&id| Some((id, Task::thread(id).cpu()?)))
+        .collect()
 }
 
 /// The system calls in which a thread waits for time to pass, for a child to
@@ -82,10 +98,7 @@ fn waiting_calls() -> &'static [i64] {
 /// The number of the system call that thread `tid` is blocked in right now,
 /// or `None` if it is running, has ended, or the kernel will not say.
 pub fn blocked_in_syscall(tid: u32) -> Option<i64> {
-    let text = fs::read_to_string(format!("/proc/self/task/{tid}/syscall")).ok()?;
-    // "running", or "<nr> <args…> <sp> <pc>"; a thread outside a system call
-    // that is not running shows "-1 …".
-    let number: i64 = text.split_whitespace().next()?.parse().ok()?;
+    let number = Task::thread(tid).syscall()?;
     let asleep = sample(tid)?.asleep;
     (asleep && number >= 0).then_some(number)
 }

@@ -1,5 +1,7 @@
 //! Helpers shared by the exercise tests of chapter 1 (`mod common;` in each
-//! test file; this folder is not a test of its own).
+//! test file; this folder is not a test of its own). What other chapters'
+//! tests need too (quiet deliberate panics, a thread's CPU time) is in
+//! testkit.
 //!
 //! How the deadlines were chosen: a wrong solution must fail its test binary
 //! within 10 s on an idle machine, and tests run two at a time. Threads that
@@ -12,7 +14,7 @@
 #![allow(dead_code)] // each test file uses some of these
 
 use std::cell::RefCell;
-use std::sync::{Arc, Condvar, Mutex, Once};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long threads that must run at the same time wait for each other.
@@ -20,57 +22,6 @@ pub const MEET: Duration = Duration::from_secs(3);
 
 /// How long one call of the student's function may take.
 pub const CALL_DEADLINE: Duration = Duration::from_secs(6);
-
-/// Panics the tests cause on purpose end their message with this: the quiet
-/// hook keeps them out of the output, so the first thing a student reads is
-/// the assertion that failed. (Only the end counts: an assertion that quotes
-/// such a message, `right: "... on purpose"`, must still be printed.)
-pub const ON_PURPOSE: &str = "on purpose";
-
-/// Installs (once per test program) a panic hook that prints nothing for the
-/// panics the tests cause on purpose, and everything else as usual.
-pub fn quiet_deliberate_panics() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let usual = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !payload_text(info.payload()).ends_with(ON_PURPOSE) {
-                usual(info);
-            }
-        }));
-    });
-}
-
-/// The text of a panic payload (`panic!("literal")` or `panic!("{}", x)`).
-pub fn payload_text(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "(a panic whose payload is not a string)".to_string()
-    }
-}
-
-/// Time the calling thread has spent on a CPU. Waiting in `join`, `recv` or
-/// `Condvar::wait` costs none; a busy-wait costs all the time it waits.
-pub fn thread_cpu_time() -> Duration {
-    // Linux: the first field of schedstat is the time on a CPU, in ns.
-    if let Ok(text) = std::fs::read_to_string("/proc/thread-self/schedstat")
-        && let Some(ns) = text.split_whitespace().next().and_then(|f| f.parse().ok())
-    {
-        return Duration::from_nanos(ns);
-    }
-    // Fields 14 and 15 of stat: user and system time, in clock ticks (1/100 s).
-    let stat = std::fs::read_to_string("/proc/thread-self/stat")
-        .expect("the tests measure CPU time through /proc (Linux)");
-    let after_name = &stat[stat.rfind(')').map_or(0, |at| at + 2)..];
-    let fields: Vec<u64> = after_name
-        .split_whitespace()
-        .map(|f| f.parse().unwrap_or(0))
-        .collect();
-    Duration::from_millis((fields[11] + fields[12]) * 10)
-}
 
 /// Makes workers finish in reverse order, whatever the scheduler does: worker
 /// `i` returns only once the *thread* of worker `i + 1` has ended. A thread's

@@ -8,16 +8,10 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::os::unix::process::CommandExt;
-use std::process::{Command, ExitStatus, Stdio};
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, ExitStatus};
+use std::time::Duration;
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
+use testkit::{Limits, NotRun, run_command};
 
 /// How long one `mpirun` may take before any rank has printed anything, on
 /// an idle machine: [`first_output_deadline`] stretches it by the load. A
@@ -134,72 +128,49 @@ fn mpirun_within(
         // Shared memory between ranks of one machine, and no network probing.
         .env("OMPI_MCA_btl", "self,vader")
         .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
-        .env("OMPI_MCA_rmaps_base_oversubscribe", "1")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so a stuck run can be killed whole.
-        .process_group(0);
+        .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
     if nix::unistd::geteuid().is_root() {
         // Open MPI refuses root unless told twice; CI runs as root.
         command
             .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
             .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
     }
-    let mut child = command.spawn().unwrap_or_else(|e| {
-        panic!(
+    let limits = Limits {
+        until_first_output: Some(silent_for_at_most),
+        in_all: MPI_FINISH_DEADLINE,
+        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
+        own_group: true,
+    };
+    let run = match run_command(&mut command, limits) {
+        Ok(run) => {
+            let (stdout, other) = split_output(&run.stdout, &run.stderr);
+            MpiRun {
+                status: run.status,
+                stdout,
+                other,
+            }
+        }
+        Err(NotRun::Start(e)) => panic!(
             "could not start mpirun ({e}). Chapter 9 needs Open MPI: \
              apt-get install libopenmpi-dev openmpi-bin libclang-dev"
-        )
-    });
-    let group = Pid::from_raw(child.id() as i32);
-    let printed = Arc::new(AtomicBool::new(false));
-    let stdout = read_on_thread(
-        child.stdout.take().expect("piped"),
-        Some(Arc::clone(&printed)),
-    );
-    let stderr = read_on_thread(child.stderr.take().expect("piped"), None);
-    let started = Instant::now();
-    let status = loop {
-        let allowed = if printed.load(Ordering::Acquire) {
-            MPI_FINISH_DEADLINE
-        } else {
-            silent_for_at_most
-        };
-        match child.try_wait().expect("waiting for mpirun") {
-            Some(status) => break Some(status),
-            None if started.elapsed() >= allowed => break None,
-            // Polling a child process with a deadline, not synchronising threads.
-            None => thread::sleep(Duration::from_millis(10)),
+        ),
+        Err(NotRun::Overstayed {
+            after,
+            stdout,
+            stderr,
+        }) => {
+            let (per_rank, other) = split_output(&stdout, &stderr);
+            let run = MpiRun {
+                status: ExitStatus::default(),
+                stdout: per_rank,
+                other,
+            };
+            panic!(
+                "`mpirun -np {ranks}` did not finish within {after:?} and was killed: \
+                 {likely_cause}.\nWhat the ranks printed before that:\n{}",
+                run.describe()
+            );
         }
-    };
-    let Some(status) = status else {
-        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
-        let _ = killpg(group, Signal::SIGTERM);
-        let stop_by = Instant::now() + Duration::from_secs(2);
-        while child.try_wait().ok().flatten().is_none() && Instant::now() < stop_by {
-            thread::sleep(Duration::from_millis(10));
-        }
-        let _ = killpg(group, Signal::SIGKILL);
-        let _ = child.wait();
-        let (per_rank, other) = split_output(stdout, stderr);
-        let run = MpiRun {
-            status: ExitStatus::default(),
-            stdout: per_rank,
-            other,
-        };
-        panic!(
-            "`mpirun -np {ranks}` did not finish within {:?} and was killed: \
-             {likely_cause}.\nWhat the ranks printed before that:\n{}",
-            started.elapsed(),
-            run.describe()
-        );
-    };
-    let (per_rank, other) = split_output(stdout, stderr);
-    let run = MpiRun {
-        status,
-        stdout: per_rank,
-        other,
     };
     if !run.status.success() {
         // The first rank that panicked, in the words of its panic: a `todo!`
@@ -228,13 +199,10 @@ fn mpirun_within(
 }
 
 /// Sorts the ranks' standard output by rank; everything else goes together.
-fn split_output(
-    stdout: thread::JoinHandle<String>,
-    stderr: thread::JoinHandle<String>,
-) -> (BTreeMap<u32, Vec<String>>, String) {
+fn split_output(stdout: &str, stderr: &str) -> (BTreeMap<u32, Vec<String>>, String) {
     let mut per_rank: BTreeMap<u32, Vec<String>> = BTreeMap::new();
     let mut other = String::new();
-    for line in stdout.join().unwrap_or_default().lines() {
+    for line in stdout.lines() {
         match parse_tagged(line) {
             Some((rank, "stdout", text)) => per_rank.entry(rank).or_default().push(text.to_owned()),
             Some((rank, _, text)) => other.push_str(&format!("[rank {rank}] {text}\n")),
@@ -244,7 +212,7 @@ fn split_output(
             }
         }
     }
-    for line in stderr.join().unwrap_or_default().lines() {
+    for line in stderr.lines() {
         match parse_tagged(line) {
             Some((rank, _, text)) => other.push_str(&format!("[rank {rank}] {text}\n")),
             None => {
@@ -264,32 +232,6 @@ fn parse_tagged(line: &str) -> Option<(u32, &str, &str)> {
     let rest = rest.strip_prefix('<')?;
     let (stream, text) = rest.split_once(">:")?;
     Some((rank, stream, text))
-}
-
-/// Reads `pipe` to its end on a thread of its own; sets `printed` once the
-/// first bytes arrive.
-fn read_on_thread<R: Read + Send + 'static>(
-    mut pipe: R,
-    printed: Option<Arc<AtomicBool>>,
-) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut bytes = Vec::new();
-        let mut buffer = [0u8; 4096];
-        loop {
-            match pipe.read(&mut buffer) {
-                Ok(0) => break,
-                Ok(n) => {
-                    bytes.extend_from_slice(&buffer[..n]);
-                    if let Some(printed) = &printed {
-                        printed.store(true, Ordering::Release);
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => break,
-            }
-        }
-        String::from_utf8_lossy(&bytes).into_owned()
-    })
 }
 
 /// Finds `label` followed by a number in `line`, e.g. `number_after("tested 5 numbers", "tested")`.

@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use testkit::proc::Task;
+
 /// One process (thread-group leader) read from `/proc/<pid>/status`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProcessInfo {
@@ -28,49 +30,24 @@ impl std::fmt::Display for ProcessInfo {
     }
 }
 
-/// Every process /proc lists now. Processes that exit while we read are
-/// skipped.
+/// Every process /proc lists now (read through testkit's reader, the one
+/// the tests use). Processes that exit while we read are skipped.
 pub fn all_processes() -> Vec<ProcessInfo> {
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    dir.flatten()
-        .filter_map(|entry| entry.file_name().to_str()?.parse::<i32>().ok())
-        .filter_map(read_status)
+    testkit::proc::pids()
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|pid| {
+            let status = Task::process(pid).status()?;
+            Some(ProcessInfo {
+                pid,
+                ppid: status.ppid,
+                uid: status.uid,
+                state: status.state,
+                command: status.name,
+                threads: status.threads,
+            })
+        })
         .collect()
-}
-
-fn read_status(pid: i32) -> Option<ProcessInfo> {
-    let text = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    parse_status(pid, &text)
-}
-
-/// Reads the fields we need from the text of `/proc/<pid>/status`.
-pub fn parse_status(pid: i32, text: &str) -> Option<ProcessInfo> {
-    let mut info = ProcessInfo {
-        pid,
-        ppid: 0,
-        uid: u32::MAX,
-        state: '?',
-        command: String::new(),
-        threads: 1,
-    };
-    for line in text.lines() {
-        let Some((key, value)) = line.split_once(':') else {
-            continue;
-        };
-        let value = value.trim();
-        match key {
-            "Name" => info.command = value.to_string(),
-            "State" => info.state = value.chars().next().unwrap_or('?'),
-            "PPid" => info.ppid = value.parse().ok()?,
-            // Real, effective, saved, filesystem: RLIMIT_NPROC counts the real one.
-            "Uid" => info.uid = value.split_whitespace().next()?.parse().ok()?,
-            "Threads" => info.threads = value.parse().ok()?,
-            _ => {}
-        }
-    }
-    (info.uid != u32::MAX).then_some(info)
 }
 
 /// The processes whose real uid is `uid`.
@@ -105,21 +82,4 @@ pub fn descendants_of(ancestor: i32) -> Vec<ProcessInfo> {
 /// Threads of the given processes: what RLIMIT_NPROC counts.
 pub fn thread_count(processes: &[ProcessInfo]) -> u64 {
     processes.iter().map(|p| p.threads).sum()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn status_fields_are_read() {
-        let text = "Name:\tordered_results\nUmask:\t0022\nState:\tS (sleeping)\nTgid:\t42\n\
-                    PPid:\t7\nUid:\t61000\t61000\t61000\t61000\nThreads:\t3\n";
-        let info = parse_status(42, text).unwrap();
-        assert_eq!(info.command, "ordered_results");
-        assert_eq!(
-            (info.ppid, info.uid, info.state, info.threads),
-            (7, 61000, 'S', 3)
-        );
-    }
 }

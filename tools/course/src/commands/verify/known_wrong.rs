@@ -1157,14 +1157,26 @@ pub fn judge_alt(outcome: &Outcome) -> Result<String, String> {
     }
 }
 
-/// Runs `command` with [`cargo::run_command_within`]: a process group of
-/// its own, killed whole at `deadline`.
-fn run_with_deadline(command: Command, deadline: Duration) -> Result<Outcome> {
-    let bounded = crate::cargo::run_command_within(command, deadline)?;
-    Ok(Outcome {
-        status: bounded.status,
-        stdout: bounded.stdout,
-        stderr: bounded.stderr,
+/// Runs `command` in a process group of its own, capturing its output; at
+/// `deadline` the whole group is stopped. Leftover processes of the group are
+/// killed when the leader exits, too.
+fn run_with_deadline(mut command: Command, deadline: Duration) -> Result<Outcome> {
+    let limits = testkit::Limits {
+        own_group: true,
+        ..testkit::Limits::in_all(deadline)
+    };
+    Ok(match testkit::run_command(&mut command, limits) {
+        Ok(run) => Outcome {
+            status: Some(run.status),
+            stdout: run.stdout,
+            stderr: run.stderr,
+        },
+        Err(testkit::NotRun::Start(e)) => return Err(e.into()),
+        Err(testkit::NotRun::Overstayed { stdout, stderr, .. }) => Outcome {
+            status: None,
+            stdout,
+            stderr,
+        },
     })
 }
 

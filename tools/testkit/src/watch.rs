@@ -1,7 +1,6 @@
-//! What the chapter's exercise tests share: watching a thread from outside
-//! (asleep or not, woken or not, how much CPU it burnt) through
-//! `/proc/self/task/<tid>`, and keeping quiet the panics a test causes on
-//! purpose so that the first message a student reads is the test's own.
+//! Threads a test spawns and watches from outside, through the kernel's
+//! view of them ([`crate::task`]): asleep or not, woken or not, how much CPU
+//! they burnt.
 //!
 //! Why watch threads at all: "is this thread waiting in `acquire()`?" cannot
 //! be answered from inside the program without changing the code under test,
@@ -11,17 +10,16 @@
 //! again and again (its count of voluntary context switches climbs). Each of
 //! those is a fact, not a timing guess, so a test built on them gives the
 //! same answer on an idle laptop and on a loaded 2-core CI machine.
-#![allow(dead_code)] // each test binary uses its own part of this module
+//!
+//! A watched thread's panics are quiet ([`crate::panics`]): the test reports
+//! them itself, in words that name the mistake.
 
-use std::any::Any;
-use std::cell::Cell;
-use std::fs;
-use std::sync::{Once, mpsc};
+use std::sync::mpsc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-pub use testkit::task::Sample;
-use testkit::task::{current_tid, sample as sample_tid};
+use crate::proc::Task;
+use crate::task::{Sample, current_tid, sample};
 
 /// How long a thread must stay asleep, with no wakeup, to count as blocked.
 /// Longer than any polling period a student would pick for a `sleep` loop.
@@ -36,46 +34,6 @@ const POLL_WAKEUPS: u64 = 20;
 /// thread that neither sleeps nor burns CPU (a machine starved for minutes)
 /// gets here; every wrong solution is reported long before.
 const FALL_ASLEEP: Duration = Duration::from_secs(8);
-
-thread_local! {
-    static QUIET: Cell<bool> = const { Cell::new(false) };
-}
-
-/// From now on, panics on the calling thread print nothing: the test that
-/// caused them reports them itself, in words that name the mistake.
-pub fn quiet_panics() {
-    static HOOK: Once = Once::new();
-    HOOK.call_once(|| {
-        let default = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            if !QUIET.with(Cell::get) {
-                default(info);
-            }
-        }));
-    });
-    QUIET.with(|quiet| quiet.set(true));
-}
-
-/// Runs `f` with this thread's panics quiet, and gives back its panic, if
-/// any, as its message.
-pub fn catch_quietly<T>(f: impl FnOnce() -> T) -> Result<T, String> {
-    let was_quiet = QUIET.with(Cell::get);
-    quiet_panics();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
-    QUIET.with(|quiet| quiet.set(was_quiet));
-    outcome.map_err(|payload| panic_message(&*payload))
-}
-
-/// The message of a panic: a `&str` literal or a formatted `String`.
-pub fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(message) = payload.downcast_ref::<&str>() {
-        (*message).to_string()
-    } else if let Some(message) = payload.downcast_ref::<String>() {
-        message.clone()
-    } else {
-        "(a panic whose payload is not a string)".to_string()
-    }
-}
 
 /// What happened while a test waited for a thread to block.
 #[derive(Debug, Clone)]
@@ -93,7 +51,7 @@ pub enum Waiting {
 }
 
 /// A thread spawned by a test and watched through `/proc`. Its panics are
-/// quiet; [`Watched::join`] gives back their messages.
+/// quiet; [`Watched::join_within`] gives back their messages.
 pub struct Watched<T> {
     tid: u32,
     handle: JoinHandle<T>,
@@ -109,13 +67,13 @@ where
     let handle = thread::Builder::new()
         .name(name.to_string())
         .spawn(move || {
-            quiet_panics();
+            crate::panics::quiet_this_thread();
             let _ = tid_tx.send(current_tid());
             f()
         })
         .expect("the test could not spawn a thread");
     let tid = tid_rx
-        .recv_timeout(testkit::DEADLINE)
+        .recv_timeout(crate::DEADLINE)
         .expect("a thread spawned by the test never started");
     Watched { tid, handle }
 }
@@ -123,7 +81,7 @@ where
 impl<T> Watched<T> {
     /// The kernel's view of the thread now, or `None` once it has ended.
     pub fn sample(&self) -> Option<Sample> {
-        sample_tid(self.tid)
+        sample(self.tid)
     }
 
     /// Whether the thread's function has returned (or panicked).
@@ -194,7 +152,7 @@ impl<T> Watched<T> {
         Some(
             self.handle
                 .join()
-                .map_err(|payload| panic_message(&*payload)),
+                .map_err(|payload| crate::panics::message(&*payload)),
         )
     }
 }
@@ -214,7 +172,7 @@ where
         Waiting::Blocked(_) => panic!("{complaint}"),
         other => panic!("{complaint} ({other:?})"),
     }
-    match thread.join_within(testkit::DEADLINE) {
+    match thread.join_within(crate::DEADLINE) {
         Some(Ok(value)) => value,
         Some(Err(message)) => panic!("{message}"),
         None => unreachable!("the thread had returned already"),
@@ -233,7 +191,7 @@ pub fn join_all_or_stuck<T>(threads: Vec<Watched<T>>) -> Result<Vec<Result<T, St
         if threads.iter().all(Watched::finished) {
             return Ok(threads
                 .into_iter()
-                .map(|t| t.handle.join().map_err(|p| panic_message(&*p)))
+                .map(|t| t.handle.join().map_err(|p| crate::panics::message(&*p)))
                 .collect());
         }
         let now: Vec<Option<Sample>> = threads
@@ -251,7 +209,7 @@ pub fn join_all_or_stuck<T>(threads: Vec<Watched<T>>) -> Result<Vec<Result<T, St
                         .into_iter()
                         .filter(Watched::finished)
                         .filter_map(|t| t.handle.join().err())
-                        .map(|p| Err(panic_message(&*p)))
+                        .map(|p| Err(crate::panics::message(&*p)))
                         .collect();
                     return if panics.is_empty() {
                         Err(stuck)
@@ -273,15 +231,18 @@ pub fn join_all_or_stuck<T>(threads: Vec<Watched<T>>) -> Result<Vec<Result<T, St
 /// thread that spawned it, so this counts a watched thread and the unnamed
 /// threads it started: give it a name no other test uses.
 pub fn threads_named(name: &str) -> usize {
-    let name = &name.as_bytes()[..name.len().min(15)];
-    fs::read_dir("/proc/self/task")
+    named(name).len()
+}
+
+/// The ids of this process's threads whose kernel name is `name` (cut to
+/// the kernel's 15 bytes).
+fn named(name: &str) -> Vec<u32> {
+    let comm = &name.as_bytes()[..name.len().min(15)];
+    crate::proc::thread_ids()
         .expect("/proc/self/task is not readable")
-        .flatten()
-        .filter(|task| {
-            fs::read(task.path().join("comm"))
-                .is_ok_and(|comm| comm.strip_suffix(b"\n").unwrap_or(&comm) == name)
-        })
-        .count()
+        .into_iter()
+        .filter(|&tid| Task::thread(tid).name().is_some_and(|n| n == comm))
+        .collect()
 }
 
 /// Whether every thread called `name` is asleep and none of them is woken
@@ -289,23 +250,12 @@ pub fn threads_named(name: &str) -> usize {
 /// started) that waits for something outside itself. `false` if there is no
 /// such thread.
 pub fn all_asleep_named(name: &str) -> bool {
-    let snapshot = || -> Vec<(String, Option<Sample>)> {
-        let comm = &name.as_bytes()[..name.len().min(15)];
-        let Ok(tasks) = fs::read_dir("/proc/self/task") else {
-            return Vec::new();
-        };
-        let mut group: Vec<(String, Option<Sample>)> = tasks
-            .flatten()
-            .filter(|task| {
-                fs::read(task.path().join("comm"))
-                    .is_ok_and(|c| c.strip_suffix(b"\n").unwrap_or(&c) == comm)
-            })
-            .filter_map(|task| {
-                let tid: u32 = task.file_name().to_str()?.parse().ok()?;
-                Some((tid.to_string(), sample_tid(tid)))
-            })
+    let snapshot = || -> Vec<(u32, Option<Sample>)> {
+        let mut group: Vec<(u32, Option<Sample>)> = named(name)
+            .into_iter()
+            .map(|tid| (tid, sample(tid)))
             .collect();
-        group.sort_by(|a, b| a.0.cmp(&b.0));
+        group.sort_by_key(|(tid, _)| *tid);
         group
     };
     let before = snapshot();

@@ -1,20 +1,21 @@
-//! Shared by the exercise tests of chapters 4 and 5 (chapter 5's include it
-//! with `#[path]`): deadlines that shorten once one has passed, and what the
-//! child processes of the test are doing when a deadline passes, so that the
-//! failure message can name the mistake instead of saying "timed out".
-//!
-//! Not every test file uses every function.
-#![allow(dead_code)]
+//! When a test of processes hangs, what its child processes and its own
+//! threads are doing, so that the failure message can name the mistake
+//! (a child blocked writing into a full pipe, workers still reading after
+//! the last item, a zombie nobody joined) instead of saying "timed out".
+//! And deadlines that shorten once one has passed, so that a wrong solution
+//! that hangs every test of a binary still fails it within seconds.
 
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
 use nix::libc;
 
-/// What a child process is doing right now, from `/proc/<pid>/stat` and
-/// `/proc/<pid>/syscall`.
+use crate::proc::Task;
+
+/// What a child process (or a thread) is doing right now, from its `stat`
+/// and `syscall` files in `/proc`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Doing {
     /// It has exited and nobody has waited for it yet (a zombie).
@@ -39,66 +40,42 @@ pub struct Child {
 /// The children of this process, each with what it is doing.
 pub fn children() -> Vec<Child> {
     let me = std::process::id() as i32;
-    let Ok(dir) = std::fs::read_dir("/proc") else {
-        return Vec::new();
-    };
-    let mut found = Vec::new();
-    for entry in dir.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
-            continue;
-        };
-        let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else {
-            continue;
-        };
-        let Some((_, rest)) = stat.rsplit_once(')') else {
-            continue;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next().unwrap_or("?");
-        if fields.next().and_then(|p| p.parse::<i32>().ok()) != Some(me) {
-            continue;
-        }
-        let doing = if state == "Z" {
-            Doing::Exited
-        } else {
-            syscall_of(pid)
-        };
-        found.push(Child { pid, doing });
-    }
-    found
+    crate::proc::children_of(me)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|(pid, stat)| Child {
+            pid,
+            doing: if stat.state == 'Z' {
+                Doing::Exited
+            } else {
+                doing(&Task::process(pid))
+            },
+        })
+        .collect()
 }
 
 /// Whether some thread of this process is blocked in `write` right now.
 pub fn a_thread_of_ours_is_writing() -> bool {
-    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
-        return false;
-    };
-    tasks
-        .flatten()
-        .any(|task| doing_from(&task.path().join("syscall")) == Doing::Writing)
+    crate::proc::thread_ids()
+        .unwrap_or_default()
+        .into_iter()
+        .any(|tid| doing(&Task::thread(tid)) == Doing::Writing)
 }
 
 /// CPU ticks (user + system) used so far by each thread of this process and
-/// by each child, from the `stat` files.
-fn cpu_ticks() -> Vec<(String, u64)> {
-    let mut stat_files: Vec<std::path::PathBuf> = std::fs::read_dir("/proc/self/task")
-        .map(|tasks| tasks.flatten().map(|t| t.path().join("stat")).collect())
-        .unwrap_or_default();
-    stat_files.extend(
-        children()
-            .iter()
-            .map(|c| format!("/proc/{}/stat", c.pid).into()),
-    );
-    stat_files
+/// by each child.
+fn cpu_ticks() -> Vec<(Task, u64)> {
+    let mut tasks: Vec<Task> = crate::proc::thread_ids()
+        .unwrap_or_default()
         .into_iter()
-        .filter_map(|path| {
-            let stat = std::fs::read_to_string(&path).ok()?;
-            let (_, rest) = stat.rsplit_once(')')?;
-            // After the command: state ppid ... utime (12th) stime (13th).
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            let ticks =
-                fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-            Some((path.display().to_string(), ticks))
+        .map(Task::thread)
+        .collect();
+    tasks.extend(children().iter().map(|c| Task::process(c.pid)));
+    tasks
+        .into_iter()
+        .filter_map(|task| {
+            let ticks = task.stat()?.cpu_ticks;
+            Some((task, ticks))
         })
         .collect()
 }
@@ -118,19 +95,8 @@ pub fn something_of_ours_is_spinning() -> bool {
     })
 }
 
-fn syscall_of(pid: i32) -> Doing {
-    doing_from(std::path::Path::new(&format!("/proc/{pid}/syscall")))
-}
-
-fn doing_from(syscall_file: &std::path::Path) -> Doing {
-    let Ok(text) = std::fs::read_to_string(syscall_file) else {
-        return Doing::Other;
-    };
-    match text
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse::<i64>().ok())
-    {
+fn doing(task: &Task) -> Doing {
+    match task.syscall() {
         Some(n) if n == libc::SYS_read || n == libc::SYS_readv => Doing::Reading,
         Some(n) if n == libc::SYS_write || n == libc::SYS_writev => Doing::Writing,
         Some(n) if n == libc::SYS_flock || n == libc::SYS_fcntl => Doing::Locking,
@@ -184,18 +150,9 @@ where
     } else {
         deadline
     };
-    let (done, outcome) = mpsc::channel();
-    thread::Builder::new()
-        .name("the exercise, under a deadline".into())
-        .spawn(move || {
-            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
-            let _ = done.send(result);
-        })
-        .expect("could not spawn a thread");
-    match outcome.recv_timeout(deadline) {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(panic)) => std::panic::resume_unwind(panic),
-        Err(_) => {
+    match crate::finish_within("the exercise, under a deadline".into(), deadline, work) {
+        Some(value) => Ok(value),
+        None => {
             if SOMETHING_HUNG.swap(true, Ordering::Relaxed) {
                 // Not the first: its diagnosis (taken after a full wait) is
                 // the one to read; this shortened wait proves less.
@@ -230,7 +187,7 @@ pub fn assert_every_child_joined(what: &str) {
     );
 }
 
-/// Like `testkit::within`, with the shortening deadline of
+/// Like [`crate::within`], with the shortening deadline of
 /// [`finish_or_snapshot`]: runs `work`, or panics with `"{what} did not
 /// finish within {deadline:?}: {likely_cause}"`.
 pub fn within<T, F>(deadline: Duration, what: &str, likely_cause: &str, work: F) -> T
@@ -242,11 +199,4 @@ where
         Ok(value) => value,
         Err(_) => hung(format!("{what} did not finish in time: {likely_cause}")),
     }
-}
-
-/// CPU time used so far by the calling thread.
-pub fn thread_cpu_time() -> Duration {
-    let t = nix::time::clock_gettime(nix::time::ClockId::CLOCK_THREAD_CPUTIME_ID)
-        .expect("clock_gettime(CLOCK_THREAD_CPUTIME_ID)");
-    Duration::from(t)
 }
