@@ -214,4 +214,44 @@ mod tests {
         assert!(run.status.success());
         assert_eq!(run.lines(), ["first", "second"]);
     }
+
+    #[test]
+    fn an_overstaying_group_is_stopped_with_everything_it_started() {
+        // A shell that starts a grandchild and waits for it: both must go.
+        let limits = Limits {
+            own_group: true,
+            ..Limits::in_all(Duration::from_millis(300))
+        };
+        let started = Instant::now();
+        let stdout = match run_command(
+            Command::new("sh").args(["-c", "echo started; sleep 60 & echo $!; wait"]),
+            limits,
+        ) {
+            Err(NotRun::Overstayed { stdout, .. }) => stdout,
+            other => panic!("the shell must overstay 300 ms, got {other:?}"),
+        };
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the run waited for the grandchild instead of stopping it"
+        );
+        let grandchild: i32 = stdout
+            .lines()
+            .nth(1)
+            .and_then(|l| l.trim().parse().ok())
+            .expect("the shell printed its grandchild's pid");
+        // Signals are delivered asynchronously: give the kernel a moment.
+        let give_up_at = Instant::now() + Duration::from_secs(10);
+        let state = loop {
+            let state =
+                std::fs::read_to_string(format!("/proc/{grandchild}/stat")).unwrap_or_default();
+            if state.is_empty() || state.contains(") Z ") || Instant::now() >= give_up_at {
+                break state;
+            }
+            thread::sleep(Duration::from_millis(10)); // polling /proc, not synchronising
+        };
+        assert!(
+            state.is_empty() || state.contains(") Z "),
+            "the grandchild {grandchild} outlived its group's deadline: {state}"
+        );
+    }
 }
