@@ -1,9 +1,22 @@
 //! Reading what `cargo test` printed: which tests passed or failed, and why.
+//! The one reader of libtest's output in the tool: `test`, `verify` and
+//! `grade` all go through it.
 //!
-//! The parser reads libtest's human output (the only stable format): result
-//! lines (`test name ... ok`), failure sections (`---- name stdout ----`) with
-//! their panic messages, and the `test result:` totals. It tolerates
-//! backtraces, colour codes, the terse `-q` format and interleaved output.
+//! It reads libtest's human output, because that is the only format a stable
+//! toolchain gives without extra tools: libtest's JSON needs `-Z
+//! unstable-options` (nightly, or `RUSTC_BOOTSTRAP`, which a tool students
+//! run must not set, and whose format may change with any release), and
+//! cargo-nextest, whose JUnit reports are machine-readable, is not installed
+//! on a student's machine and runs tests outside the grader's per-test
+//! sandbox. Where a stable machine-readable form exists it is used instead:
+//! exit statuses, `--list --format terse` ([`listed_tests`]), and cargo's
+//! `--message-format json` for builds (`grade`, `verify`). JUnit is written
+//! with `quick-junit` (`grade --junit`).
+//!
+//! Read here: result lines (`test name ... ok`), failure sections (`---- name
+//! stdout ----`) with their panic messages, and the `test result:` totals,
+//! through backtraces, colour codes, the terse `-q` format and interleaved
+//! output.
 
 /// How one test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,12 +58,7 @@ impl Failure {
     /// failure section, or its standard error when it ran with `--nocapture`
     /// (panics are printed there as they happen).
     pub fn read(name: &str, text: &str) -> Failure {
-        Failure::from_lines(
-            name,
-            strip_ansi_escapes::strip_str(text)
-                .lines()
-                .map(str::trim_end),
-        )
+        Failure::from_lines(name, plain(text).lines().map(str::trim_end))
     }
 
     fn from_lines<'a>(name: &str, lines: impl IntoIterator<Item = &'a str>) -> Failure {
@@ -121,7 +129,7 @@ pub struct TestReport {
 impl TestReport {
     /// Reads libtest's output (standard output of `cargo test`).
     pub fn parse(output: &str) -> TestReport {
-        let clean = strip_ansi_escapes::strip_str(output);
+        let clean = plain(output);
         let mut report = TestReport::default();
         let mut section: Option<(&str, Vec<&str>)> = None;
         for line in clean.lines().map(str::trim_end) {
@@ -284,6 +292,16 @@ fn parse_totals(line: &str) -> Option<Totals> {
     Some(totals)
 }
 
+/// `text` without terminal escapes (colours, links, cursor moves), through
+/// `strip-ansi-escapes`; it drops tabs too, which a test's output keeps here.
+pub fn plain(text: &str) -> String {
+    let parts: Vec<String> = text
+        .split('\t')
+        .map(strip_ansi_escapes::strip_str)
+        .collect();
+    parts.join("\t")
+}
+
 /// The tests a test binary lists with `--list --format terse`: one `name:
 /// test` line each (the format cargo-nextest reads too), benchmarks left out.
 pub fn listed_tests(stdout: &str) -> Vec<String> {
@@ -367,6 +385,17 @@ mod tests {
             ]
         );
         assert!(failure.notes.is_empty(), "{:?}", failure.notes);
+    }
+
+    #[test]
+    fn plain_text_has_no_colours_or_links_but_keeps_tabs() {
+        let link = "\u{1b}]8;;https://doc.rust-lang.org\u{1b}\\E0308\u{1b}]8;;\u{1b}\\";
+        assert_eq!(
+            plain(&format!(
+                "\u{1b}[1;31merror[{link}]\u{1b}[0m:\tmismatched\r\n"
+            )),
+            "error[E0308]:\tmismatched\n"
+        );
     }
 
     #[test]
