@@ -154,7 +154,7 @@ fn tee<R: Read + Send + 'static>(
 /// The lines of cargo's standard error that explain a failure: compiler
 /// errors and cargo's own `error:` lines, at most `limit` of them.
 pub fn error_lines(stderr: &str, limit: usize) -> Vec<String> {
-    let clean = crate::test_output::strip_ansi(stderr);
+    let clean = crate::test_output::plain(stderr);
     let mut lines: Vec<String> = Vec::new();
     let mut in_error = false;
     for line in clean.lines() {

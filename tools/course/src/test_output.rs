@@ -1,9 +1,22 @@
 //! Reading what `cargo test` printed: which tests passed or failed, and why.
+//! The one reader of libtest's output in the tool: `test`, `verify` and
+//! `grade` all go through it.
 //!
-//! The parser reads libtest's human output (the only stable format): result
-//! lines (`test name ... ok`), failure sections (`---- name stdout ----`) with
-//! their panic messages, and the `test result:` totals. It tolerates
-//! backtraces, colour codes, the terse `-q` format and interleaved output.
+//! It reads libtest's human output, because that is the only format a stable
+//! toolchain gives without extra tools: libtest's JSON needs `-Z
+//! unstable-options` (nightly, or `RUSTC_BOOTSTRAP`, which a tool students
+//! run must not set, and whose format may change with any release), and
+//! cargo-nextest, whose JUnit reports are machine-readable, is not installed
+//! on a student's machine and runs tests outside the grader's per-test
+//! sandbox. Where a stable machine-readable form exists it is used instead:
+//! exit statuses, `--list --format terse` ([`listed_tests`]), and cargo's
+//! `--message-format json` for builds (`grade`, `verify`). JUnit is written
+//! with `quick-junit` (`grade --junit`).
+//!
+//! Read here: result lines (`test name ... ok`), failure sections (`---- name
+//! stdout ----`) with their panic messages, and the `test result:` totals,
+//! through backtraces, colour codes, the terse `-q` format and interleaved
+//! output.
 
 /// How one test ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,6 +53,57 @@ pub struct Failure {
     pub notes: Vec<String>,
 }
 
+impl Failure {
+    /// Reads the panics and notes of test `name` from what it printed: its
+    /// failure section, or its standard error when it ran with `--nocapture`
+    /// (panics are printed there as they happen).
+    pub fn read(name: &str, text: &str) -> Failure {
+        Failure::from_lines(name, plain(text).lines().map(str::trim_end))
+    }
+
+    fn from_lines<'a>(name: &str, lines: impl IntoIterator<Item = &'a str>) -> Failure {
+        let mut failure = Failure {
+            name: name.to_string(),
+            ..Failure::default()
+        };
+        let mut lines = lines.into_iter().peekable();
+        while let Some(line) = lines.next() {
+            if let Some((thread, location)) = panic_header(line) {
+                let mut message = Vec::new();
+                while let Some(next) = lines.next_if(|next| {
+                    !next.is_empty()
+                        && !next.starts_with("note: run with `RUST_BACKTRACE")
+                        && *next != "stack backtrace:"
+                        && panic_header(next).is_none()
+                }) {
+                    message.push(next);
+                }
+                failure.panics.push(Panic {
+                    thread,
+                    location,
+                    message: message.join("\n"),
+                });
+            } else if line == "stack backtrace:" {
+                // Up to the blank line or the note that ends it, inclusive.
+                lines
+                    .by_ref()
+                    .find(|l| l.is_empty() || l.starts_with("note: Some details are omitted"));
+            } else if let Some(note) = line.strip_prefix("note: ") {
+                if !note.starts_with("run with `RUST_BACKTRACE")
+                    && !note.starts_with("Some details are omitted")
+                {
+                    failure.notes.push(note.to_string());
+                }
+            } else if line.starts_with(' ') && !failure.notes.is_empty() {
+                // The indented lines after "panic did not contain expected
+                // string": the panic message and the expected substring.
+                failure.notes.push(line.trim().to_string());
+            }
+        }
+        failure
+    }
+}
+
 /// The `test result:` counts, summed over every test binary that reported.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Totals {
@@ -65,84 +129,39 @@ pub struct TestReport {
 impl TestReport {
     /// Reads libtest's output (standard output of `cargo test`).
     pub fn parse(output: &str) -> TestReport {
-        let clean = strip_ansi(output);
+        let clean = plain(output);
         let mut report = TestReport::default();
-        let mut section: Option<Failure> = None;
-        let mut lines = clean.lines().peekable();
-        while let Some(line) = lines.next() {
-            let trimmed = line.trim_end();
-            if let Some(name) = section_header(trimmed) {
-                report.close(section.take());
-                section = Some(Failure {
-                    name: name.to_string(),
-                    ..Failure::default()
-                });
+        let mut section: Option<(&str, Vec<&str>)> = None;
+        for line in clean.lines().map(str::trim_end) {
+            if let Some(name) = section_header(line) {
+                report.close(section.replace((name, Vec::new())));
                 continue;
             }
-            if trimmed == "failures:" || trimmed.starts_with("test result:") {
+            if line == "failures:" || line.starts_with("test result:") {
                 report.close(section.take());
             }
-            if trimmed.starts_with("running ") && trimmed.ends_with(" tests")
-                || trimmed == "running 1 test"
+            if line == "running 1 test" || line.starts_with("running ") && line.ends_with(" tests")
             {
                 report.binaries_started += 1;
-                continue;
-            }
-            if let Some(totals) = parse_totals(trimmed) {
+            } else if let Some(totals) = parse_totals(line) {
                 report.binaries_finished += 1;
                 report.totals.passed += totals.passed;
                 report.totals.failed += totals.failed;
                 report.totals.ignored += totals.ignored;
                 report.totals.filtered_out += totals.filtered_out;
-                continue;
-            }
-            if let Some(failure) = section.as_mut() {
-                if let Some((thread, location)) = panic_header(trimmed) {
-                    let mut message = Vec::new();
-                    while let Some(next) = lines.peek() {
-                        let next = next.trim_end();
-                        if next.is_empty()
-                            || next.starts_with("note: run with `RUST_BACKTRACE")
-                            || next == "stack backtrace:"
-                            || panic_header(next).is_some()
-                            || section_header(next).is_some()
-                        {
-                            break;
-                        }
-                        message.push(next.to_string());
-                        lines.next();
-                    }
-                    failure.panics.push(Panic {
-                        thread,
-                        location,
-                        message: message.join("\n"),
-                    });
-                } else if trimmed == "stack backtrace:" {
-                    skip_backtrace(&mut lines);
-                } else if let Some(note) = trimmed.strip_prefix("note: ") {
-                    if !note.starts_with("run with `RUST_BACKTRACE")
-                        && !note.starts_with("Some details are omitted")
-                    {
-                        failure.notes.push(note.to_string());
-                    }
-                } else if trimmed.starts_with(' ') && !failure.notes.is_empty() {
-                    // The indented lines after "panic did not contain expected
-                    // string": the panic message and the expected substring.
-                    failure.notes.push(trimmed.trim().to_string());
-                }
-                continue;
-            }
-            for case in result_lines(trimmed) {
-                report.cases.push(case);
+            } else if let Some((_, lines)) = section.as_mut() {
+                lines.push(line);
+            } else {
+                report.cases.extend(result_lines(line));
             }
         }
         report.close(section);
         report
     }
 
-    fn close(&mut self, section: Option<Failure>) {
-        if let Some(failure) = section {
-            self.failures.push(failure);
+    fn close(&mut self, section: Option<(&str, Vec<&str>)>) {
+        if let Some((name, lines)) = section {
+            self.failures.push(Failure::from_lines(name, lines));
         }
     }
 
@@ -205,17 +224,6 @@ fn panic_header(line: &str) -> Option<(String, String)> {
     let (_, location) = rest.split_once("panicked at ")?;
     let location = location.strip_suffix(':')?;
     Some((thread.to_string(), location.to_string()))
-}
-
-fn skip_backtrace<'a>(lines: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>) {
-    while let Some(next) = lines.peek() {
-        let next = next.trim_end();
-        if next.is_empty() || next.starts_with("note: Some details are omitted") {
-            lines.next();
-            break;
-        }
-        lines.next();
-    }
 }
 
 /// The results on one line: usually one (`test a ... ok`), several when
@@ -284,23 +292,43 @@ fn parse_totals(line: &str) -> Option<Totals> {
     Some(totals)
 }
 
-/// Removes terminal colour codes (`ESC [ ... letter`).
-pub fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
+/// `text` without terminal escapes (colours, links, cursor moves), through
+/// `strip-ansi-escapes`; it drops tabs too, which a test's output keeps here.
+pub fn plain(text: &str) -> String {
+    let parts: Vec<String> = text
+        .split('\t')
+        .map(strip_ansi_escapes::strip_str)
+        .collect();
+    parts.join("\t")
+}
+
+/// The tests a test binary lists with `--list --format terse`: one `name:
+/// test` line each (the format cargo-nextest reads too), benchmarks left out.
+pub fn listed_tests(stdout: &str) -> Vec<String> {
+    stdout
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The lines a student reads first: at most `window` after the first
+/// `---- name stdout ----` failure header; `None` when no test failed.
+pub fn first_failure_lines(stdout: &str, window: usize) -> Option<Vec<&str>> {
+    let mut lines = stdout.lines().skip_while(|l| !l.starts_with("---- "));
+    lines.next()?;
+    Some(lines.take(window).collect())
+}
+
+/// Whether `line` is libtest's framing rather than something a test printed.
+pub fn is_framing(line: &str) -> bool {
+    let line = line.trim();
+    line.is_empty()
+        || line.starts_with("running ")
+        || line.starts_with("test result:")
+        || line == "successes:"
+        || line == "failures:"
+        || line.starts_with("note: run with `RUST_BACKTRACE")
 }
 
 #[cfg(test)]
@@ -339,8 +367,48 @@ mod tests {
     }
 
     #[test]
-    fn colour_codes_are_removed() {
-        assert_eq!(strip_ansi("\u{1b}[32mok\u{1b}[0m"), "ok");
+    fn panics_on_standard_error_are_read_like_a_failure_section() {
+        let stderr = "hello\n\u{1b}[1mthread 'a' (7) panicked at tests/x.rs:1:2:\nleft: 1\nright: 2\n\
+            stack backtrace:\n   0: std::panicking\n\nthread '<unnamed>' panicked at src/y.rs:3:4:\nboom\n\
+            note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n";
+        let failure = Failure::read("a", stderr);
+        let panics: Vec<(&str, &str, &str)> = failure
+            .panics
+            .iter()
+            .map(|p| (p.thread.as_str(), p.location.as_str(), p.message.as_str()))
+            .collect();
+        assert_eq!(
+            panics,
+            [
+                ("a", "tests/x.rs:1:2", "left: 1\nright: 2"),
+                ("<unnamed>", "src/y.rs:3:4", "boom")
+            ]
+        );
+        assert!(failure.notes.is_empty(), "{:?}", failure.notes);
+    }
+
+    #[test]
+    fn plain_text_has_no_colours_or_links_but_keeps_tabs() {
+        let link = "\u{1b}]8;;https://doc.rust-lang.org\u{1b}\\E0308\u{1b}]8;;\u{1b}\\";
+        assert_eq!(
+            plain(&format!(
+                "\u{1b}[1;31merror[{link}]\u{1b}[0m:\tmismatched\r\n"
+            )),
+            "error[E0308]:\tmismatched\n"
+        );
+    }
+
+    #[test]
+    fn listed_tests_leave_benchmarks_and_noise_out() {
+        let listed = "a: test\nmod_b::c: test\nd: bench\nprinted before main\n";
+        assert_eq!(listed_tests(listed), ["a", "mod_b::c"]);
+    }
+
+    #[test]
+    fn the_first_failure_lines_start_after_the_first_header() {
+        let stdout = "test a ... FAILED\n\nfailures:\n\n---- a stdout ----\none\ntwo\nthree\n";
+        assert_eq!(first_failure_lines(stdout, 2), Some(vec!["one", "two"]));
+        assert_eq!(first_failure_lines("test a ... ok\n", 2), None);
     }
 
     #[test]

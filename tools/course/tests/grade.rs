@@ -113,6 +113,97 @@ fn read_result(path: &Path) -> SubmissionResult {
         .unwrap_or_else(|e| panic!("{} is not a grading result: {e}", path.display()))
 }
 
+/// Reads the JUnit report at `path` back with quick-junit (the crate that
+/// wrote it) and compares it with the JSON result: one suite per exercise,
+/// one case per test with the same verdict, the reason's first line as the
+/// message, and every review flag as a `flagged-for-review` property.
+fn junit_problems(student: &str, result: &SubmissionResult, path: &Path) -> Vec<String> {
+    use quick_junit::{NonSuccessKind, TestCaseStatus};
+    let xml = std::fs::read_to_string(path).unwrap_or_default();
+    let report = match quick_junit::Report::deserialize_from_str(&xml) {
+        Ok(report) => report,
+        Err(error) => {
+            return vec![format!(
+                "{student}: the JUnit report does not read back: {error}\n{xml}"
+            )];
+        }
+    };
+    let mut problems = Vec::new();
+    let suites: Vec<&str> = report.test_suites.iter().map(|s| s.name.as_str()).collect();
+    let exercises: Vec<&str> = result.exercises.iter().map(|e| e.name.as_str()).collect();
+    if suites != exercises {
+        problems.push(format!(
+            "{student}: JUnit suites {suites:?}, JSON exercises {exercises:?}"
+        ));
+    }
+    for (suite, exercise) in report.test_suites.iter().zip(&result.exercises) {
+        let flags: Vec<&str> = suite
+            .properties
+            .iter()
+            .filter(|p| p.name.as_str() == "flagged-for-review")
+            .map(|p| p.value.as_str())
+            .collect();
+        if flags
+            != exercise
+                .review
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+        {
+            problems.push(format!(
+                "{student}: JUnit review flags {flags:?}, JSON {:?}",
+                exercise.review
+            ));
+        }
+        let classname = format!("{}.{}", exercise.crate_name, exercise.name);
+        let cases = suite.test_cases.iter().zip(&exercise.tests);
+        if suite.test_cases.len() != exercise.tests.len() {
+            problems.push(format!(
+                "{student}: {} JUnit cases for {} tests of {}",
+                suite.test_cases.len(),
+                exercise.tests.len(),
+                exercise.name
+            ));
+        }
+        for (case, test) in cases {
+            let (verdict, message) = match &case.status {
+                TestCaseStatus::Success { .. } => (Verdict::Pass, None),
+                TestCaseStatus::NonSuccess {
+                    kind: NonSuccessKind::Failure,
+                    message,
+                    ..
+                } => (Verdict::Fail, message.as_deref()),
+                TestCaseStatus::NonSuccess {
+                    kind: NonSuccessKind::Error,
+                    message,
+                    ..
+                } => (Verdict::Error, message.as_deref()),
+                TestCaseStatus::Skipped { .. } => {
+                    problems.push(format!("{student}: {} is skipped in JUnit", test.name));
+                    continue;
+                }
+            };
+            // As quick-junit keeps it: without colour codes and control characters.
+            let reason = test.reason.lines().next().map(quick_junit::XmlString::new);
+            let reason = reason.as_deref();
+            if case.name.as_str() != test.name
+                || case.classname.as_deref() != Some(classname.as_str())
+                || verdict != test.verdict
+                || verdict != Verdict::Pass && message != reason
+            {
+                problems.push(format!(
+                    "{student}: JUnit has {} ({:?}) {verdict:?} {message:?}, JSON {} {:?} {reason:?}",
+                    case.name.as_str(),
+                    case.classname,
+                    test.name,
+                    test.verdict
+                ));
+            }
+        }
+    }
+    problems
+}
+
 /// Whether the process limit can be enforced here, checked the way the
 /// grader checks it.
 fn fork_limit_in_force() -> bool {
@@ -424,6 +515,11 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         let json_bytes = std::fs::metadata(out.join(format!("{student}.json")))
             .map(|m| m.len())
             .unwrap_or(0);
+        problems.extend(junit_problems(
+            student,
+            &result,
+            &out.join(format!("{student}.junit.xml")),
+        ));
         if json_bytes > 256 << 10 {
             problems.push(format!(
                 "{student}: the JSON report is {json_bytes} bytes: student output must be capped"
@@ -575,6 +671,7 @@ fn a_submission_that_does_not_compile_loses_that_exercise_only_and_every_format_
             "the JUnit file should have one testcase per test:\n{xml}"
         ));
     }
+    problems.extend(junit_problems("ada", &result, &junit));
 
     let scope: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(&gradescope).unwrap()).unwrap();

@@ -146,7 +146,7 @@ pub fn read_messages(stdout: &str, test: &str) -> (Option<PathBuf>, Vec<String>)
                 if errors.len() < ERROR_LINES
                     && let Some(rendered) = message["message"]["rendered"].as_str()
                 {
-                    let clean = crate::test_output::strip_ansi(rendered);
+                    let clean = crate::test_output::plain(rendered);
                     errors.extend(
                         clean
                             .lines()

@@ -22,6 +22,7 @@ use super::submission::Submission;
 use super::verdicts::judge;
 use crate::course::{Chapter, Course, Exercise};
 use crate::repo::Repo;
+use crate::test_output;
 
 /// How the grader is to run (from the command line).
 #[derive(Debug, Clone, Copy)]
@@ -278,12 +279,7 @@ impl Grader<'_> {
                         .join(" / ")
                 );
             }
-            Ok(run
-                .stdout
-                .lines()
-                .filter_map(|l| l.strip_suffix(": test"))
-                .map(str::to_string)
-                .collect())
+            Ok(test_output::listed_tests(&run.stdout))
         };
         let ignored = listed(&["--ignored"])?;
         let all = listed(&[])?;

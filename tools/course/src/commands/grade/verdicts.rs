@@ -3,7 +3,7 @@
 use super::limits::Limits;
 use super::model::Verdict;
 use super::run::{RunOutcome, Stopped};
-use crate::test_output::{Outcome, TestReport};
+use crate::test_output::{Failure, Outcome, TestReport, is_framing};
 
 /// How many lines of output a test result keeps.
 const OUTPUT_LINES: usize = 20;
@@ -173,10 +173,9 @@ fn classify(
 /// printed on standard error as they happen; libtest's own notes (such as
 /// "test did not panic as expected") are on standard output.
 fn failure_reason(name: &str, run: &RunOutcome, report: &TestReport) -> String {
-    let wrapped = format!("---- {name} stdout ----\n{}\n", run.stderr);
-    let from_stderr = TestReport::parse(&wrapped);
+    let from_stderr = Failure::read(name, &run.stderr);
     let mut lines: Vec<String> = Vec::new();
-    for failure in from_stderr.failures.iter().chain(&report.failures) {
+    for failure in std::iter::once(&from_stderr).chain(&report.failures) {
         for panic in &failure.panics {
             let line = if panic.thread == name || panic.thread == "main" {
                 format!("{} (at {})", panic.message, panic.location)
@@ -205,19 +204,10 @@ fn failure_reason(name: &str, run: &RunOutcome, report: &TestReport) -> String {
 
 /// The first lines of what the test printed, without libtest's framing.
 fn excerpt(run: &RunOutcome) -> String {
-    let framing = |line: &str| {
-        let line = line.trim();
-        line.is_empty()
-            || line.starts_with("running ")
-            || line.starts_with("test result:")
-            || line == "successes:"
-            || line == "failures:"
-            || line.starts_with("note: run with `RUST_BACKTRACE")
-    };
     run.stderr
         .lines()
         .chain(run.stdout.lines())
-        .filter(|l| !framing(l))
+        .filter(|l| !is_framing(l))
         .take(OUTPUT_LINES)
         .map(|l| {
             if l.chars().count() > LINE_CHARS {

@@ -28,6 +28,7 @@ use super::{Finding, Report};
 use crate::course::{Chapter, Course};
 use crate::repo::Repo;
 use crate::state::hash;
+use crate::test_output::first_failure_lines;
 
 /// Known-wrong solutions each exercise must have, at least.
 pub const MIN_WRONG: usize = 4;
@@ -1080,14 +1081,6 @@ pub struct Outcome {
     pub stderr: String,
 }
 
-/// The lines a student reads first: those after the first `---- ` failure
-/// header, at most [`EXPECT_WINDOW`].
-pub fn first_failure_lines(stdout: &str) -> Option<Vec<&str>> {
-    let mut lines = stdout.lines().skip_while(|l| !l.starts_with("---- "));
-    lines.next()?;
-    Some(lines.take(EXPECT_WINDOW).collect())
-}
-
 /// A known-wrong solution's verdict: `Ok(summary)` when its tests failed
 /// with `expect` among the first lines, within the bound.
 pub fn judge_wrong(
@@ -1105,7 +1098,7 @@ pub fn judge_wrong(
     if status.success() {
         return Err("the tests PASS with this mistake: they let it through".to_string());
     }
-    let Some(window) = first_failure_lines(&outcome.stdout) else {
+    let Some(window) = first_failure_lines(&outcome.stdout, EXPECT_WINDOW) else {
         let tail: Vec<&str> = outcome.stderr.lines().rev().take(6).collect();
         return Err(format!(
             "the test binary ended ({status}) without reporting a failed test: a crash or an abort \
@@ -1147,7 +1140,7 @@ pub fn judge_alt(outcome: &Outcome) -> Result<String, String> {
         )),
         Some(status) if status.success() => Ok("passes".to_string()),
         Some(status) => {
-            let first = first_failure_lines(&outcome.stdout)
+            let first = first_failure_lines(&outcome.stdout, EXPECT_WINDOW)
                 .map(|w| w.into_iter().take(8).collect::<Vec<_>>().join("\n"))
                 .unwrap_or_else(|| format!("(no failure reported; {status})"));
             Err(format!(
