@@ -212,14 +212,39 @@ pub fn pipe_raw(iters: u64) -> Duration {
 /// the parent takes them until the queue ends.
 pub fn queue_items(iters: u64) -> Duration {
     let (tx, rx) = queue::<u64>().expect("could not create the queue");
+    // SAFETY: the child sends on the queue (read, write and fallocate system
+    // calls on pipes and a file, plus encoding, which allocates: allowed,
+    // glibc's malloc survives fork).
+    unsafe {
+        one_producer_process(
+            iters,
+            move |item| tx.send(&item).is_ok(),
+            move || rx.recv().expect("recv failed"),
+        )
+    }
+}
+
+/// Times one producer process that calls `send` with `0..iters` (stopping
+/// at the first `false`), while the parent takes items with `recv` until it
+/// gives `None`; then checks that every item arrived, unchanged, and that
+/// the producer succeeded. The queue's and the ring's rows share it.
+///
+/// # Safety
+///
+/// `send` runs in a forked child: it must keep the contract of
+/// [`Process::start`].
+pub(crate) unsafe fn one_producer_process(
+    iters: u64,
+    mut send: impl FnMut(u64) -> bool,
+    mut recv: impl FnMut() -> Option<u64>,
+) -> Duration {
     let start = Instant::now();
-    // SAFETY: the child sends or receives on the queue (read, write and fallocate
-    // system calls on pipes and a file, plus encoding, which allocates:
-    // allowed, glibc's malloc survives fork).
+    // SAFETY: `send` keeps `start`'s contract (our caller's promise); the
+    // loop around it only counts.
     let mut producer = unsafe {
         Process::start(move || {
             for item in 0..iters {
-                if tx.send(&item).is_err() {
+                if !send(item) {
                     return 1;
                 }
             }
@@ -229,7 +254,7 @@ pub fn queue_items(iters: u64) -> Duration {
     .expect("fork failed");
     let mut sum = 0_u64;
     let mut received = 0_u64;
-    while let Some(item) = rx.recv().expect("recv failed") {
+    while let Some(item) = recv() {
         sum = sum.wrapping_add(item);
         received += 1;
     }

@@ -275,11 +275,7 @@ fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo:
             None
         }
         Err(error) => {
-            report.add(Finding::fail(
-                format!("cargo {}", args.join(" ")),
-                format!("{error:#}"),
-                "make sure cargo runs in this repository",
-            ));
+            report.add(cargo_did_not_run(args, &error));
             None
         }
     }
@@ -289,14 +285,18 @@ fn run(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRu
     match cargo::run(repo.root(), args, Echo::Quiet) {
         Ok(outcome) => Some(outcome),
         Err(error) => {
-            report.add(Finding::fail(
-                format!("cargo {}", args.join(" ")),
-                format!("{error:#}"),
-                "make sure cargo runs in this repository",
-            ));
+            report.add(cargo_did_not_run(args, &error));
             None
         }
     }
+}
+
+fn cargo_did_not_run(args: &[&str], error: &anyhow::Error) -> Finding {
+    Finding::fail(
+        format!("cargo {}", args.join(" ")),
+        format!("{error:#}"),
+        "make sure cargo runs in this repository",
+    )
 }
 
 /// Judges a run of an exercise's tests against the starter code: it must

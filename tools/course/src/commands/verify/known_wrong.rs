@@ -1055,21 +1055,14 @@ fn run_one(entry: &Entry, built: &Built, runs: u32) -> (Row, Option<(String, Cac
     (row, pass)
 }
 
-/// The most [`load_factor`] allows: on a machine loaded more than this, the
-/// bound still catches a deadline that is far too long (a wrong solution's
-/// test binary mostly sleeps in deadlines, which a load does not stretch).
-pub const MAX_LOAD_FACTOR: f64 = 3.0;
-
-/// How loaded the machine is: the 1-minute load average per core, between 1
-/// and [`MAX_LOAD_FACTOR`]. A wrong solution's bound is [`FAIL_WITHIN`] times
-/// this.
+/// How loaded the machine is, between 1 and 3: the 1-minute load average
+/// per core ([`testkit::load_factor`], the factor the tests themselves use to
+/// stretch a deadline that only exists to fail quickly). A wrong solution's
+/// bound is [`FAIL_WITHIN`] times this; above 3 the bound still catches a
+/// deadline that is far too long (a wrong solution's test binary mostly
+/// sleeps in deadlines, which a load does not stretch).
 pub fn load_factor() -> f64 {
-    let cores = thread::available_parallelism().map_or(1, |n| n.get()) as f64;
-    let load = std::fs::read_to_string("/proc/loadavg")
-        .ok()
-        .and_then(|t| t.split_whitespace().next()?.parse::<f64>().ok())
-        .unwrap_or(0.0);
-    (load / cores).clamp(1.0, MAX_LOAD_FACTOR)
+    testkit::load_factor()
 }
 
 /// What a run of a test binary did.
