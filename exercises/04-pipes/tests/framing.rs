@@ -150,6 +150,81 @@ fn a_message_over_max_frame_is_refused_by_send() {
 }
 
 #[test]
+fn a_vec_of_u8_skips_serde_but_keeps_its_wire_format() {
+    // `send` and `recv` copy a plain `Vec<u8>` as a block. The frame must be
+    // the one serde makes of the same bytes as a sequence of numbers, which
+    // a 1-tuple holding the `Vec` still goes through (postcard writes a
+    // tuple as its fields), so either side may be either kind of message.
+    for len in [0, 1, 127, 128, 4000, 4096, 16_383, 16_384, 70_000] {
+        let data = pipes::demos::large::pattern(len, 3);
+        let fast = frame_bytes(&data).unwrap();
+        let through_serde = frame_bytes(&(data.clone(),)).unwrap();
+        assert!(
+            fast == through_serde,
+            "a {len}-byte Vec<u8>: the block copy wrote {} bytes, serde's sequence {} bytes; \
+             they must be the same frame",
+            fast.len(),
+            through_serde.len()
+        );
+        let back = framing::recv::<(Vec<u8>,)>(&mut &fast[..]).unwrap();
+        assert!(
+            back == Some((data.clone(),)),
+            "serde reads a block-copied {len}-byte Vec<u8>"
+        );
+        let back = framing::recv::<Vec<u8>>(&mut &through_serde[..]).unwrap();
+        assert!(
+            back == Some(data),
+            "the block copy reads serde's {len}-byte sequence"
+        );
+    }
+}
+
+#[test]
+fn a_bytes_frame_whose_count_disagrees_with_its_length_is_invalid_data() {
+    // Header: 5 payload bytes; payload: a count of 9, then 4 bytes.
+    let mut stream = 5u32.to_be_bytes().to_vec();
+    stream.extend_from_slice(&[9, 1, 2, 3, 4]);
+    let err = framing::recv_bytes(&mut &stream[..]).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        io::ErrorKind::InvalidData,
+        "a frame of 4 bytes that says it holds 9 is bad data: {err}"
+    );
+    // A count that agrees, then the stream ends early: a writer died.
+    let mut cut = 5u32.to_be_bytes().to_vec();
+    cut.extend_from_slice(&[4, 1, 2]);
+    let err = framing::recv::<Vec<u8>>(&mut &cut[..]).unwrap_err();
+    assert_eq!(err.kind(), io::ErrorKind::UnexpectedEof, "{err}");
+}
+
+#[test]
+fn a_bytes_frame_that_fits_in_pipe_buf_is_one_write() {
+    /// Records each `write` call's length.
+    struct Writes(Vec<usize>);
+    impl io::Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.len());
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+    for len in [0, 100, 4090] {
+        let mut writes = Writes(Vec::new());
+        framing::send(&mut writes, &vec![1u8; len]).unwrap();
+        assert_eq!(
+            writes.0.len(),
+            1,
+            "a frame of {} bytes fits in PIPE_BUF and must go in one write, \
+             which a pipe keeps whole among several writers; writes were {:?}",
+            HEADER_LEN + 2 + len,
+            writes.0
+        );
+    }
+}
+
+#[test]
 fn send_bytes_makes_the_same_frame_as_a_vec_of_u8_and_either_side_reads_it() {
     let data = pipes::demos::large::pattern(70_000, 9);
     let mut as_bytes = Vec::new();

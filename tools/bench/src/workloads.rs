@@ -129,10 +129,36 @@ pub fn pipe_framed(iters: u64) -> Duration {
     framed_transfer::<ByteBuf>(iters)
 }
 
-/// The same transfer as [`pipe_framed`], but each message is a `Vec<u8>`
-/// that serde sees as a sequence of `u8`: one call per byte, both ways.
+/// The same transfer as [`pipe_framed`], but each message is a plain
+/// `Vec<u8>`, which `framing` copies as a block (it never reaches serde).
 pub fn pipe_framed_vec(iters: u64) -> Duration {
     framed_transfer::<Vec<u8>>(iters)
+}
+
+/// A `Vec<u8>` inside a struct, with no `serde_bytes` mark: serde sees a
+/// sequence of numbers, and postcard encodes and decodes it one `u8` at a
+/// time. The bytes on the wire are those of [`pipe_framed_vec`].
+#[derive(serde::Serialize, serde::Deserialize)]
+pub struct Numbers {
+    pub data: Vec<u8>,
+}
+
+impl AsRef<[u8]> for Numbers {
+    fn as_ref(&self) -> &[u8] {
+        &self.data
+    }
+}
+
+impl From<Vec<u8>> for Numbers {
+    fn from(data: Vec<u8>) -> Numbers {
+        Numbers { data }
+    }
+}
+
+/// The same transfer with each message a [`Numbers`]: the cost of serde's
+/// one call per byte, both ways.
+pub fn pipe_framed_seq(iters: u64) -> Duration {
+    framed_transfer::<Numbers>(iters)
 }
 
 /// The framed transfer both pipe benchmarks time: the child sends `iters`

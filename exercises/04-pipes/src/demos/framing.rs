@@ -10,6 +10,7 @@
 use std::cell::Cell;
 use std::io::{self, Read, Write};
 
+use nix::libc::PIPE_BUF;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -56,23 +57,32 @@ fn with_buffer<R>(use_it: impl FnOnce(&mut Vec<u8>) -> R) -> R {
 ///
 /// The payload is encoded right behind room left for the header, and the
 /// whole frame goes to `write_all` at once: a frame of at most `PIPE_BUF`
-/// (4096) bytes reaches a pipe in a single, atomic `write(2)`.
+/// (4096) bytes reaches a pipe in a single, atomic `write(2)`. A `Vec<u8>`
+/// skips serde: [`send_bytes`] writes the same frame in one copy.
 pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::Result<()> {
+    if let Some(bytes) = as_byte_vec(message) {
+        return send_bytes(writer, bytes);
+    }
     with_buffer(|frame| {
         frame.clear();
         frame.extend_from_slice(&[0; HEADER_LEN]); // the header, filled in below
         postcard::to_io(message, &mut *frame).map_err(io::Error::other)?;
-        let len = frame.len() - HEADER_LEN;
-        if len > MAX_FRAME {
-            let why = format!("a message of {len} bytes is over the {MAX_FRAME}-byte frame limit");
-            return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
-        }
-        let len = len as u32; // at most MAX_FRAME, which fits
+        let len = checked_len(frame.len() - HEADER_LEN)?;
         frame[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
         writer.write_all(frame)
     })
 }
 // ANCHOR_END: send
+
+/// `len` as a frame header's `u32`, or `InvalidInput` if it is over
+/// [`MAX_FRAME`].
+fn checked_len(len: usize) -> io::Result<u32> {
+    if len > MAX_FRAME {
+        let why = format!("a message of {len} bytes is over the {MAX_FRAME}-byte frame limit");
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, why));
+    }
+    Ok(len as u32) // at most MAX_FRAME, which fits
+}
 
 // ANCHOR: recv
 /// Reads one frame and decodes it.
@@ -83,6 +93,27 @@ pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::
 /// [`MAX_FRAME`] bytes is an error too (`InvalidData`), found before anything
 /// is allocated for it.
 pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>> {
+    if is_byte_vec::<T>() {
+        return Ok(recv_bytes(reader)?.map(byte_vec_as));
+    }
+    let Some(len) = recv_header(reader)? else {
+        return Ok(None);
+    };
+    with_buffer(|buffer| {
+        if buffer.len() < len {
+            buffer.resize(len, 0); // zeroes only the bytes it adds
+        }
+        let payload = &mut buffer[..len];
+        reader.read_exact(payload)?;
+        let message = postcard::from_bytes(payload)
+            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        Ok(Some(message))
+    })
+}
+
+/// Reads a frame header: the payload's length, or `None` at end-of-file
+/// before the first byte.
+fn recv_header(reader: &mut impl Read) -> io::Result<Option<usize>> {
     let mut header = [0u8; HEADER_LEN];
     match read_until_full(reader, &mut header)? {
         0 => return Ok(None),
@@ -97,38 +128,102 @@ pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>
         let why = format!("a frame header announces {len} bytes, over the {MAX_FRAME}-byte limit");
         return Err(io::Error::new(io::ErrorKind::InvalidData, why));
     }
-    with_buffer(|buffer| {
-        if buffer.len() < len {
-            buffer.resize(len, 0); // zeroes only the bytes it adds
-        }
-        let payload = &mut buffer[..len];
-        reader.read_exact(payload)?;
-        let message = postcard::from_bytes(payload)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
-        Ok(Some(message))
-    })
+    Ok(Some(len))
 }
 // ANCHOR_END: recv
 
 // ANCHOR: bytes
+/// The longest varint: postcard writes a `usize` seven bits per byte.
+const MAX_VARINT: usize = 10;
+
 /// Sends a block of bytes as one frame, exactly the frame that `send` makes
-/// of a `Vec<u8>` holding the same bytes (a varint length, then the bytes),
-/// so either side may use either function.
+/// of a `Vec<u8>` holding the same bytes (a varint count, then the bytes).
 ///
-/// Why a function of its own: serde sees a `Vec<u8>` as a *sequence of
-/// numbers*, and postcard encodes and decodes it one `u8` at a time. The
-/// bytes on the wire are the same, but the work is per byte instead of one
-/// copy. `serde_bytes::Bytes` tells serde "this is a block of bytes".
+/// serde sees a `Vec<u8>` as a *sequence of numbers*: postcard would encode
+/// it one `u8` at a time, then the frame would be copied into the pipe.
+/// Here the count is encoded, and the bytes go from the caller's memory
+/// straight to `write(2)`. A frame that fits in `PIPE_BUF` is still written
+/// at once, so that it stays atomic.
 pub fn send_bytes(writer: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
-    send(writer, serde_bytes::Bytes::new(bytes))
+    let mut prefix = [0u8; HEADER_LEN + MAX_VARINT];
+    let count = postcard::to_slice(&bytes.len(), &mut prefix[HEADER_LEN..])
+        .map_err(io::Error::other)?
+        .len();
+    let len = checked_len(count + bytes.len())?;
+    prefix[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
+    let prefix = &prefix[..HEADER_LEN + count];
+    if prefix.len() + bytes.len() <= PIPE_BUF {
+        return with_buffer(|frame| {
+            frame.clear();
+            frame.extend_from_slice(prefix);
+            frame.extend_from_slice(bytes);
+            writer.write_all(frame)
+        });
+    }
+    writer.write_all(prefix)?;
+    writer.write_all(bytes)
 }
 
-/// Receives a frame sent by [`send_bytes`] (or by [`send`] of a `Vec<u8>`)
-/// in one copy, without decoding byte by byte. `Ok(None)` at end-of-file.
+/// Receives a frame sent by [`send_bytes`] (or by [`send`] of a `Vec<u8>`):
+/// the bytes are read from the pipe straight into the `Vec` returned, not
+/// decoded one by one. `Ok(None)` at end-of-file.
 pub fn recv_bytes(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
-    Ok(recv::<serde_bytes::ByteBuf>(reader)?.map(serde_bytes::ByteBuf::into_vec))
+    let Some(len) = recv_header(reader)? else {
+        return Ok(None);
+    };
+    // The count's varint comes first; read at most as much as it can take.
+    let mut start = [0u8; MAX_VARINT];
+    let start = &mut start[..len.min(MAX_VARINT)];
+    reader.read_exact(start)?;
+    let bad = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
+    let (count, first) = postcard::take_from_bytes::<usize>(start)
+        .map_err(|e| bad(format!("a bytes frame must start with its count: {e}")))?;
+    let in_frame = len - (start.len() - first.len());
+    if count != in_frame {
+        return Err(bad(format!(
+            "a bytes frame of {in_frame} bytes says it holds {count}"
+        )));
+    }
+    let mut bytes = Vec::with_capacity(count);
+    bytes.extend_from_slice(first);
+    bytes.resize(count, 0);
+    reader.read_exact(&mut bytes[first.len()..])?;
+    Ok(Some(bytes))
 }
 // ANCHOR_END: bytes
+
+// ANCHOR: byte_vec
+/// `message` as a `Vec<u8>`, if that is what `T` is.
+fn as_byte_vec<T: ?Sized>(message: &T) -> Option<&Vec<u8>> {
+    if !is_byte_vec::<T>() {
+        return None;
+    }
+    // SAFETY: `T` is `Vec<u8>` (is_byte_vec), so this is a cast from a
+    // reference to the same type: same address, layout and lifetime.
+    Some(unsafe { &*(message as *const T).cast::<Vec<u8>>() })
+}
+
+/// `bytes` as a `T`, when `T` is `Vec<u8>`; panics otherwise.
+fn byte_vec_as<T>(bytes: Vec<u8>) -> T {
+    assert!(
+        is_byte_vec::<T>(),
+        "byte_vec_as::<{}>",
+        std::any::type_name::<T>()
+    );
+    let bytes = std::mem::ManuallyDrop::new(bytes);
+    // SAFETY: `T` is `Vec<u8>` (asserted above), so this reads a `Vec<u8>`
+    // as itself. `ManuallyDrop` keeps the original from being dropped, so
+    // the one allocation has exactly one owner: the value returned.
+    unsafe { std::ptr::read((&*bytes as *const Vec<u8>).cast::<T>()) }
+}
+
+/// Whether `T` is `Vec<u8>`. `typeid::of` is `TypeId::of` for types that
+/// may borrow: it ignores lifetimes, and `Vec<u8>` has none, so equal ids
+/// mean the very same type.
+fn is_byte_vec<T: ?Sized>() -> bool {
+    typeid::of::<T>() == typeid::of::<Vec<u8>>()
+}
+// ANCHOR_END: byte_vec
 
 /// Reads until `buf` is full or the stream ends; returns how many bytes it
 /// got. Unlike `read_exact`, it tells "ended before the first byte" (0) from
