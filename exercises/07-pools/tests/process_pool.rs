@@ -6,14 +6,17 @@ use std::os::fd::{AsRawFd, BorrowedFd, RawFd};
 use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 
 use nix::libc;
-use nix::sys::resource::{Resource, setrlimit};
-use nix::sys::signal::{Signal, kill};
-use nix::unistd::getpid;
-use pools::demos::process_pool::{PoolError, ProcessPool, python_chunksize};
+use pools::demos::process_pool::{ProcessPool, python_chunksize};
 use pools::demos::tasks::{square, worker_pid};
-use processes::demos::process::{ExitStatus, exit_now};
+use processes::demos::process::ExitStatus;
 use serde::{Deserialize, Serialize};
 use testkit::{DEADLINE, within};
+
+mod crashes;
+use crashes::{
+    Crash, abort_on_seven, assert_task_panicked, assert_worker_died, exit_on_seven, kill_on_seven,
+    panic_on_seven,
+};
 
 const HANG: &str = "deadlock: map never returned. A worker that died or a reply that never \
      came: look at how the pool waits for replies (poll on every busy worker's result pipe)";
@@ -139,41 +142,9 @@ fn items_larger_than_a_pipe_cross_both_ways() {
 // ---------------------------------------------------------------------------
 // A worker that dies is reported, and the pool replaces it.
 
-/// Squares, but 7 aborts its worker (with no core file left behind).
-fn abort_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0);
-        std::process::abort();
-    }
-    x * x
-}
-
-fn kill_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        let _ = kill(getpid(), Signal::SIGKILL);
-    }
-    x * x
-}
-
-fn exit_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        exit_now(3);
-    }
-    x * x
-}
-
-fn panic_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        // This worker's panic report (one write to descriptor 2) is expected.
-        testkit::silence_stderr();
-    }
-    assert!(x != 7, "seven is not welcome");
-    x * x
-}
-
 /// Runs `task` over 0..20 in chunks of 3 on 2 workers, expects an error,
 /// and checks that the pool goes on with 2 workers afterwards.
-fn crash(task: fn(u64) -> u64) -> (PoolError, Vec<i32>, Vec<i32>) {
+fn crash(task: fn(u64) -> u64) -> Crash {
     within(
         DEADLINE,
         "map with a task that ends its worker",
@@ -193,45 +164,18 @@ fn crash(task: fn(u64) -> u64) -> (PoolError, Vec<i32>, Vec<i32>) {
                 .map(square, &items)
                 .expect("the pool is unusable after a crash");
             assert_eq!(again, items.iter().map(|x| x * x).collect::<Vec<_>>());
-            (error, before, after)
+            Crash {
+                error,
+                before,
+                after,
+            }
         },
     )
 }
 
 fn expect_death(task: fn(u64) -> u64, expected: ExitStatus, words: &str) {
     let _clean = testkit::process_scope();
-    let (error, before, after) = crash(task);
-    let text = error.to_string();
-    let PoolError::WorkerDied {
-        chunk,
-        items,
-        pid,
-        status,
-    } = error
-    else {
-        panic!("expected WorkerDied, got {error:?}");
-    };
-    assert_eq!(
-        (chunk, items),
-        (2, 6..9),
-        "item 7 is in chunk 2 (items 6..9)"
-    );
-    assert!(
-        before.contains(&pid),
-        "pid {pid} is not one of the workers {before:?}"
-    );
-    assert_eq!(status, expected);
-    assert!(
-        !after.contains(&pid),
-        "the dead worker {pid} is still listed: {after:?}"
-    );
-    assert_eq!(after.len(), 2, "the pool must keep its worker count");
-    for needle in [pid.to_string().as_str(), "chunk 2", words] {
-        assert!(
-            text.contains(needle),
-            "the message {text:?} should mention {needle:?}"
-        );
-    }
+    assert_worker_died(crash(task), expected, words);
 }
 
 #[test]
@@ -252,23 +196,12 @@ fn a_worker_that_exits_is_reported_with_its_exit_code() {
 #[test]
 fn a_panicking_task_is_reported_and_its_worker_lives_on() {
     let _clean = testkit::process_scope();
-    let (error, before, after) = crash(panic_on_seven);
-    let PoolError::TaskPanicked {
-        chunk,
-        items,
-        pid,
-        message,
-    } = error
-    else {
-        panic!("expected TaskPanicked, got {error:?}");
-    };
-    assert_eq!((chunk, items), (2, 6..9));
-    assert!(before.contains(&pid));
-    assert!(
-        message.contains("seven is not welcome"),
-        "message: {message:?}"
+    let crash = crash(panic_on_seven);
+    assert_task_panicked(&crash);
+    assert_eq!(
+        crash.before, crash.after,
+        "a caught panic costs no worker, and no other worker is replaced"
     );
-    assert_eq!(before, after, "a caught panic must not cost a worker");
 }
 
 // ---------------------------------------------------------------------------

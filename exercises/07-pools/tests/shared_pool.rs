@@ -4,14 +4,18 @@
 //! mappings hold), dead workers reported rather than waited for, and no
 //! worker left to scribble over the next map's results.
 
-use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{Signal, kill};
-use nix::unistd::getpid;
 use pools::demos::process_pool::{PoolError, python_chunksize};
 use pools::demos::shared_pool::{InSharedMemory, SharedMemoryPool};
 use pools::demos::tasks::square;
 use processes::demos::process::ExitStatus;
 use testkit::{DEADLINE, within};
+
+mod crashes;
+use crashes::{
+    Crash, abort_on_seven, assert_task_panicked, assert_worker_died, exit_on_seven, kill_on_seven,
+    panic_on_seven,
+};
 
 const HANG: &str = "deadlock: map never returned. A completion that never came, or a dead \
      worker waited for: look at how the pool waits (poll on every busy worker's completion \
@@ -218,30 +222,6 @@ fn join_lets_every_worker_exit_cleanly() {
 // ---------------------------------------------------------------------------
 // A worker that dies is reported, and the next map is not disturbed.
 
-fn abort_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        let _ = setrlimit(Resource::RLIMIT_CORE, 0, 0); // no core file
-        std::process::abort();
-    }
-    x * x
-}
-
-fn kill_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        let _ = kill(getpid(), Signal::SIGKILL);
-    }
-    x * x
-}
-
-fn panic_on_seven(x: u64) -> u64 {
-    if x == 7 {
-        // This worker's panic report (one write to descriptor 2) is expected.
-        testkit::silence_stderr();
-    }
-    assert!(x != 7, "seven is not welcome");
-    x * x
-}
-
 /// Squares, except 1, which never ends (it waits for a signal that never
 /// comes).
 fn never_ends_on_one(x: u64) -> u64 {
@@ -255,7 +235,7 @@ fn never_ends_on_one(x: u64) -> u64 {
 
 /// Maps `task` over 0..20 on 2 workers (Python's chunk size: 3), expects an
 /// error, then maps `square` over the same items and drops the pool.
-fn crash(task: fn(u64) -> u64) -> (PoolError, Vec<i32>, Vec<i32>) {
+fn crash(task: fn(u64) -> u64) -> Crash {
     within(
         DEADLINE,
         "map with a task that ends its worker, another map, drop(pool)",
@@ -279,77 +259,39 @@ fn crash(task: fn(u64) -> u64) -> (PoolError, Vec<i32>, Vec<i32>) {
                 "the map after a failure got wrong results: a worker of the failed map \
                  still writing into the shared results?"
             );
-            (error, before, after)
+            Crash {
+                error,
+                before,
+                after,
+            }
         },
     )
 }
 
-fn expect_death(task: fn(u64) -> u64, expected: ExitStatus) {
+fn expect_death(task: fn(u64) -> u64, expected: ExitStatus, words: &str) {
     let _clean = testkit::process_scope();
-    let (error, before, after) = crash(task);
-    let PoolError::WorkerDied {
-        chunk,
-        items,
-        pid,
-        status,
-    } = error
-    else {
-        panic!("expected WorkerDied, got {error:?}");
-    };
-    assert_eq!(
-        (chunk, items),
-        (2, 6..9),
-        "7 is in chunk 2 (items 6..9) with chunks of 3"
-    );
-    assert!(
-        before.contains(&pid),
-        "the dead worker {pid} is not one of {before:?}"
-    );
-    assert_eq!(status, expected, "how the worker ended");
-    assert!(
-        !after.contains(&pid),
-        "the dead worker {pid} is still in the pool: {after:?}"
-    );
-    assert_eq!(
-        after.len(),
-        2,
-        "the pool must have replaced its dead worker"
-    );
+    assert_worker_died(crash(task), expected, words);
 }
 
 #[test]
 fn a_worker_killed_mid_chunk_is_reported_not_waited_for() {
-    expect_death(kill_on_seven, ExitStatus::Signaled(9));
+    expect_death(kill_on_seven, ExitStatus::Signaled(9), "SIGKILL");
 }
 
 #[test]
 fn a_worker_that_aborts_is_reported_with_its_signal() {
-    expect_death(abort_on_seven, ExitStatus::Signaled(6));
+    expect_death(abort_on_seven, ExitStatus::Signaled(6), "SIGABRT");
+}
+
+#[test]
+fn a_worker_that_exits_is_reported_with_its_exit_code() {
+    expect_death(exit_on_seven, ExitStatus::Exited(3), "code 3");
 }
 
 #[test]
 fn a_panicking_task_is_reported_and_its_worker_lives_on() {
     let _clean = testkit::process_scope();
-    let (error, before, after) = crash(panic_on_seven);
-    let PoolError::TaskPanicked {
-        chunk,
-        items,
-        pid,
-        message,
-    } = error
-    else {
-        panic!("expected TaskPanicked, got {error:?}");
-    };
-    assert_eq!((chunk, items), (2, 6..9), "7 is in chunk 2 (items 6..9)");
-    assert!(
-        message.contains("seven is not welcome"),
-        "the panic's message must come back, got {message:?}"
-    );
-    assert!(
-        after.contains(&pid),
-        "a caught panic must not cost its worker {pid}"
-    );
-    assert_eq!(before.len(), after.len());
+    assert_task_panicked(&crash(panic_on_seven));
 }
 
 #[test]
@@ -360,7 +302,11 @@ fn a_failed_map_does_not_wait_for_a_chunk_that_never_ends() {
     // would stay stuck, or worse, write into the next map's results), and
     // the pool must still work and drop without hanging.
     let _clean = testkit::process_scope();
-    let (error, before, after) = crash(never_ends_on_one);
+    let Crash {
+        error,
+        before,
+        after,
+    } = crash(never_ends_on_one);
     assert!(
         matches!(error, PoolError::WorkerDied { chunk: 2, .. }),
         "expected the death on chunk 2, got {error:?}"
