@@ -380,7 +380,7 @@ fn run_child<F: FnMut() -> i32>(
         Err(payload) => {
             if !PANIC_REPORTED.load(Ordering::Relaxed) {
                 // Someone replaced our hook: report the message ourselves.
-                let message = payload_text(payload.as_ref());
+                let message = panic_text(payload.as_ref());
                 report_child_panic(None, message);
             }
             101
@@ -396,7 +396,7 @@ fn install_child_panic_report() {
         let previous = panic::take_hook();
         panic::set_hook(Box::new(move |info| {
             if IN_FORKED_CHILD.load(Ordering::Relaxed) {
-                report_child_panic(info.location(), payload_text(info.payload()));
+                report_child_panic(info.location(), panic_text(info.payload()));
             } else {
                 previous(info);
             }
@@ -404,7 +404,11 @@ fn install_child_panic_report() {
     });
 }
 
-fn payload_text(payload: &(dyn std::any::Any + Send)) -> &str {
+/// The text of a panic payload: `panic!("literal")` gives a `&str`,
+/// `panic!("{x}")` a `String`; anything else reads as `Box<dyn Any>`, as in
+/// std's own report. It borrows rather than allocates, so a forked child's
+/// panic hook may call it.
+pub fn panic_text(payload: &(dyn std::any::Any + Send)) -> &str {
     if let Some(text) = payload.downcast_ref::<&str>() {
         text
     } else if let Some(text) = payload.downcast_ref::<String>() {

@@ -6,6 +6,8 @@
 pub use processes::demos::isolation::{Crash, crash_a_child};
 use std::thread;
 
+use processes::demos::process::panic_text;
+
 // ANCHOR: crash_on_thread
 /// Runs a job that crashes the way `how` says on a thread of its own, and
 /// returns what `join` reports: `Err(panic message)` for a panic. For an abort
@@ -23,13 +25,9 @@ pub fn crash_on_thread(how: Crash) -> Result<(), String> {
             }
         })
         .expect("could not spawn the job's thread");
-    handle.join().map_err(|payload| {
-        payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "a panic without a message".to_string())
-    })
+    handle
+        .join()
+        .map_err(|payload| panic_text(payload.as_ref()).to_owned())
 }
 // ANCHOR_END: crash_on_thread
 

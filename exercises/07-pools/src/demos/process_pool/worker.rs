@@ -55,15 +55,9 @@ fn worker_loop(mut tasks: PipeReader, mut results: PipeWriter) -> i32 {
 }
 // ANCHOR_END: worker_loop
 
-/// The text of a panic payload (`panic!("...")` gives a `&str` or a `String`).
+/// The text of a panic payload, owned (chapter 3's `panic_text` reads it).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        text.to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic with a payload that is not text".to_string()
-    }
+    processes::demos::process::panic_text(payload).to_owned()
 }
 
 /// One worker: its process and the parent's ends of its two pipes.
