@@ -25,6 +25,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+use course::commands::grade::cgroup::MemoryGroup;
 use course::commands::grade::model::{ExerciseResult, SubmissionResult, Verdict};
 use course::commands::grade::procfs;
 use course::commands::grade::sandbox::{Isolation, process_limit_enforced};
@@ -361,6 +362,11 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         ),
         ("fork-bomb", Verdict::Error, "process limit"),
         ("allocates", Verdict::Error, "memory limit"),
+        (
+            "allocates-in-children",
+            Verdict::Error,
+            "processes together used more",
+        ),
         ("floods", Verdict::Error, "output flood"),
         (
             "leaves-child",
@@ -404,6 +410,7 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         ("leaves-child", "`extern` block"),
         ("fork-bomb", "`extern` block"),
         ("fills-tmp", "`extern` block"),
+        ("allocates-in-children", "`extern` block"),
     ];
     // A folder that is a link to another submission: a row with an error.
     std::os::unix::fs::symlink(class.join("hangs"), class.join("linked")).unwrap();
@@ -420,6 +427,16 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         std::fs::remove_dir_all(class.join("fork-bomb")).unwrap();
         expected.retain(|(name, ..)| *name != "fork-bomb");
         flagged.retain(|(name, _)| *name != "fork-bomb");
+    }
+    if let Err(why) = MemoryGroup::create(1 << 20) {
+        eprintln!(
+            "\n!!!!!!!!\n!!!!!!!! SKIPPING the allocates-in-children submission: this machine \
+             gives the grader no memory control group ({why}), so its processes together are \
+             not bounded.\n!!!!!!!!\n"
+        );
+        std::fs::remove_dir_all(class.join("allocates-in-children")).unwrap();
+        expected.retain(|(name, ..)| *name != "allocates-in-children");
+        flagged.retain(|(name, _)| *name != "allocates-in-children");
     }
     let run = grade(&[
         "--class",

@@ -104,6 +104,11 @@ pub struct JailSpec {
     pub env: Vec<(String, String)>,
     pub cwd: PathBuf,
     pub limits: Vec<(Limit, u64, u64)>,
+    /// The `cgroup.procs` files of the control groups the whole run goes
+    /// into (its memory ceiling, [`super::cgroup`]); empty where there are
+    /// none.
+    #[serde(default)]
+    pub groups: Vec<PathBuf>,
 }
 
 /// A process that was still there when the program ended.
@@ -154,6 +159,20 @@ pub fn helper_main(spec_json: &str) -> ! {
             std::process::exit(120)
         }
     };
+    // Into the run's control groups first: init and everything it starts
+    // are forked after, so they are all counted against the ceiling.
+    for procs in &spec.groups {
+        if let Err(error) = std::fs::write(procs, "0") {
+            write_report(
+                &spec.report,
+                &JailReport {
+                    setup_error: Some(format!("cannot join {}: {error}", procs.display())),
+                    ..JailReport::default()
+                },
+            );
+            std::process::exit(122)
+        }
+    }
     // SAFETY: this process was just exec'd and runs no thread of its own, so
     // the child may do anything a normal process does.
     match unsafe { fork() } {

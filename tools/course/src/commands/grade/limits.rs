@@ -59,6 +59,18 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The memory ceiling of one run, all its processes together (a control
+    /// group, where the machine has them, see `cgroup.rs`): twice one
+    /// process's limit, so that a test may fork a child as large as itself,
+    /// but not two hundred of them.
+    pub fn run_memory_bytes(&self, build: bool) -> u64 {
+        2 * if build {
+            self.build_memory_bytes
+        } else {
+            self.memory_bytes
+        }
+    }
+
     pub fn info(&self) -> LimitsInfo {
         LimitsInfo {
             wall_seconds: self.wall.as_secs_f64(),

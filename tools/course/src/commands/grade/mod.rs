@@ -14,6 +14,7 @@
 //! * `grader`: one submission; `class`: a folder of submissions in parallel;
 //!   `model` and `output`: the results and their formats.
 
+pub mod cgroup;
 pub mod class;
 pub mod compile;
 pub mod grader;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
+use super::cgroup::MemoryGroup;
 use super::procfs::ProcessInfo;
 use super::sandbox::{Job, Sandbox, read_report};
 
@@ -36,6 +37,9 @@ pub struct RunOutcome {
     pub output_bytes: u64,
     /// The most processes and threads the run had at once (sampled).
     pub peak_tasks: u64,
+    /// The kernel killed a process of the run because all of them together
+    /// reached the run's memory ceiling.
+    pub out_of_memory: bool,
     /// Processes still there after the test process ended.
     pub leftovers: Vec<ProcessInfo>,
     pub elapsed: Duration,
@@ -72,15 +76,19 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     sandbox.prepare_tmp()?;
     let started = Instant::now();
     let wall = job.wall;
-    let mut child = sandbox.command(job)?.spawn().with_context(|| {
-        format!(
-            "cannot start {} in the sandbox (uid {})",
-            job.program
-                .map(|p| p.display().to_string())
-                .unwrap_or_else(|| "cargo".into()),
-            sandbox.uid()
-        )
-    })?;
+    let group = sandbox.memory_group(job)?;
+    let mut child = sandbox
+        .command(job, group.as_ref())?
+        .spawn()
+        .with_context(|| {
+            format!(
+                "cannot start {} in the sandbox (uid {})",
+                job.program
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "cargo".into()),
+                sandbox.uid()
+            )
+        })?;
     let leader = child.id() as i32;
     let (events, receive) = mpsc::channel();
     let budget = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
@@ -138,6 +146,8 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     let elapsed = started.elapsed();
     let _ = waiter.join();
     let mut leftovers = sandbox.clean_up()?;
+    let out_of_memory = group.as_ref().is_some_and(MemoryGroup::oom_killed);
+    drop(group);
     let [out, err] = readers.map(|r| r.join().unwrap_or_default());
     sandbox.remove_tmp();
     let mut status = status.and_then(Result::ok);
@@ -172,6 +182,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         stderr: String::from_utf8_lossy(&err).into_owned(),
         output_bytes: budget.load(std::sync::atomic::Ordering::Relaxed),
         peak_tasks,
+        out_of_memory,
         leftovers,
         elapsed,
     })

@@ -44,6 +44,7 @@ use nix::sys::signal::{Signal, kill, killpg};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid, fork, getuid, setgid, setgroups, setuid};
 
+use super::cgroup::MemoryGroup;
 use super::jail::{JailSpec, Limit, Mount};
 use super::limits::Limits;
 use super::model::SandboxInfo;
@@ -183,7 +184,11 @@ pub struct Sandbox {
     pub dirs: SlotDirs,
     pub toolchain: Toolchain,
     pub process_limit_enforced: bool,
-    /// The protections that are off (empty when confined).
+    /// Whether each confined run gets a memory ceiling for all its
+    /// processes together (a control group, [`super::cgroup`]).
+    pub memory_ceiling: bool,
+    /// The protections that are off (empty when confined on a machine with
+    /// control groups).
     pub off: Vec<String>,
 }
 
@@ -245,6 +250,7 @@ impl Sandbox {
             dirs,
             toolchain,
             process_limit_enforced: false,
+            memory_ceiling: false,
             off: Vec::new(),
         };
         let refused = if unconfined && isolation != IsolationChoice::Auto {
@@ -294,6 +300,19 @@ impl Sandbox {
                 bail!("{why}; pass --unconfined if you trust the submissions.");
             }
             sandbox.off.push(why);
+        }
+        if sandbox.confined() {
+            match MemoryGroup::create(sandbox.limits.run_memory_bytes(false)) {
+                Ok(_probe) => sandbox.memory_ceiling = true,
+                Err(why) => {
+                    let off = format!(
+                        "memory ceiling per run ({why}): RLIMIT_AS bounds each process, so a \
+                         test's processes together may use that much once per process"
+                    );
+                    eprintln!("WARNING: {off}");
+                    sandbox.off.push(off);
+                }
+            }
         }
         if !sandbox.confined() {
             // Unconfined tests of a dedicated uid read the build and the
@@ -574,16 +593,30 @@ impl Sandbox {
             env: self.env(job),
             cwd: self.workspace().join(job.crate_dir),
             limits: self.rlimits(job),
+            groups: Vec::new(),
         }
     }
 
-    /// The command that runs `job`: through the jail helper when confined,
-    /// else directly with its limits.
-    pub fn command(&self, job: &Job) -> Result<Command> {
+    /// The memory group of a run of `job`, when confined runs get one.
+    pub fn memory_group(&self, job: &Job) -> Result<Option<MemoryGroup>> {
+        if !(self.confined() && self.memory_ceiling) {
+            return Ok(None);
+        }
+        let bytes = self.limits.run_memory_bytes(job.stage.is_build());
+        MemoryGroup::create(bytes)
+            .map(Some)
+            .map_err(|why| anyhow::anyhow!("cannot give the run its memory ceiling: {why}"))
+    }
+
+    /// The command that runs `job`: through the jail helper when confined
+    /// (in `group`, if it has one), else directly with its limits.
+    pub fn command(&self, job: &Job, group: Option<&MemoryGroup>) -> Result<Command> {
         let mut command = if self.confined() {
             std::fs::create_dir_all(&self.dirs.view)?;
             let _ = std::fs::remove_file(&self.dirs.report);
-            jail_command(&self.spec(job))?
+            let mut spec = self.spec(job);
+            spec.groups.extend(group.map(MemoryGroup::procs));
+            jail_command(&spec)?
         } else {
             self.unconfined_command(job)
         };

@@ -79,6 +79,18 @@ fn classify(
             limits.processes
         )
     };
+    if run.out_of_memory {
+        // Before the wall clock: the killed process's partner may wait for
+        // it until the time is up.
+        return (
+            Verdict::Error,
+            format!(
+                "memory limit: the test's processes together used more than {} MiB, and the \
+                 kernel stopped one (children that each allocate a lot?)",
+                limits.run_memory_bytes(false) >> 20
+            ),
+        );
+    }
     match run.stopped {
         Some(Stopped::Flood) => {
             return (
