@@ -3,19 +3,25 @@
 //! `recv_timeout`, `Rendezvous`), or say in a comment why it cannot block;
 //! and no test uses `#[should_panic]`.
 
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
+
 use super::Selection;
 use crate::commands::verify::Finding;
 use crate::course::Course;
 use crate::repo::Repo;
 
 /// Calls in a test file that wait for another thread or process with no time
-/// limit, and what to use instead.
-const BLOCKING: &[(&str, &str)] = &[
-    (".join()", "a join"),
-    (".recv()", "a recv without timeout (use recv_timeout)"),
-    (".wait()", "a wait without timeout"),
+/// limit (as tokens: `()` an empty pair of parentheses, `(..)` a full one),
+/// and what to use instead.
+const BLOCKING: &[(&[&str], &str)] = &[
+    (&[".", "join", "()"], "a join"),
     (
-        "Barrier::new(",
+        &[".", "recv", "()"],
+        "a recv without timeout (use recv_timeout)",
+    ),
+    (&[".", "wait", "()"], "a wait without timeout"),
+    (
+        &["Barrier", ":", ":", "new", "(..)"],
         "a std Barrier (use testkit::Rendezvous, which has a deadline)",
     ),
 ];
@@ -24,87 +30,73 @@ const BLOCKING: &[(&str, &str)] = &[
 /// block, which lets it stand outside `within`.
 pub const NO_DEADLINE_MARK: &str = "cannot block:";
 
+const SHOULD_PANIC: &str = "#[should_panic]: a wrong solution that does not panic reads \"test \
+    did not panic as expected\"; catch the panic (catch_unwind, a quiet hook) and assert its message";
+
 /// The blocking calls of a test file that are not inside a `within(...)`
 /// call and have no `// cannot block: <why>` comment, and its
-/// `should_panic` attributes, as (line number, what) pairs.
+/// `should_panic` attributes, as (line number, what) pairs, by line. The
+/// file is read as Rust tokens (`proc_macro2`), so that comments and
+/// strings do not count and macros' arguments do.
 pub fn unguarded_blocking_calls(source: &str) -> Vec<(usize, String)> {
-    let guarded = within_spans(source);
-    let lines: Vec<&str> = source.lines().collect();
+    let tokens: TokenStream = match source.parse() {
+        Ok(tokens) => tokens,
+        Err(error) => return vec![(1, format!("cannot read it as Rust tokens: {error}"))],
+    };
     let mut found = Vec::new();
-    let mut offset = 0;
-    for (index, line) in lines.iter().enumerate() {
-        let code = line.split("//").next().unwrap_or("");
-        if code.contains("should_panic") {
-            found.push((
-                index + 1,
-                "#[should_panic]: a wrong solution that does not panic reads \"test did not panic \
-                 as expected\"; catch the panic (catch_unwind, a quiet hook) and assert its message"
-                    .to_string(),
-            ));
-        }
-        let marked = line.contains(NO_DEADLINE_MARK)
-            || index
-                .checked_sub(1)
-                .is_some_and(|before| lines[before].contains(NO_DEADLINE_MARK));
-        for (token, what) in BLOCKING {
-            for (at, _) in code.match_indices(token) {
-                let position = offset + at;
-                if !marked
-                    && !guarded
-                        .iter()
-                        .any(|(start, end)| (*start..*end).contains(&position))
-                {
-                    found.push((
-                        index + 1,
-                        format!(
-                            "{what} outside `within(...)`: put it under a deadline, or say why it \
-                             cannot block in a `// {NO_DEADLINE_MARK} ...` comment"
-                        ),
-                    ));
-                }
-            }
-        }
-        offset += line.len() + 1;
-    }
+    scan(tokens, false, &mut found);
+    let lines: Vec<&str> = source.lines().collect();
+    let marked = |line: usize| {
+        (line.saturating_sub(2)..line)
+            .any(|i| lines.get(i).is_some_and(|l| l.contains(NO_DEADLINE_MARK)))
+    };
+    found.retain(|(line, what)| what.is_none() || !marked(*line));
+    found.sort_by_key(|(line, _)| *line);
     found
+        .into_iter()
+        .map(|(line, what)| {
+            let what = match what {
+                None => SHOULD_PANIC.to_string(),
+                Some(what) => format!(
+                    "{what} outside `within(...)`: put it under a deadline, or say why it cannot \
+                     block in a `// {NO_DEADLINE_MARK} ...` comment"
+                ),
+            };
+            (line, what)
+        })
+        .collect()
 }
 
-/// The byte ranges of the arguments of every `within(` call of `source`.
-fn within_spans(source: &str) -> Vec<(usize, usize)> {
-    let bytes = source.as_bytes();
-    let mut spans = Vec::new();
-    for (at, _) in source.match_indices("within(") {
-        let before = source[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
-            continue;
+/// Adds to `found` the line of each `should_panic` (`None`) and of each
+/// blocking call (what it is) in `tokens` and the groups inside them, calls
+/// inside the parentheses of `within(...)` (`guarded`) aside.
+fn scan(tokens: TokenStream, guarded: bool, found: &mut Vec<(usize, Option<&'static str>)>) {
+    let tokens: Vec<TokenTree> = tokens.into_iter().collect();
+    let words: Vec<String> = tokens
+        .iter()
+        .map(|token| match token {
+            TokenTree::Group(group) => match group.delimiter() {
+                Delimiter::Parenthesis if group.stream().is_empty() => "()".into(),
+                Delimiter::Parenthesis => "(..)".into(),
+                _ => "{..}".into(),
+            },
+            other => other.to_string(),
+        })
+        .collect();
+    for (at, token) in tokens.iter().enumerate() {
+        let line = token.span().start().line;
+        if let TokenTree::Group(group) = token {
+            let within = at > 0 && words[at] == "(..)" && words[at - 1] == "within";
+            scan(group.stream(), guarded || within, found);
+        } else if words[at] == "should_panic" {
+            found.push((line, None));
         }
-        let open = at + "within".len();
-        let mut depth = 0usize;
-        let mut in_string = false;
-        let mut index = open;
-        while index < bytes.len() {
-            let byte = bytes[index];
-            if in_string {
-                if byte == b'\\' {
-                    index += 1;
-                } else if byte == b'"' {
-                    in_string = false;
-                }
-            } else if byte == b'"' {
-                in_string = true;
-            } else if byte == b'(' {
-                depth += 1;
-            } else if byte == b')' {
-                depth -= 1;
-                if depth == 0 {
-                    break;
-                }
+        for (pattern, what) in BLOCKING {
+            if !guarded && words[at..].iter().take(pattern.len()).eq(pattern.iter()) {
+                found.push((line, Some(what)));
             }
-            index += 1;
         }
-        spans.push((open, index));
     }
-    spans
 }
 
 pub fn check(repo: &Repo, course: &Course, selection: &Selection) -> Vec<Finding> {
@@ -165,11 +157,21 @@ fn bare() {
 #[test]
 #[should_panic(expected = "x")]
 fn t() {}
+fn words() {
+    let hint = "the guard of `rx.lock().unwrap().recv()` lives on";
+    // handle.join() in a comment
+    assert!(rx.recv().is_ok(), "in a macro");
+    let ok = within(D, "nested", "x", || (a.wait(), Barrier::new(2)));
+    let b = std::sync::Barrier::new(2);
+}
 "#;
         let found = unguarded_blocking_calls(source);
         let lines: Vec<usize> = found.iter().map(|(line, _)| *line).collect();
-        assert_eq!(lines, [6, 12], "{found:?}");
+        assert_eq!(lines, [6, 12, 17, 19], "{found:?}");
         assert!(found[0].1.contains("recv without timeout"), "{found:?}");
         assert!(found[1].1.contains("should_panic"), "{found:?}");
+        assert!(found[3].1.contains("std Barrier"), "{found:?}");
+        let unreadable = unguarded_blocking_calls("fn f() { \"never closed }");
+        assert_eq!(unreadable.len(), 1, "{unreadable:?}");
     }
 }
