@@ -221,4 +221,28 @@ mod tests {
         assert!(!workspace.contains_key("default-members"));
         assert!(workspace.contains_key("dependencies"));
     }
+
+    #[test]
+    fn programs_are_left_out_of_a_crate_whose_tests_do_not_run_them() {
+        let dir = std::env::temp_dir().join(format!("course-scratch-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("src/bin")).unwrap();
+        std::fs::create_dir_all(dir.join("tests")).unwrap();
+        std::fs::write(dir.join("tests/a.rs"), "#[test]\nfn a() {}\n").unwrap();
+        let manifest = b"# the chapter's crate\n[package]\nname = \"x\" # kept\n\n[dependencies]\n";
+        let edited = String::from_utf8(scratch_manifest(&dir, manifest.to_vec())).unwrap();
+        let table: toml::Table = edited.parse().unwrap();
+        assert_eq!(
+            table["package"]["autobins"].as_bool(),
+            Some(false),
+            "{edited}"
+        );
+        assert!(
+            edited.contains("# the chapter's crate") && edited.contains("# kept"),
+            "{edited}"
+        );
+        std::fs::write(dir.join("tests/b.rs"), "let p = bin_path!(\"x\");\n").unwrap();
+        let kept = scratch_manifest(&dir, manifest.to_vec());
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(kept, manifest, "a test runs the programs: they stay");
+    }
 }
