@@ -1,13 +1,11 @@
 //! Check 7c: each file is swapped into the scratch workspace, its exercise's
 //! tests are built there, and the test binary is run with a hard deadline,
 //! [`Options::runs`](super::Options) times. Building the next swap overlaps
-//! with running the previous one (a runner thread takes the built binaries
-//! one at a time).
+//! with running the previous one, on a thread of its own.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::mpsc;
-use std::thread;
+use std::thread::{self, ScopedJoinHandle};
 use std::time::{Duration, Instant};
 
 use anyhow::Result;
@@ -47,7 +45,6 @@ impl Row {
 
 /// A swap that was built, waiting to be run.
 struct Built {
-    index: usize,
     /// The copy of the test binary, or what the compiler said.
     binary: Result<PathBuf, String>,
     crate_dir: PathBuf,
@@ -94,23 +91,17 @@ pub fn run_all(
         rows[index] = Some(row);
     };
     let runs = options.runs.max(1);
+    let joined = |index: usize, run: ScopedJoinHandle<Row>| {
+        run.join().unwrap_or_else(|_| {
+            let error = "the thread running the test binary panicked (a bug of the tool)";
+            Row::new(&entries[index], Err(error.into()), 0.0, false)
+        })
+    };
     thread::scope(|scope| -> Result<()> {
-        let (to_runner, jobs) = mpsc::sync_channel::<Built>(1);
-        let (to_builder, results) = mpsc::channel::<(usize, Row)>();
-        scope.spawn(move || {
-            for built in jobs {
-                let row = run_one(&entries[built.index], &built, runs);
-                let _ = to_builder.send((built.index, row));
-            }
-        });
+        // The run of the last swap built, going on while the next one builds.
+        let mut running: Option<(usize, ScopedJoinHandle<Row>)> = None;
         let mut swapped: Option<(PathBuf, Vec<u8>)> = None;
-        // Jobs sent to the runner whose results are not recorded yet.
-        let mut outstanding = 0usize;
         for (index, entry) in entries.iter().enumerate() {
-            for (i, row) in results.try_iter() {
-                outstanding -= 1;
-                record(i, row, report);
-            }
             if let Some(pass) = hits[index].take() {
                 let row = Row::new(entry, Ok(pass.summary), pass.seconds, true);
                 record(index, row, report);
@@ -135,28 +126,23 @@ pub fn run_all(
             // overwrite while the test runs: wait for it before building on.
             let wait = runs_programs(&crate_dir.join(format!("tests/{}.rs", entry.exercise)));
             let built = Built {
-                index,
                 binary,
                 crate_dir,
                 crate_name: chapter.crate_name.clone(),
             };
-            if to_runner.send(built).is_err() {
-                break;
+            if let Some((previous, run)) = running.take() {
+                record(previous, joined(previous, run), report);
             }
-            outstanding += 1;
+            let run = scope.spawn(move || run_one(entry, &built, runs));
             if wait {
-                for (i, row) in results.iter().take(outstanding) {
-                    record(i, row, report);
-                }
-                outstanding = 0;
+                record(index, joined(index, run), report);
+            } else {
+                running = Some((index, run));
             }
         }
         restore(&mut swapped)?;
-        // The runner ends when its queue is closed and empty; then so does
-        // `results`.
-        drop(to_runner);
-        for (i, row) in results.iter() {
-            record(i, row, report);
+        if let Some((previous, run)) = running.take() {
+            record(previous, joined(previous, run), report);
         }
         Ok(())
     })?;
