@@ -59,46 +59,19 @@ pub fn inventory(
             for (slot, folder) in [Folder::Wrong, Folder::Alt].into_iter().enumerate() {
                 let dir = base.join(folder.dir_name()).join(&exercise.name);
                 for file in listing(&dir).filter(|e| e.file_type().is_file()) {
-                    let name = file.file_name().to_string_lossy();
-                    let file = file.path();
-                    let Some(slug) = name.strip_suffix(".rs") else {
-                        problems.push(Finding::fail(
-                            repo.rel(file),
-                            "is not a .rs file",
-                            "only drop-in replacements of the exercise file belong here",
-                        ));
-                        continue;
-                    };
-                    if slug.is_empty()
-                        || !slug.chars().all(|c| {
-                            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_'
-                        })
-                    {
-                        problems.push(Finding::fail(
-                            repo.rel(file),
-                            "the file name is not a slug",
-                            "name it after the mistake or approach: lowercase letters, digits, `-`",
-                        ));
-                        continue;
-                    }
-                    let text = std::fs::read_to_string(file).unwrap_or_default();
-                    match parse_header(&text, folder) {
-                        Ok(kind) => {
+                    match read_entry(repo, file.path(), folder) {
+                        Ok((shown, kind, text)) => {
                             counts[slot] += 1;
                             entries.push(Entry {
                                 chapter: index,
                                 exercise: exercise.name.clone(),
-                                shown: format!("{}/{name}", folder.dir_name()),
-                                file: file.to_path_buf(),
+                                file: file.into_path(),
+                                shown,
                                 kind,
                                 text,
                             });
                         }
-                        Err(what) => problems.push(Finding::fail(
-                            repo.rel(file),
-                            format!("bad header: {what}"),
-                            "see tools/course/LAYOUT.md, \"Known-wrong and alternative solutions\"",
-                        )),
+                        Err(problem) => problems.push(problem),
                     }
                 }
             }
@@ -136,6 +109,34 @@ pub fn inventory(
         }
     }
     (entries, findings)
+}
+
+/// A file of `folder`: its name for the table, its header and its text;
+/// or what is wrong with its name or its header.
+fn read_entry(repo: &Repo, file: &Path, folder: Folder) -> Result<(String, Kind, String), Finding> {
+    let fail = |what: String, fix: &str| Finding::fail(repo.rel(file), what, fix);
+    let name = file.file_name().unwrap_or_default().to_string_lossy();
+    let slug = name.strip_suffix(".rs").ok_or_else(|| {
+        fail(
+            "is not a .rs file".into(),
+            "only drop-in replacements of the exercise file belong here",
+        )
+    })?;
+    let slug_char = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_';
+    if slug.is_empty() || !slug.chars().all(slug_char) {
+        return Err(fail(
+            "the file name is not a slug".into(),
+            "name it after the mistake or approach: lowercase letters, digits, `-`",
+        ));
+    }
+    let text = std::fs::read_to_string(file).unwrap_or_default();
+    let kind = parse_header(&text, folder).map_err(|what| {
+        fail(
+            format!("bad header: {what}"),
+            "see tools/course/LAYOUT.md, \"Known-wrong and alternative solutions\"",
+        )
+    })?;
+    Ok((format!("{}/{name}", folder.dir_name()), kind, text))
 }
 
 /// The entries of `dir` (none when it is missing), sorted by name.

@@ -258,13 +258,8 @@ pub fn print_table(rows: &[Row], elapsed: Duration) {
     if rows.is_empty() {
         return;
     }
-    let width = rows.iter().map(|r| r.file.len()).max().unwrap_or(4).max(4);
-    let ex_width = rows
-        .iter()
-        .map(|r| r.exercise.len())
-        .max()
-        .unwrap_or(8)
-        .max(8);
+    let width = rows.iter().map(|r| r.file.len()).fold(4, usize::max);
+    let ex_width = rows.iter().map(|r| r.exercise.len()).fold(8, usize::max);
     println!();
     println!(
         "{:<ex_width$}  {:<width$}  {:<7}  {:>7}",
