@@ -27,3 +27,4 @@ pub mod suggest;
 #[cfg(feature = "book")]
 pub mod summary;
 pub mod test_output;
+pub mod text;

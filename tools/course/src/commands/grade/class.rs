@@ -17,6 +17,7 @@ use super::grader::grade_dir;
 use super::model::{SubmissionResult, Verdict};
 use super::output::{points, write_file};
 use crate::repo::Repo;
+use crate::text::shorten;
 
 /// One row of the class summary.
 #[derive(Debug)]
@@ -262,11 +263,7 @@ fn errors_of(result: &SubmissionResult) -> String {
 const CELL_CHARS: usize = 500;
 
 fn capped(text: &str) -> String {
-    if text.chars().count() > CELL_CHARS {
-        format!("{}...", text.chars().take(CELL_CHARS).collect::<String>())
-    } else {
-        text.to_string()
-    }
+    shorten(text, CELL_CHARS)
 }
 
 fn header(exercises: &[String]) -> Vec<String> {

@@ -11,6 +11,7 @@ use super::limits::seconds_text;
 use super::run::{OutputLimits, Stopped, run_sandboxed};
 use super::sandbox::{Job, Sandbox, Stage};
 use crate::cargo;
+use crate::text::shorten;
 
 /// How many lines of compiler errors a report keeps.
 const ERROR_LINES: usize = 20;
@@ -105,12 +106,7 @@ pub fn build_test(
         errors.extend(run.stderr.lines().rev().take(5).map(str::to_string));
     }
     for line in &mut errors {
-        if line.chars().count() > ERROR_LINE_CHARS {
-            *line = format!(
-                "{}...",
-                line.chars().take(ERROR_LINE_CHARS).collect::<String>()
-            );
-        }
+        *line = shorten(line, ERROR_LINE_CHARS);
     }
     errors.truncate(ERROR_LINES + 1);
     Ok(Build {

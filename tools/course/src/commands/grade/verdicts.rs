@@ -4,6 +4,7 @@ use super::limits::Limits;
 use super::model::Verdict;
 use super::run::{RunOutcome, Stopped};
 use crate::test_output::{Failure, Outcome, TestReport, is_framing};
+use crate::text::shorten;
 
 /// How many lines of output a test result keeps.
 const OUTPUT_LINES: usize = 20;
@@ -21,13 +22,7 @@ pub fn judge(name: &str, run: &RunOutcome, limits: &Limits) -> (Verdict, String,
 fn cap_text(text: &str) -> String {
     text.lines()
         .take(OUTPUT_LINES)
-        .map(|l| {
-            if l.chars().count() > LINE_CHARS {
-                format!("{}...", l.chars().take(LINE_CHARS).collect::<String>())
-            } else {
-                l.to_string()
-            }
-        })
+        .map(|l| shorten(l, LINE_CHARS))
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -221,13 +216,7 @@ fn excerpt(run: &RunOutcome) -> String {
         .chain(run.stdout.lines())
         .filter(|l| !is_framing(l))
         .take(OUTPUT_LINES)
-        .map(|l| {
-            if l.chars().count() > LINE_CHARS {
-                format!("{}...", l.chars().take(LINE_CHARS).collect::<String>())
-            } else {
-                l.to_string()
-            }
-        })
+        .map(|l| shorten(l, LINE_CHARS))
         .collect::<Vec<_>>()
         .join("\n")
 }

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use super::Finding;
 use crate::markdown::{self, CodeBlock, Include, Selection};
 use crate::repo::{Repo, files_with_suffix, normalize};
+use crate::text::shorten;
 
 /// Checks every page under `src/`.
 pub fn check(repo: &Repo) -> Vec<Finding> {
@@ -274,14 +275,6 @@ fn anchors_in(text: &str) -> Vec<String> {
             (!name.is_empty()).then_some(name)
         })
         .collect()
-}
-
-fn shorten(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}...", text.chars().take(max).collect::<String>())
-    }
 }
 
 #[cfg(test)]
