@@ -12,8 +12,8 @@ mod common;
 
 use std::collections::HashSet;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
@@ -31,6 +31,25 @@ const MEET: Duration = Duration::from_millis(1500);
 /// never dropped while a failing test unwinds, where a hanging drop would
 /// hide the failure.
 type Pool = ManuallyDrop<PanicSafePool>;
+
+/// The idle test measures the CPU time of every thread that appeared while
+/// it ran, and the other tests of this file start threads that work: it runs
+/// alone (it takes this lock to write), the others side by side (to read).
+static IDLE_TEST_ALONE: RwLock<()> = RwLock::new(());
+
+/// For a test that runs beside the others, not beside the idle test.
+fn beside_the_others() -> RwLockReadGuard<'static, ()> {
+    IDLE_TEST_ALONE
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// For the idle test: waits until no other test of this file runs.
+fn alone() -> RwLockWriteGuard<'static, ()> {
+    IDLE_TEST_ALONE
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Starts a pool of `size` and checks that it runs `size` jobs at once.
 fn start(size: usize) -> Pool {
@@ -132,6 +151,7 @@ fn finish(pool: Pool) {
 
 #[test]
 fn jobs_run_on_size_workers_at_once() {
+    let _beside = beside_the_others();
     let pool = start(3);
     let threads = meet_on_every_worker(&pool, 3, 0);
     assert_eq!(
@@ -144,6 +164,7 @@ fn jobs_run_on_size_workers_at_once() {
 
 #[test]
 fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
+    let _beside = beside_the_others();
     let pool = start(2);
     let victim = panic_on_a_worker(&pool, format!("job {} failed", 1));
     let threads = meet_on_every_worker(&pool, 2, 1);
@@ -157,6 +178,7 @@ fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
 
 #[test]
 fn more_panics_than_workers_and_the_pool_still_works() {
+    let _beside = beside_the_others();
     let size = 2;
     let pool = start(size);
     let messages = ["first", "second", "third", "fourth", "fifth"];
@@ -180,6 +202,7 @@ const GATE: Duration = Duration::from_secs(2);
 
 #[test]
 fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
+    let _beside = beside_the_others();
     let size = 2;
     let pool = start(size);
     // Every original worker runs one of these at once, then dies.
@@ -230,6 +253,7 @@ fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
 /// own thread, and not by joining a thread (a supervisor) that waits for it.
 #[test]
 fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
+    let _beside = beside_the_others();
     let pool = Arc::new(ManuallyDrop::into_inner(start(2)));
     let last_handle = Arc::clone(&pool);
     let (go, wait_for_go) = bounded::<()>(1);
@@ -305,6 +329,7 @@ const IDLE_WINDOW: Duration = Duration::from_secs(1);
 
 #[test]
 fn an_idle_pool_does_not_busy_wait() {
+    let _alone = alone();
     let before = thread_ids();
     let pool = start(2);
     // One death and its replacement, so that the watching thread has had
