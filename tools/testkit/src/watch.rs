@@ -231,19 +231,28 @@ pub fn join_all_or_stuck<T>(threads: Vec<Watched<T>>) -> Result<Vec<Result<T, St
                 .map(|t| t.handle.join().map_err(|p| crate::panics::message(&*p)))
                 .collect());
         }
-        // Each thread's count of sleeps if it sleeps in a futex, `None` if
-        // it has ended; `None` for the whole look if one of them is running.
-        let look: Option<Vec<Option<u64>>> = threads
+        // What the kernel says of each thread: ended, or asleep and how.
+        // Every thread is looked at, so that one in `thread::sleep` is seen
+        // even while another one runs.
+        let seen: Vec<Option<Option<(Sample, SleepingIn)>>> = threads
             .iter()
-            .map(|t| {
-                if t.finished() {
-                    return Some(None);
-                }
-                match sleeping_in(t.tid) {
-                    Some((_, SleepingIn::Timer)) => panic!("{POLLS}"),
-                    Some((seen, SleepingIn::Futex)) => Some(Some(seen.sleeps)),
-                    _ => None,
-                }
+            .map(|t| (!t.finished()).then(|| sleeping_in(t.tid)))
+            .collect();
+        if seen
+            .iter()
+            .any(|s| matches!(s, Some(Some((_, SleepingIn::Timer)))))
+        {
+            panic!("{POLLS}");
+        }
+        // Each thread's count of sleeps if it sleeps in a futex, `None` if
+        // it has ended; `None` for the whole look if one of them does not
+        // sleep in a futex (it runs, say).
+        let look: Option<Vec<Option<u64>>> = seen
+            .into_iter()
+            .map(|s| match s {
+                None => Some(None),
+                Some(Some((sample, SleepingIn::Futex))) => Some(Some(sample.sleeps)),
+                Some(_) => None,
             })
             .collect();
         still_since = match (still_since, look) {
