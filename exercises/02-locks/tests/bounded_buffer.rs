@@ -25,8 +25,10 @@ fn blocked_in<T>(thread: &Watched<T>, call: &str, state: &str) -> Sample {
              Condvar (it sleeps until notified) instead of looping"
         ),
         Waiting::Polling(wakeups) => panic!(
-            "busy-wait: a thread waiting in {call} woke up {wakeups} times while {state} and \
-             nothing changed: it polls (sleep in a loop). Wait on a Condvar instead"
+            "busy-wait: a thread waiting in {call} polls while {state}: it sleeps for a while \
+             (thread::sleep, or a short timeout) and looks again ({wakeups} wakeups so far). \
+             However long the sleep, nobody can wake it when that changes: wait on a \
+             Condvar that the other side notifies"
         ),
         Waiting::NeverSlept(cpu) => panic!(
             "a thread calling {call} while {state} never went to sleep (it used {cpu:?} of CPU): \

@@ -78,8 +78,10 @@ fn blocked_in_acquire(waiter: &Waiter, held: &str) -> testkit::task::Sample {
              the Condvar (it sleeps until notified) instead of looping"
         ),
         Waiting::Polling(wakeups) => panic!(
-            "busy-wait: a thread waiting in acquire() woke up {wakeups} times while {held} and \
-             nothing changed: it polls (sleep in a loop). Wait on the Condvar instead"
+            "busy-wait: a thread waiting in acquire() polls while {held}: it sleeps for a while \
+             (thread::sleep, or a short timeout) and looks at the count again ({wakeups} \
+             wakeups so far). However long the sleep, a release cannot wake it: \
+             wait on the Condvar, which a release notifies"
         ),
         Waiting::NeverSlept(cpu) => panic!(
             "a thread calling acquire() while {held} never went to sleep (it used {cpu:?} of \

@@ -3,7 +3,7 @@
 //! Every test starts with a health check (one job per worker, meeting at a
 //! rendezvous), so that a pool that cannot run `size` jobs at once fails
 //! every test with the same message. Every step that can block has a
-//! deadline. Only the drop test drops its pool (under a deadline); the
+//! deadline. Only the drop tests drop their pool (under a deadline); the
 //! others leak theirs, idle, so that a drop that hangs fails one test, not
 //! all of them one after the other. The jobs that panic on purpose print
 //! nothing.
@@ -12,15 +12,15 @@ mod common;
 
 use std::collections::HashSet;
 use std::mem::ManuallyDrop;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use common::QUICK;
-use crossbeam_channel::unbounded;
+use crossbeam_channel::{bounded, unbounded};
 use pools::exercises::panic_safe_pool::PanicSafePool;
-use testkit::panics::panic_quietly;
+use testkit::panics::{catch_quietly, panic_quietly};
 use testkit::task::{cpu_times, thread_ids};
 use testkit::{Rendezvous, within};
 
@@ -31,6 +31,25 @@ const MEET: Duration = Duration::from_millis(1500);
 /// never dropped while a failing test unwinds, where a hanging drop would
 /// hide the failure.
 type Pool = ManuallyDrop<PanicSafePool>;
+
+/// The idle test measures the CPU time of every thread that appeared while
+/// it ran, and the other tests of this file start threads that work: it runs
+/// alone (it takes this lock to write), the others side by side (to read).
+static IDLE_TEST_ALONE: RwLock<()> = RwLock::new(());
+
+/// For a test that runs beside the others, not beside the idle test.
+fn beside_the_others() -> RwLockReadGuard<'static, ()> {
+    IDLE_TEST_ALONE
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// For the idle test: waits until no other test of this file runs.
+fn alone() -> RwLockWriteGuard<'static, ()> {
+    IDLE_TEST_ALONE
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+}
 
 /// Starts a pool of `size` and checks that it runs `size` jobs at once.
 fn start(size: usize) -> Pool {
@@ -132,6 +151,7 @@ fn finish(pool: Pool) {
 
 #[test]
 fn jobs_run_on_size_workers_at_once() {
+    let _beside = beside_the_others();
     let pool = start(3);
     let threads = meet_on_every_worker(&pool, 3, 0);
     assert_eq!(
@@ -144,6 +164,7 @@ fn jobs_run_on_size_workers_at_once() {
 
 #[test]
 fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
+    let _beside = beside_the_others();
     let pool = start(2);
     let victim = panic_on_a_worker(&pool, format!("job {} failed", 1));
     let threads = meet_on_every_worker(&pool, 2, 1);
@@ -157,6 +178,7 @@ fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
 
 #[test]
 fn more_panics_than_workers_and_the_pool_still_works() {
+    let _beside = beside_the_others();
     let size = 2;
     let pool = start(size);
     let messages = ["first", "second", "third", "fourth", "fifth"];
@@ -180,6 +202,7 @@ const GATE: Duration = Duration::from_secs(2);
 
 #[test]
 fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
+    let _beside = beside_the_others();
     let size = 2;
     let pool = start(size);
     // Every original worker runs one of these at once, then dies.
@@ -224,6 +247,79 @@ fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
     drop(gate);
 }
 
+/// A job may hold the pool's last handle: an `Arc` of the pool, kept to
+/// submit more work. When that job drops it, the pool's drop runs on one of
+/// the pool's own workers, which cannot wait for itself: not by joining its
+/// own thread, and not by joining a thread (a supervisor) that waits for it.
+#[test]
+fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
+    let _beside = beside_the_others();
+    let pool = Arc::new(ManuallyDrop::into_inner(start(2)));
+    let last_handle = Arc::clone(&pool);
+    let (go, wait_for_go) = bounded::<()>(1);
+    let (report, reports) = bounded(1);
+    pool.execute(move || {
+        // cannot block: recv_timeout gives up after the deadline.
+        let _ = wait_for_go.recv_timeout(QUICK);
+        // The test has dropped its handle: this drop is the pool's last.
+        let dropped = catch_quietly(move || drop(last_handle));
+        let _ = report.send((dropped, testkit::task::current_tid()));
+    });
+    // Jobs queued behind that one still run, on whichever worker is left.
+    let queued_behind = Arc::new(AtomicUsize::new(0));
+    for _ in 0..10 {
+        let done = Arc::clone(&queued_behind);
+        pool.execute(move || {
+            done.fetch_add(1, Ordering::SeqCst);
+        });
+    }
+    drop(pool);
+    go.send(()).expect("the job waits for the go");
+    let (dropped, worker) = within(
+        QUICK,
+        "a job that drops the last handle of its own pool",
+        "deadlock: the pool's drop ran on one of the pool's own workers (the job held the \
+         pool's last Arc) and waited for that very worker: it joined a thread that waits for \
+         this worker to end (the supervisor), or the worker itself. When drop runs on one of \
+         the pool's workers, close the job channel and let the threads end on their own, \
+         without joining them",
+        move || reports.recv().expect("the job reports unless it hangs"),
+    );
+    if let Err(message) = dropped {
+        panic!(
+            "dropping the pool's last handle inside one of its own jobs panicked ({message}): \
+             the drop joined the worker thread it runs on (a thread cannot join itself: \
+             pthread_join fails with EDEADLK, and std panics). When drop runs on one of the \
+             pool's workers, leave that thread (and whatever waits for it) to end on its own"
+        );
+    }
+    within(
+        QUICK,
+        "the jobs queued behind the one that dropped the pool",
+        "the jobs queued before the pool was dropped never all ran: a drop inside a job must \
+         still let the workers drain the queue",
+        move || {
+            while queued_behind.load(Ordering::SeqCst) < 10 {
+                thread::sleep(Duration::from_millis(1)); // polling a counter
+            }
+        },
+    );
+    // The worker that dropped the pool ends by itself once its job returns
+    // (the channel is closed and empty): no thread is left behind.
+    within(
+        QUICK,
+        "the worker that dropped its own pool to end",
+        "the worker that dropped its own pool never ended: once its job returns, its loop must \
+         find the job channel closed and empty, and return",
+        move || {
+            let task = format!("/proc/self/task/{worker}");
+            while std::path::Path::new(&task).exists() {
+                thread::sleep(Duration::from_millis(1)); // polling /proc
+            }
+        },
+    );
+}
+
 /// A correct pool's threads block while there is nothing to do: over this
 /// window they use next to no CPU. A thread that polls in a loop uses about
 /// as much as a reference thread that spins beside it (the scheduler shares
@@ -233,6 +329,7 @@ const IDLE_WINDOW: Duration = Duration::from_secs(1);
 
 #[test]
 fn an_idle_pool_does_not_busy_wait() {
+    let _alone = alone();
     let before = thread_ids();
     let pool = start(2);
     // One death and its replacement, so that the watching thread has had

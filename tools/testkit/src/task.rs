@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use crate::proc::Task;
@@ -132,4 +133,63 @@ pub fn until_waiting(tid: u32, deadline: Duration) -> Result<i64, String> {
         }
         std::thread::sleep(Duration::from_micros(500)); // sampling /proc, not synchronising
     }
+}
+
+/// What a sleeping thread waits for, from the system call the kernel says
+/// it sleeps in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SleepingIn {
+    /// `futex`: a `Mutex`, a `Condvar`, a channel, `park` or `join`. Only
+    /// another thread of this process (or the wait's own timeout) ends it.
+    Futex,
+    /// `nanosleep` or `clock_nanosleep`: `thread::sleep`. It ends by itself
+    /// when the time is up, whatever the other threads do: a thread that
+    /// sleeps there while it waits for something polls.
+    Timer,
+    /// Another system call (a read, a poll, a wait for a child), by number.
+    Other(i64),
+}
+
+/// Which kind of sleep system call `number` is.
+fn kind_of(number: i64) -> SleepingIn {
+    use nix::libc;
+    match number {
+        libc::SYS_futex => SleepingIn::Futex,
+        libc::SYS_nanosleep | libc::SYS_clock_nanosleep => SleepingIn::Timer,
+        other => SleepingIn::Other(other),
+    }
+}
+
+/// One sleep of thread `tid`, seen whole: the kernel was asked which system
+/// call the thread is in between two samples that both show it asleep with
+/// the same count of sleeps (it was not woken between them), so the answer
+/// is about that one sleep, not a guess. `None` if the thread was running or
+/// woke up meanwhile, sleeps outside a system call (a page fault), or has
+/// ended.
+pub fn sleeping_in(tid: u32) -> Option<(Sample, SleepingIn)> {
+    require_syscall_reports();
+    let before = sample(tid)?;
+    if !before.asleep {
+        return None;
+    }
+    let number = Task::thread(tid).syscall();
+    let after = sample(tid)?;
+    let same_sleep = after.asleep && after.sleeps == before.sleeps;
+    let number = number.filter(|&n| n >= 0 && same_sleep)?;
+    Some((after, kind_of(number)))
+}
+
+/// Panics with an explanation if this kernel does not show which system
+/// call a thread is in (`/proc/<pid>/task/<tid>/syscall`, present on every
+/// mainstream Linux): the tests that watch threads cannot tell a blocked
+/// thread from a polling one without it.
+fn require_syscall_reports() {
+    static SHOWN: OnceLock<bool> = OnceLock::new();
+    let shown = *SHOWN.get_or_init(|| fs::read_to_string("/proc/thread-self/syscall").is_ok());
+    assert!(
+        shown,
+        "this kernel does not show /proc/thread-self/syscall, which the tests read to tell a \
+         thread blocked on a lock or Condvar (futex) from one that polls (nanosleep). Run the \
+         tests on a Linux kernel built with it (every distribution kernel is)"
+    );
 }

@@ -41,6 +41,11 @@ impl PanicSafePool {
 impl Drop for PanicSafePool {
     /// Runs every job already queued, then stops and joins every worker
     /// (replacements included) and anything else the pool started.
+    ///
+    /// The last handle may be dropped inside one of the pool's own jobs (a
+    /// job that kept an `Arc` of the pool): then it must not wait for that
+    /// worker, nor for a thread that waits for it. It closes the channel and
+    /// returns; the queued jobs still run, and every thread ends on its own.
     fn drop(&mut self) {
         todo!("close the job channel and join every thread the pool started")
     }

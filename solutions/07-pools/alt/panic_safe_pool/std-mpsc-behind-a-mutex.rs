@@ -4,6 +4,7 @@
 //! `Mutex`; the lock is taken and released in one statement, so that the
 //! jobs run in parallel and a panicking job never poisons it.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
@@ -13,6 +14,14 @@ use std::sync::mpsc::{Receiver, Sender, channel};
 use crate::demos::process_pool::panic_message;
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
+type Queue = Arc<Mutex<Receiver<Job>>>;
+
+thread_local! {
+    /// On a worker thread, where its pool's queue lives. The worker holds an
+    /// `Arc` of that queue until it ends, so no other pool's queue can have
+    /// the same address meanwhile.
+    static MY_QUEUE: Cell<Option<*const Mutex<Receiver<Job>>>> = const { Cell::new(None) };
+}
 
 /// What a worker tells the supervisor as its thread ends.
 enum Event {
@@ -40,14 +49,11 @@ impl Drop for Farewell {
     }
 }
 
-fn spawn_worker(
-    id: usize,
-    queue: Arc<Mutex<Receiver<Job>>>,
-    events: Sender<Event>,
-) -> JoinHandle<()> {
+fn spawn_worker(id: usize, queue: Queue, events: Sender<Event>) -> JoinHandle<()> {
     thread::Builder::new()
         .name(format!("worker-{id}"))
         .spawn(move || {
+            MY_QUEUE.set(Some(Arc::as_ptr(&queue)));
             let _farewell = Farewell { id, events };
             loop {
                 // The guard is dropped at the end of this statement: the
@@ -63,6 +69,8 @@ fn spawn_worker(
 /// A fixed number of worker threads. A job that panics ends the thread that
 /// ran it; the pool records the panic's message and starts a replacement.
 pub struct PanicSafePool {
+    /// The workers' queue: only to recognise a worker in `drop`.
+    queue: Queue,
     jobs: Option<Sender<Job>>,
     supervisor: Option<JoinHandle<()>>,
     panics: Arc<Mutex<Vec<String>>>,
@@ -75,6 +83,7 @@ impl PanicSafePool {
         assert!(size > 0, "a pool needs at least one worker");
         let (jobs, queue) = channel::<Job>();
         let queue = Arc::new(Mutex::new(queue));
+        let workers_queue = Arc::clone(&queue);
         let (events, news) = channel::<Event>();
         let mut workers: HashMap<usize, JoinHandle<()>> = (0..size)
             .map(|id| (id, spawn_worker(id, Arc::clone(&queue), events.clone())))
@@ -110,6 +119,7 @@ impl PanicSafePool {
             })
             .expect("could not spawn the supervisor");
         PanicSafePool {
+            queue: workers_queue,
             jobs: Some(jobs),
             supervisor: Some(supervisor),
             panics,
@@ -138,9 +148,17 @@ impl PanicSafePool {
 impl Drop for PanicSafePool {
     /// Closing the job channel lets the workers finish the queue and exit;
     /// the supervisor returns once the last one has, and is joined.
+    ///
+    /// Dropped inside one of its own jobs, it cannot wait for the supervisor,
+    /// which waits for that very worker: it only closes the channel, and the
+    /// supervisor, detached, joins every worker and ends on its own.
     fn drop(&mut self) {
         drop(self.jobs.take());
-        if let Some(supervisor) = self.supervisor.take() {
+        let supervisor = self.supervisor.take();
+        if MY_QUEUE.get() == Some(Arc::as_ptr(&self.queue)) {
+            return;
+        }
+        if let Some(supervisor) = supervisor {
             let _ = supervisor.join();
         }
     }

@@ -1,7 +1,9 @@
 //! Solution: a thread pool that survives panicking jobs by replacing the
 //! worker they kill.
 
+use std::cell::Cell;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::thread::{self, JoinHandle};
 
@@ -10,6 +12,15 @@ use crossbeam_channel::{Receiver, Sender, unbounded};
 use crate::demos::process_pool::panic_message;
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
+
+/// Each pool's number, never reused, so that a thread can tell which pool
+/// it works for.
+static NEXT_POOL: AtomicUsize = AtomicUsize::new(0);
+
+thread_local! {
+    /// On a worker thread, the number of the pool it works for.
+    static WORKS_FOR: Cell<Option<usize>> = const { Cell::new(None) };
+}
 
 // ANCHOR: events
 /// What a worker tells the supervisor as its thread ends.
@@ -40,10 +51,16 @@ impl Drop for Farewell {
 // ANCHOR_END: events
 
 // ANCHOR: worker
-fn spawn_worker(id: usize, queue: Receiver<Job>, events: Sender<Event>) -> JoinHandle<()> {
+fn spawn_worker(
+    pool: usize,
+    id: usize,
+    queue: Receiver<Job>,
+    events: Sender<Event>,
+) -> JoinHandle<()> {
     thread::Builder::new()
         .name(format!("worker-{id}"))
         .spawn(move || {
+            WORKS_FOR.set(Some(pool)); // for a drop that runs inside a job
             let _farewell = Farewell { id, events };
             for job in queue {
                 job(); // a panic here ends this thread; `_farewell` reports it
@@ -56,6 +73,8 @@ fn spawn_worker(id: usize, queue: Receiver<Job>, events: Sender<Event>) -> JoinH
 /// A fixed number of worker threads. A job that panics ends the thread that
 /// ran it; the pool records the panic's message and starts a replacement.
 pub struct PanicSafePool {
+    /// This pool's number (see [`WORKS_FOR`]).
+    number: usize,
     jobs: Option<Sender<Job>>,
     supervisor: Option<JoinHandle<()>>,
     panics: Arc<Mutex<Vec<String>>>,
@@ -67,10 +86,11 @@ impl PanicSafePool {
     /// them.
     pub fn new(size: usize) -> PanicSafePool {
         assert!(size > 0, "a pool needs at least one worker");
+        let number = NEXT_POOL.fetch_add(1, Ordering::Relaxed);
         let (jobs, queue) = unbounded::<Job>();
         let (events, news) = unbounded::<Event>();
         let mut workers: HashMap<usize, JoinHandle<()>> = (0..size)
-            .map(|id| (id, spawn_worker(id, queue.clone(), events.clone())))
+            .map(|id| (id, spawn_worker(number, id, queue.clone(), events.clone())))
             .collect();
         let panics = Arc::new(Mutex::new(Vec::new()));
         let record = Arc::clone(&panics);
@@ -95,7 +115,8 @@ impl PanicSafePool {
                                 .lock()
                                 .unwrap_or_else(|e| e.into_inner())
                                 .push(message);
-                            let replacement = spawn_worker(id, queue.clone(), events.clone());
+                            let replacement =
+                                spawn_worker(number, id, queue.clone(), events.clone());
                             workers.insert(id, replacement);
                         }
                     }
@@ -103,6 +124,7 @@ impl PanicSafePool {
             })
             .expect("could not spawn the supervisor");
         PanicSafePool {
+            number,
             jobs: Some(jobs),
             supervisor: Some(supervisor),
             panics,
@@ -133,9 +155,21 @@ impl PanicSafePool {
 impl Drop for PanicSafePool {
     /// Closing the job channel lets the workers finish the queue and exit;
     /// the supervisor returns once the last one has, and is joined.
+    ///
+    /// The last handle may be dropped inside one of the pool's own jobs (a
+    /// job that held an `Arc` of the pool). The supervisor waits for that
+    /// very worker, which waits here: joining it would never end. So that
+    /// drop only closes the channel and lets go of the supervisor's handle
+    /// (which detaches it): the worker finishes its job, finds the channel
+    /// closed and empty, and exits; the supervisor joins it, and every other
+    /// worker, and ends on its own.
     fn drop(&mut self) {
         drop(self.jobs.take());
-        if let Some(supervisor) = self.supervisor.take() {
+        let supervisor = self.supervisor.take();
+        if WORKS_FOR.get() == Some(self.number) {
+            return;
+        }
+        if let Some(supervisor) = supervisor {
             let _ = supervisor.join();
         }
     }
