@@ -85,6 +85,10 @@ pub struct SandboxInfo {
     /// The protections that were off (empty when confined).
     #[serde(default)]
     pub protections_off: Vec<String>,
+    /// The memory ceiling of one test run, all its processes together, in
+    /// MiB (a control group); 0 where there is none.
+    #[serde(default)]
+    pub run_memory_mib: u64,
 }
 
 /// The limits every test run had.

@@ -375,6 +375,11 @@ impl Sandbox {
             slot: self.slot.index,
             process_limit_enforced: self.process_limit_enforced,
             protections_off: self.off.clone(),
+            run_memory_mib: if self.memory_ceiling {
+                self.limits.run_memory_bytes(false) >> 20
+            } else {
+                0
+            },
         }
     }
 

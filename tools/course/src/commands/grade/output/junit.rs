@@ -85,6 +85,7 @@ mod tests {
                 slot: 0,
                 process_limit_enforced: true,
                 protections_off: Vec::new(),
+                run_memory_mib: 1024,
             },
             limits: LimitsInfo {
                 wall_seconds: 10.0,

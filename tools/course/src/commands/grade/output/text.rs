@@ -16,10 +16,15 @@ pub fn render(result: &SubmissionResult) -> String {
     let limits = &result.limits;
     let _ = writeln!(
         out,
-        "Limits per test: {}s wall clock, {}s CPU, {} MiB memory, {} processes; sandbox: {} (uid {}{})",
+        "Limits per test: {}s wall clock, {}s CPU, {} MiB memory per process{}, {} processes; \
+         sandbox: {} (uid {}{})",
         limits.wall_seconds,
         limits.cpu_seconds,
         limits.memory_mib,
+        match result.sandbox.run_memory_mib {
+            0 => String::new(),
+            mib => format!(" and {mib} MiB per run"),
+        },
         limits.processes,
         result.sandbox.mode,
         result.sandbox.uid,
