@@ -12,11 +12,12 @@ use choosing::exercises::io_fan_out::fetch_all;
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{Arc, Condvar, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 use testkit::DEADLINE;
 use testkit::panics::catch_quietly;
+use testkit::task::{SleepingIn, current_tid, sleeping_in};
 use testkit::watch::{all_asleep_named, spawn_watched, threads_named};
 
 /// Where the server's handlers wait until the test lets each request go.
@@ -71,6 +72,17 @@ impl Gate {
     }
 }
 
+/// Opens the gate when dropped. Declared after the server, it is dropped
+/// first, also when a test panics: the server's drop waits for its handlers,
+/// and a handler held at a closed gate would keep it waiting for ever.
+struct OpenOnDrop(Arc<Gate>);
+
+impl Drop for OpenOnDrop {
+    fn drop(&mut self) {
+        self.0.open();
+    }
+}
+
 /// Whether the client called `client` and every server of this test binary
 /// are all asleep and none of them is woken for a while: nothing is in
 /// transit, and the client sends nothing more until a held request is let
@@ -92,7 +104,8 @@ fn number(request: &str) -> usize {
 
 /// Calls `fetch_all` on a thread called `name` (a name no other test uses:
 /// its worker threads inherit it) and returns its answers. If the caller
-/// sleeps on after every worker has ended, nothing will ever wake it.
+/// sleeps on after every worker has ended, nothing will ever wake it; if it
+/// sleeps in `thread::sleep`, it polls for answers instead of blocking.
 fn run_fetch_all(
     name: &'static str,
     addr: SocketAddr,
@@ -110,8 +123,24 @@ fn run_fetch_all_with(
     max_threads: usize,
     mut tick: impl FnMut(),
 ) -> Result<Vec<io::Result<String>>, String> {
-    let caller = spawn_watched(name, move || fetch_all(addr, &requests, max_threads));
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let caller = spawn_watched(name, move || {
+        let _ = tid_tx.send(current_tid());
+        fetch_all(addr, &requests, max_threads)
+    });
+    let tid = tid_rx
+        .recv_timeout(DEADLINE)
+        .expect("the thread that calls fetch_all never started");
     while !caller.finished() {
+        if let Some((_, SleepingIn::Timer)) = sleeping_in(tid) {
+            panic!(
+                "fetch_all polls: the kernel saw it asleep in thread::sleep (nanosleep) while \
+                 requests were out, checking again and again for answers (try_recv, or a \
+                 shared count, in a sleep loop). It notices an answer up to a whole period late \
+                 and wakes up for nothing meanwhile: block instead (join the workers, or recv \
+                 from the channel), so that it sleeps until an answer comes"
+            );
+        }
         tick();
         if threads_named(name) == 1 && caller.stays_asleep() && threads_named(name) == 1 {
             panic!(
@@ -154,6 +183,7 @@ fn answers_come_back_in_request_order_even_when_they_finish_in_reverse() {
         })
         .unwrap()
     };
+    let _open_at_end = OpenOnDrop(Arc::clone(&gate));
     // All N held; then N-1 goes, and each next one only once the client has
     // taken in the previous answer (all its threads asleep again).
     let mut next = N;
@@ -204,6 +234,7 @@ fn up_to_max_threads_requests_are_in_flight_never_more() {
         })
         .unwrap()
     };
+    let _open_at_end = OpenOnDrop(Arc::clone(&gate));
     let mut at_once = None;
     let answers = run_fetch_all_with(CLIENT, server.addr(), requests(10), MAX, || {
         if at_once.is_none() && all_quiet(CLIENT) {
@@ -250,6 +281,7 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
         })
         .unwrap()
     };
+    let _open_at_end = OpenOnDrop(Arc::clone(&gate));
     let mut held_back = None;
     let mut released = false;
     let answers = run_fetch_all_with(CLIENT, server.addr(), requests(N), 2, || {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use testkit::panics::catch_quietly;
-use testkit::watch::{spawn_watched, threads_named, without_blocking};
+use testkit::watch::{Waiting, spawn_watched, threads_named, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
 /// The primes below `limit` by the sieve of Eratosthenes: an answer that
@@ -151,7 +151,9 @@ fn start_line(arrived: &AtomicU64) {
 
 #[test]
 fn small_ranges_and_more_threads_than_blocks() {
-    without_blocking("parallel_sum on a tiny range never returned", || {
+    let complaint = "parallel_sum on a tiny range did not just return: its threads have \
+                     nothing to wait for, yet it slept, spun, or polls in a thread::sleep loop";
+    without_blocking(complaint, || {
         for (limit, threads, block, expected, what) in [
             (0, 4, 10, 0, "nothing below 0"),
             (5, 4, 1_000, 10, "0+1+2+3+4 on 4 threads, one block"),
@@ -287,6 +289,55 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
         Some(Ok(total)) => assert_eq!(total, LIMIT * (LIMIT - 1) / 2),
         Some(Err(message)) => panic!("{message}"),
         None => unreachable!("the caller had finished"),
+    }
+}
+
+/// One worker is held on its first number until the test lets it go, so
+/// the caller has to wait for it. Meanwhile the test asks the kernel how
+/// the caller waits: asleep in `join` (a futex) until the thread ends, or
+/// in `thread::sleep` (nanosleep), looking at some shared count again and
+/// again, or spinning.
+#[test]
+fn the_caller_waits_for_its_threads_without_polling() {
+    let gate = Arc::new((Mutex::new(false), Condvar::new()));
+    let caller = {
+        let gate = Arc::clone(&gate);
+        spawn_watched("sum-waits", move || {
+            parallel_sum(100, 2, 10, |n| {
+                if n == 0 {
+                    let (open, opened) = &*gate;
+                    let guard = open.lock().unwrap();
+                    let (_guard, waited) = opened
+                        .wait_timeout_while(guard, DEADLINE, |open| !*open)
+                        .unwrap();
+                    assert!(!waited.timed_out(), "the test never let block 0 go");
+                }
+                n
+            })
+        })
+    };
+    let waiting = caller.until_blocked();
+    *gate.0.lock().unwrap() = true;
+    gate.1.notify_all();
+    match waiting {
+        Waiting::Blocked(_) => {}
+        Waiting::Polling(_) => panic!(
+            "while one of its threads was still busy, parallel_sum polls: the kernel saw the \
+             caller asleep in thread::sleep (nanosleep), checking again and again whether the \
+             threads are done. Join the threads (or let the end of thread::scope join them): \
+             a join sleeps until the thread ends and is woken exactly then"
+        ),
+        Waiting::Spinning(cpu) => panic!(
+            "while one of its threads was still busy, parallel_sum busy-waited: the caller \
+             burnt {cpu:?} of CPU time checking whether the threads are done. Join the threads \
+             instead"
+        ),
+        Waiting::Returned | Waiting::NeverSlept(_) => {}
+    }
+    match caller.join_within(DEADLINE) {
+        Some(Ok(total)) => assert_eq!(total, 100 * 99 / 2, "the sum of 0..100"),
+        Some(Err(message)) => panic!("{message}"),
+        None => panic!("parallel_sum never returned after its held thread was let go"),
     }
 }
 
