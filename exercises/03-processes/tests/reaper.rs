@@ -6,11 +6,11 @@ use std::time::{Duration, Instant};
 
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::wait::{Id, WaitPidFlag, waitid};
-use nix::time::{ClockId, clock_gettime};
 use nix::unistd::{Pid, pipe, read, write};
 use processes::demos::api::{proc_state, start_sleeper};
 use processes::demos::process::{ExitStatus, Process};
 use processes::exercises::reaper::{Body, Reaped, start_and_reap};
+use testkit::watch::{Waiting, spawn_watched};
 use testkit::within;
 
 /// How long reaping children that end at once may take before the test
@@ -253,47 +253,65 @@ fn reaper_does_not_steal_unrelated_children() {
 }
 // ANCHOR_END: no_stealing
 
-/// CPU time used by the calling thread so far.
-fn thread_cpu_time() -> Duration {
-    let t = clock_gettime(ClockId::CLOCK_THREAD_CPUTIME_ID).expect("clock_gettime failed");
-    Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32)
-}
-
 #[test]
 fn the_reaper_sleeps_while_its_children_run() {
     let _clean = testkit::process_scope();
     let (gate_out, gate_in) = pipe().expect("pipe failed");
-    // Another thread releases the one child after a while: long enough to
-    // see how the reaper waits, not a synchronisation.
-    let releaser = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(200));
-        write(&gate_in, b"x").expect("could not release the child");
+    // The reaper runs on a thread the test watches through /proc; its one
+    // child waits for a byte that the test writes only after it has seen how
+    // the reaper waits: in a wait the child's end ends (poll on a pidfd,
+    // waitpid), not in a loop.
+    let reaper = spawn_watched("reaper", move || {
+        let bodies: Vec<Body> = vec![Box::new(move || {
+            let mut byte = [0u8; 1];
+            match read(&gate_out, &mut byte) {
+                Ok(1) => 0,
+                _ => 1,
+            }
+        })];
+        reap(bodies, |_| {})
     });
-    let (cpu, wall) = within(
-        PATIENCE,
-        "reaping a child that runs for 200 ms",
-        "the child was released but never reaped",
-        move || {
-            let bodies: Vec<Body> = vec![Box::new(move || {
-                let mut byte = [0u8; 1];
-                match read(&gate_out, &mut byte) {
-                    Ok(1) => 0,
-                    _ => 1,
-                }
-            })];
-            let (cpu_before, started) = (thread_cpu_time(), Instant::now());
-            let reaped = reap(bodies, |_| {});
-            assert_eq!(reaped.len(), 1, "one child, one report: {reaped:?}");
-            (thread_cpu_time() - cpu_before, started.elapsed())
+    let waiting = reaper.until_blocked();
+    // Release the child whatever the reaper did, so that it ends with the test.
+    write(&gate_in, b"x").expect("could not release the child");
+    let outcome = reaper.join_within(PATIENCE);
+    let advice = "Block until a child ends (poll on pidfds, or waitpid on one pid) instead of \
+                  checking again and again";
+    match waiting {
+        Waiting::Blocked(_) => {}
+        Waiting::Spinning(cpu) => panic!(
+            "busy-waiting: start_and_reap used {cpu:?} of CPU time while its only child ran. \
+             {advice}"
+        ),
+        Waiting::Polling(wakeups) => panic!(
+            "start_and_reap polls: while its only child ran, it slept in thread::sleep (or woke \
+             up {wakeups} times) and looked again. However short the sleep, a child's end \
+             cannot wake it. {advice}"
+        ),
+        Waiting::NeverSlept(cpu) => panic!(
+            "start_and_reap never went to sleep while its only child ran (it used {cpu:?} of \
+             CPU time). {advice}"
+        ),
+        Waiting::Returned => match &outcome {
+            Some(Err(message)) => panic!("start_and_reap panicked: {message}"),
+            _ => panic!(
+                "start_and_reap returned while its only child was still running, waiting for \
+                 a byte: it must wait until every child it started has ended"
+            ),
         },
-    );
-    releaser.join().expect("the releasing thread failed");
-    // Sleeping in poll or waitpid costs a few system calls; checking
-    // try_join in a loop costs all the CPU the thread gets.
-    assert!(
-        cpu < wall / 8,
-        "busy-waiting: start_and_reap used {cpu:?} of CPU time in {wall:?} while its \
-         child ran. Block until a child ends (poll on pidfds, or waitpid on one pid) \
-         instead of checking again and again"
+    }
+    let reaped = match outcome {
+        Some(Ok(reaped)) => reaped,
+        Some(Err(message)) => panic!("start_and_reap panicked: {message}"),
+        None => panic!(
+            "the child was released but never reaped within {PATIENCE:?}: start_and_reap \
+             still waits"
+        ),
+    };
+    assert_eq!(reaped.len(), 1, "one child, one report: {reaped:?}");
+    assert_eq!(
+        reaped[0].status,
+        ExitStatus::Exited(0),
+        "the released child read its byte and exited with 0: {reaped:?}"
     );
 }

@@ -35,7 +35,8 @@ pub struct Reaped {
 /// either: waiting for child 0 first would leave child 3, which ended long
 /// ago, a zombie for as long as child 0 runs.
 ///
-/// While it waits, it sleeps: no loop that checks again and again.
+/// While it waits, it sleeps until one of its children ends: no loop that
+/// checks again and again, with or without a `thread::sleep` between rounds.
 ///
 /// No child is left behind: when it returns `Ok`, all are reaped; if a fork
 /// fails partway, the children already started are killed and reaped before
