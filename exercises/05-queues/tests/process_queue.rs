@@ -166,18 +166,19 @@ fn the_join_before_drain_program_reports_intact_items() {
     );
 }
 
-/// Waits until process `pid` is asleep (state `S` in `/proc/<pid>/stat`).
-fn wait_until_asleep(pid: i32) {
+/// Waits until the single-threaded process `pid` is asleep in `read(2)`:
+/// for the consumer of the test below, inside `recv`, past the read lock,
+/// waiting for the pipe. (Asleep alone could also be the lock's `flock`.)
+fn wait_until_asleep_in_read(pid: i32) {
     testkit::within(
         DEADLINE,
-        "waiting for the child to block",
-        "the child never went to sleep",
+        "waiting for the child to block in read(2)",
+        "the child never went to sleep reading the queue's pipe",
         move || {
+            let child = testkit::proc::Task::process(pid);
             loop {
-                let stat = testkit::proc::Task::process(pid)
-                    .stat()
-                    .expect("the child's /proc entry");
-                if stat.state == 'S' {
+                let asleep = child.stat().expect("the child's /proc entry").state == 'S';
+                if asleep && child.syscall() == Some(nix::libc::SYS_read) {
                     return;
                 }
                 thread::yield_now();
@@ -244,7 +245,7 @@ fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
     ready
         .read_exact(&mut byte)
         .expect("the consumer never started");
-    wait_until_asleep(victim.pid());
+    wait_until_asleep_in_read(victim.pid());
     victim.kill().unwrap();
     assert_eq!(victim.join().unwrap(), ExitStatus::Signaled(9));
 
