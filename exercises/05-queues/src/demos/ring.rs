@@ -26,7 +26,6 @@ use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::marker::PhantomData;
 use std::os::fd::{AsFd, FromRawFd, OwnedFd};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
@@ -34,43 +33,15 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared_memory::demos::region::{ProcessShared, SharedSlice, SharedValue};
 
-/// Bytes of encoded item one slot holds.
-pub const SLOT_BYTES: usize = 56;
+use super::ring_protocol::{Control, Slot, Wake, Woken, pop, push};
+
+pub use super::ring_protocol::SLOT_BYTES;
 
 /// The most slots a ring may have (16 MiB of slots).
 pub const MAX_CAPACITY: usize = 1 << 18;
 
-// ANCHOR: layout
-/// One slot: the length of the encoded item, then its bytes, 8 to a word.
-/// 64 bytes, one cache line. Atomic words, because the other process writes
-/// them: with plain bytes, Rust would call a read that overlaps the other
-/// side's write a data race, and the ring's protocol (below) is what rules
-/// such overlaps out. A `Relaxed` load or store of a word is an ordinary
-/// `mov` instruction: the atomics cost nothing here.
-type Slot = [AtomicU64; 1 + SLOT_BYTES / 8];
-
-/// A counter alone on its cache line (128 bytes: two lines, as some CPUs
-/// fetch lines in pairs), so that the producer storing `tail` does not steal
-/// the line the consumer stores `head` in, and back.
-#[repr(C, align(128))]
-struct OwnLine(AtomicU64);
-
-/// What the two processes share besides the slots.
-#[repr(C)]
-struct Control {
-    /// Items ever put in. Stored by the producer only.
-    tail: OwnLine,
-    /// Items ever taken out. Stored by the consumer only.
-    head: OwnLine,
-    /// The consumer is asleep, or about to sleep, on `item_added`.
-    consumer_asleep: AtomicBool,
-    /// The producer is asleep, or about to sleep, on `slot_freed`.
-    producer_asleep: AtomicBool,
-}
-// ANCHOR_END: layout
-
 // SAFETY: `Control` is two `u64` atomics and two `bool` atomics (and
-// padding), all lock-free: all zeros is a valid value (empty ring, nobody
+// padding), std's (this module is not built with loom's), all lock-free: all zeros is a valid value (empty ring, nobody
 // asleep), there is no pointer and no `Drop`, and every field changes through
 // `&self` atomic operations, which work the same between processes as
 // between threads. Its alignment, 128, is below a page, which `SharedValue`
@@ -117,16 +88,6 @@ impl Doorbell {
     }
 }
 
-/// Why a sleep ended.
-#[derive(Debug, PartialEq, Eq)]
-enum Woken {
-    /// The other side rang the doorbell (or rang it earlier, and we were
-    /// not asleep yet): look at the ring again.
-    Rung,
-    /// Every handle of the other side is closed: it dropped them or died.
-    HungUp,
-}
-
 // ANCHOR: sleep
 /// Sleeps in `poll(2)` until `bell` rings or `peer` hangs up: no CPU time
 /// is used meanwhile. `peer` is the read end of a pipe that nobody ever
@@ -170,28 +131,31 @@ struct Shared {
 
 impl std::fmt::Debug for Shared {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (tail, head) = self.control.counts();
         f.debug_struct("Shared")
-            .field("capacity", &self.capacity())
-            .field("tail", &self.control.tail.0)
-            .field("head", &self.control.head.0)
+            .field("capacity", &self.slots.len())
+            .field("tail", &tail)
+            .field("head", &head)
             .finish_non_exhaustive()
     }
 }
 
-impl Shared {
-    fn capacity(&self) -> u64 {
-        self.slots.len() as u64
+/// One side of the ring as the protocol sees it: the doorbell it sleeps on,
+/// the other side's doorbell, and the pipe that hangs up when the other side
+/// is gone.
+struct Side<'a> {
+    own: &'a Doorbell,
+    other: &'a Doorbell,
+    peer: &'a PipeReader,
+}
+
+impl Wake for Side<'_> {
+    fn sleep(&self) -> io::Result<Woken> {
+        sleep_until(self.own, self.peer)
     }
 
-    fn slot(&self, count: u64) -> &Slot {
-        &self.slots[(count % self.capacity()) as usize]
-    }
-
-    /// Items in the ring right now: a snapshot.
-    fn queued(&self) -> usize {
-        let head = self.control.head.0.load(Ordering::Acquire);
-        let tail = self.control.tail.0.load(Ordering::Acquire);
-        tail.saturating_sub(head) as usize
+    fn wake_other(&self) -> io::Result<()> {
+        self.other.ring()
     }
 }
 
@@ -255,28 +219,6 @@ pub fn ring<T>(capacity: usize) -> io::Result<(Sender<T>, Receiver<T>)> {
     Ok((sender, receiver))
 }
 
-// ANCHOR: slots
-/// Copies `bytes` (at most [`SLOT_BYTES`]) into `slot`.
-fn write_slot(slot: &Slot, bytes: &[u8]) {
-    slot[0].store(bytes.len() as u64, Ordering::Relaxed);
-    for (word, chunk) in slot[1..].iter().zip(bytes.chunks(8)) {
-        let mut padded = [0_u8; 8];
-        padded[..chunk.len()].copy_from_slice(chunk);
-        word.store(u64::from_ne_bytes(padded), Ordering::Relaxed);
-    }
-}
-
-/// Copies the item in `slot` out into `out`; returns its length.
-fn read_slot(slot: &Slot, out: &mut [u8; SLOT_BYTES]) -> usize {
-    let len = (slot[0].load(Ordering::Relaxed) as usize).min(SLOT_BYTES);
-    for (word, chunk) in slot[1..].iter().zip(out[..len].chunks_mut(8)) {
-        let bytes = word.load(Ordering::Relaxed).to_ne_bytes();
-        chunk.copy_from_slice(&bytes[..chunk.len()]);
-    }
-    len
-}
-// ANCHOR_END: slots
-
 impl<T: Serialize> Sender<T> {
     // ANCHOR: send
     /// Puts `item` in the ring, sleeping while the ring is full. Fails with
@@ -293,44 +235,12 @@ impl<T: Serialize> Sender<T> {
             })?
             .len();
         let ring = &*self.shared;
-        let control = &*ring.control;
-        // Only this process stores `tail`: its own last store is current.
-        let tail = control.tail.0.load(Ordering::Relaxed);
-        // Acquire: the consumer's reads of the slot it freed happened
-        // before we overwrite it.
-        while tail - control.head.0.load(Ordering::Acquire) == ring.capacity() {
-            // Full. Raise the flag, then look once more: a slot freed after
-            // the look above but before the flag went up rang no bell.
-            control.producer_asleep.store(true, Ordering::SeqCst);
-            if tail - control.head.0.load(Ordering::SeqCst) < ring.capacity() {
-                control.producer_asleep.store(false, Ordering::Relaxed);
-                break;
-            }
-            let woken = sleep_until(&ring.slot_freed, &self.peer)?;
-            control.producer_asleep.store(false, Ordering::Relaxed);
-            // Gone, but it may have freed a slot on its way out: fail
-            // only if there is still no room.
-            if woken == Woken::HungUp
-                && tail - control.head.0.load(Ordering::Acquire) == ring.capacity()
-            {
-                return Err(io::Error::new(
-                    io::ErrorKind::BrokenPipe,
-                    "the ring is full and its consumer is gone",
-                ));
-            }
-        }
-        write_slot(ring.slot(tail), &bytes[..len]);
-        // Publishes the slot (the Release half of SeqCst: the consumer's
-        // Acquire load of `tail` sees the slot's words too).
-        control.tail.0.store(tail + 1, Ordering::SeqCst);
-        // Ring only for a consumer that raised its flag; `swap` lowers it,
-        // so a burst of items rings once.
-        if control.consumer_asleep.load(Ordering::SeqCst)
-            && control.consumer_asleep.swap(false, Ordering::SeqCst)
-        {
-            ring.item_added.ring()?;
-        }
-        Ok(())
+        let side = Side {
+            own: &ring.slot_freed,
+            other: &ring.item_added,
+            peer: &self.peer,
+        };
+        push(&ring.control, &ring.slots, &bytes[..len], &side)
     }
     // ANCHOR_END: send
 }
@@ -342,39 +252,15 @@ impl<T: DeserializeOwned> Receiver<T> {
     /// `Sender`, or died).
     pub fn recv(&self) -> io::Result<Option<T>> {
         let ring = &*self.shared;
-        let control = &*ring.control;
-        // Only this process stores `head`.
-        let head = control.head.0.load(Ordering::Relaxed);
-        // Acquire: the producer's writes to the slot happened before its
-        // store of `tail`, so they are visible once we see that store.
-        while control.tail.0.load(Ordering::Acquire) == head {
-            control.consumer_asleep.store(true, Ordering::SeqCst);
-            if control.tail.0.load(Ordering::SeqCst) != head {
-                control.consumer_asleep.store(false, Ordering::Relaxed);
-                break;
-            }
-            let woken = sleep_until(&ring.item_added, &self.peer)?;
-            control.consumer_asleep.store(false, Ordering::Relaxed);
-            if woken == Woken::HungUp {
-                // The producer is gone. Its last store of `tail` came before
-                // its descriptors were closed, and the kernel orders that
-                // close before our `poll` saw the hang-up.
-                if control.tail.0.load(Ordering::Acquire) != head {
-                    break;
-                }
-                return Ok(None);
-            }
-        }
+        let side = Side {
+            own: &ring.item_added,
+            other: &ring.slot_freed,
+            peer: &self.peer,
+        };
         let mut bytes = [0_u8; SLOT_BYTES];
-        let len = read_slot(ring.slot(head), &mut bytes);
-        // Frees the slot (Release: our reads of it come before the
-        // producer's next write to it).
-        control.head.0.store(head + 1, Ordering::SeqCst);
-        if control.producer_asleep.load(Ordering::SeqCst)
-            && control.producer_asleep.swap(false, Ordering::SeqCst)
-        {
-            ring.slot_freed.ring()?;
-        }
+        let Some(len) = pop(&ring.control, &ring.slots, &mut bytes, &side)? else {
+            return Ok(None);
+        };
         postcard::from_bytes(&bytes[..len])
             .map(Some)
             .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))
@@ -385,7 +271,7 @@ impl<T: DeserializeOwned> Receiver<T> {
 impl<T> Sender<T> {
     /// Items in the ring right now (a snapshot).
     pub fn queued(&self) -> usize {
-        self.shared.queued()
+        self.shared.control.queued()
     }
 
     /// How many items the ring holds at most.
@@ -397,7 +283,7 @@ impl<T> Sender<T> {
 impl<T> Receiver<T> {
     /// Items in the ring right now (a snapshot).
     pub fn queued(&self) -> usize {
-        self.shared.queued()
+        self.shared.control.queued()
     }
 
     /// How many items the ring holds at most.
