@@ -14,7 +14,7 @@ use std::time::Duration;
 use queues::exercises::closable_queue::{ClosableQueue, Closed};
 use support::STUCK;
 use testkit::Rendezvous;
-use testkit::task::thread_cpu_time;
+use testkit::watch::{Waiting, spawn_watched};
 
 /// Waits until `count` consumers are blocked in `pop`; fails at once, with
 /// the reason, if one of `consumers` returns or panics instead.
@@ -211,42 +211,53 @@ fn a_consumer_whose_item_was_taken_first_waits_again() {
 }
 
 #[test]
-fn a_consumer_waiting_in_pop_uses_no_cpu() {
-    // The consumer waits half a second on an empty queue. Blocked on the
-    // Condvar it uses microseconds of CPU; polling in a loop, even with
-    // `yield_now`, it uses whatever the scheduler gives it, tens of
-    // milliseconds at the least on a machine shared by many programs.
-    let wait = Duration::from_millis(500);
-    let limit = Duration::from_millis(20);
+fn a_consumer_waiting_in_pop_sleeps_until_notified() {
+    // The consumer waits on an empty queue on a thread the test watches
+    // through /proc; the item comes only once the test has seen how it
+    // waits. Blocked on the Condvar, it sleeps in futex(2) until notified.
+    // Polling uses CPU (a loop with `yield_now`) or sleeps in nanosleep(2)
+    // (a loop with `thread::sleep`), and the kernel shows which.
     let queue = Arc::new(ClosableQueue::<u32>::new());
-    let (started, has_started) = mpsc::channel();
     let consumer = {
         let queue = Arc::clone(&queue);
-        thread::spawn(move || {
-            let before = thread_cpu_time();
-            started.send(()).unwrap();
-            let got = queue.pop();
-            (got, thread_cpu_time() - before)
-        })
+        spawn_watched("consumer", move || queue.pop())
     };
-    has_started
-        .recv_timeout(STUCK)
-        .expect("the consumer thread never started");
-    thread::sleep(wait); // not a synchronization: the time the consumer waits
-    queue.push(5).unwrap();
-    let (got, cpu) = support::within(
-        STUCK,
-        "a consumer after a push",
-        "push did not wake the consumer waiting in pop: notify the Condvar after adding the item",
-        move || consumer.join().unwrap(),
-    );
-    assert!(
-        cpu < limit,
-        "busy-waiting: the consumer used {cpu:?} of CPU while it waited {wait:?} for an item. \
-         Wait on the Condvar (`changed.wait(guard)`), which sleeps until notified, instead of \
-         polling the queue in a loop"
-    );
-    assert_eq!(got, Some(5), "the waiting consumer takes the pushed item");
+    let waiting = consumer.until_blocked();
+    queue.push(5).unwrap(); // whatever it did: so that a polling consumer ends too
+    let got = consumer.join_within(STUCK);
+    let advice = "Wait on the Condvar (`changed.wait(guard)`), which sleeps until notified, \
+                  instead of looking at the queue again and again";
+    match waiting {
+        Waiting::Blocked(_) => {}
+        Waiting::Spinning(cpu) => panic!(
+            "busy-waiting: the consumer used {cpu:?} of CPU while it waited in pop on an empty \
+             queue. {advice}"
+        ),
+        Waiting::Polling(wakeups) => panic!(
+            "pop polls: the consumer slept in thread::sleep (or woke up {wakeups} times) while \
+             the queue stayed empty, and looked again. However short the sleep, a push cannot \
+             wake it, and every idle consumer wakes up for nothing. {advice}"
+        ),
+        Waiting::NeverSlept(cpu) => panic!(
+            "the consumer never went to sleep in pop on an empty queue (it used {cpu:?} of \
+             CPU). {advice}"
+        ),
+        Waiting::Returned => match got {
+            Some(Err(message)) => panic!("pop panicked on an empty queue: {message}"),
+            _ => panic!(
+                "pop returned on an empty, open queue: it must wait until an item comes or \
+                 the queue is closed"
+            ),
+        },
+    }
+    match got {
+        Some(Ok(got)) => assert_eq!(got, Some(5), "the waiting consumer takes the pushed item"),
+        Some(Err(message)) => panic!("pop panicked: {message}"),
+        None => panic!(
+            "push did not wake the consumer waiting in pop within {STUCK:?}: notify the \
+             Condvar after adding the item"
+        ),
+    }
 }
 
 #[test]
