@@ -10,11 +10,11 @@
 mod common;
 
 use std::sync::{Arc, Condvar, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Signal;
 use testkit::panics::{self, ON_PURPOSE, quiet_deliberate_panics};
-use testkit::task::thread_cpu_time;
+use testkit::watch::{Waiting, spawn_watched};
 use testkit::within;
 use threads::exercises::stoppable_worker::StoppableWorker;
 
@@ -33,15 +33,9 @@ const STOP_DEADLINE: Duration = Duration::from_secs(3);
 /// `stop` or `drop`).
 const HOLD: Duration = Duration::from_millis(500);
 
-/// How long the step is held while the test measures the CPU time `stop`
-/// spends waiting for it.
+/// How long, at most, the step is held while the test watches how `stop`
+/// waits for it (the test opens the gate as soon as it knows).
 const SPIN_HOLD: Duration = Duration::from_millis(1500);
-
-/// A `stop` that blocks in `join` uses well under a millisecond of CPU time;
-/// one that spins for `SPIN_HOLD` uses all the CPU the scheduler gives it:
-/// most of `SPIN_HOLD` on an idle machine, and still about 100 ms on a 2-core
-/// machine with 28 runnable threads (measured: a load average of 28).
-const SPIN_CPU: Duration = Duration::from_millis(20);
 
 /// Why `stop` or `drop` may never return.
 const STOP_STUCK: &str = "the thread never noticed the stop request (does it check between two \
@@ -195,22 +189,48 @@ fn dropping_the_worker_stops_and_joins_it() {
 }
 
 #[test]
-fn stop_blocks_instead_of_spinning() {
+fn stop_blocks_instead_of_polling() {
     let (step, progress, gate) = held_step(4, SPIN_HOLD);
     let worker = StoppableWorker::start(step);
-    progress.wait_for_steps(4); // the 4th step is now held for SPIN_HOLD
-    let (cpu, waited) = within(STOP_DEADLINE, "stop()", STOP_STUCK, move || {
-        let (cpu, wall) = (thread_cpu_time(), Instant::now());
-        worker.stop();
-        (thread_cpu_time() - cpu, wall.elapsed())
-    });
+    progress.wait_for_steps(4); // the 4th step is now held until the gate opens
+    // stop() runs on a thread the test watches through /proc, while the step
+    // is held: blocked in join it sleeps in futex(2); a loop around
+    // is_finished() or a flag burns CPU, or sleeps in nanosleep(2) if it
+    // calls thread::sleep. The kernel says which.
+    let stopping = spawn_watched("stop", move || worker.stop());
+    let waiting = stopping.until_blocked();
     gate.raise();
-    assert!(
-        cpu < SPIN_CPU,
-        "stop() used {cpu:?} of CPU time in the {waited:?} it waited for the thread to finish its \
-         step: it is busy-waiting (a loop around is_finished() or a flag). Block in join() \
-         instead: a thread blocked in join uses no CPU"
-    );
+    let stopped = stopping.join_within(STOP_DEADLINE);
+    let advice = "Block in join() instead: a thread blocked in join uses no CPU, and wakes \
+                  when the worker's thread ends";
+    match waiting {
+        Waiting::Blocked(_) => {}
+        Waiting::Spinning(cpu) => panic!(
+            "stop() used {cpu:?} of CPU time while the worker finished its step: it is \
+             busy-waiting (a loop around is_finished() or a flag). {advice}"
+        ),
+        Waiting::Polling(wakeups) => panic!(
+            "stop() polls: while the worker finished its step, it slept in thread::sleep (or \
+             woke up {wakeups} times) and looked again (is_finished(), or a flag). However \
+             short the sleep, the thread's end cannot wake it. {advice}"
+        ),
+        Waiting::NeverSlept(cpu) => panic!(
+            "stop() never went to sleep while the worker finished its step (it used {cpu:?} \
+             of CPU time). {advice}"
+        ),
+        Waiting::Returned => match stopped {
+            Some(Err(message)) => panic!("stop() panicked: {message}"),
+            _ => panic!(
+                "the worker's thread was still running after stop() returned: stop() must wait \
+                 for the thread (join it) before returning"
+            ),
+        },
+    }
+    match stopped {
+        Some(Ok(_)) => progress.assert_thread_finished("stop()"),
+        Some(Err(message)) => panic!("stop() panicked: {message}"),
+        None => panic!("stop() did not return within {STOP_DEADLINE:?}: {STOP_STUCK}"),
+    }
 }
 
 /// Starts a worker whose step panics, and returns once the step has run.
