@@ -5,23 +5,27 @@
 //! Deadline: each exchange moves at most a few MiB, milliseconds of work;
 //! [`STUCK`] (4 s, shortened after a first hang) tells "never" from "slow"
 //! and keeps a wrong solution's run under 10 s. A busy loop is caught by the
-//! CPU time of the thread that runs `exchange`, not by the clock.
+//! kernel's view of the thread that runs `exchange` (what it sleeps in), not
+//! by the clock.
 
 use testkit::stuck as support;
 
 use std::io::{self, PipeReader, PipeWriter, Read};
-use std::time::Duration;
 
 use pipes::demos::large::pattern;
 use pipes::exercises::poll_exchange::exchange;
 use processes::demos::process::{ExitStatus, Process};
 use support::STUCK;
+use testkit::watch::{Waiting, spawn_watched};
 
 const DEADLOCK: &str = "deadlock: both sides blocked writing and nobody reading. \
      Poll both descriptors and read whenever the reader is ready, not after the whole message is sent";
 
 const NO_END: &str = "end-of-file never came: drop the writer as soon as all of `outgoing` is \
      written; the peer reads until end-of-file, as you do";
+
+const POLL_ALONE: &str = "Wait in poll with no timeout (PollTimeout::NONE): it sleeps until \
+     a descriptor is ready, and wakes the moment one is, no sooner and no later";
 
 const BUSY: &str = "busy-waiting: the exchange burns CPU while it waits. Poll with no \
      timeout (PollTimeout::NONE), which sleeps until a descriptor is ready, and stop polling a \
@@ -108,37 +112,64 @@ fn an_empty_message_one_way_and_a_large_one_the_other() {
 }
 
 #[test]
-fn waiting_for_a_slow_peer_uses_no_cpu() {
-    // The peer sends nothing (it closes its write end at once), then does
-    // nothing for half a second before it reads. Meanwhile `exchange` has
-    // seen end-of-file and has a full pipe to write into: nothing to do but
-    // wait in poll. Blocked there it uses microseconds of CPU; a loop that
-    // polls with a zero timeout, or keeps polling the finished reader (which
-    // reports POLLHUP at once, every time), uses whatever the scheduler
-    // gives it.
+fn waiting_for_a_slow_peer_sleeps_in_poll() {
+    // The peer sends nothing (it closes its write end at once), and reads
+    // only once the test lets it. Meanwhile `exchange` has seen end-of-file
+    // and has a full pipe to write into: nothing to do but wait. It runs on
+    // a thread the test watches through /proc: blocked in poll, it sleeps
+    // until the peer reads. A loop that polls with a zero timeout, or keeps
+    // polling the finished reader (POLLHUP at once, every time), burns CPU;
+    // one that sleeps between non-blocking tries sleeps in nanosleep(2), and
+    // one that polls with a short timeout keeps waking up. The kernel shows
+    // which.
     let _clean = testkit::process_scope();
-    let idle = Duration::from_millis(500);
-    let limit = Duration::from_millis(20);
     let len = 1 << 20;
     let (reader, peer_writes) = io::pipe().unwrap();
     let (mut peer_reads, writer) = io::pipe().unwrap();
     drop(peer_writes);
+    let (let_the_peer_read, peer_may_read) = std::sync::mpsc::channel::<()>();
     let peer = std::thread::spawn(move || {
-        std::thread::sleep(idle); // not a synchronization: the peer's idle time
+        // Err when the test drops the sender: read anyway, so that a
+        // failing test ends too.
+        let _ = peer_may_read.recv_timeout(STUCK);
         let mut got = Vec::new();
         peer_reads.read_to_end(&mut got).map(|_| got.len())
     });
-    let (received, cpu) =
-        support::within(STUCK, "the exchange with a slow peer", NO_END, move || {
-            let before = testkit::task::thread_cpu_time();
-            let received = exchange_or_explain(writer, reader, &pattern(len, 3));
-            (received, testkit::task::thread_cpu_time() - before)
-        });
+    let exchanging = spawn_watched("exchange", move || {
+        exchange_or_explain(writer, reader, &pattern(len, 3))
+    });
+    let waiting = exchanging.until_blocked();
+    drop(let_the_peer_read);
+    let received = exchanging.join_within(STUCK);
     let peer_got = peer.join().unwrap().unwrap();
-    assert!(
-        cpu < limit,
-        "exchange used {cpu:?} of CPU while the peer did nothing for {idle:?}: {BUSY}"
-    );
+    match waiting {
+        Waiting::Blocked(_) => {}
+        Waiting::Spinning(cpu) => {
+            panic!("exchange used {cpu:?} of CPU while the peer did nothing: {BUSY}")
+        }
+        Waiting::Polling(wakeups) => panic!(
+            "exchange polls: while the peer did nothing, it slept in thread::sleep (or woke up \
+             {wakeups} times, as a poll with a short timeout does) and tried again. {POLL_ALONE}"
+        ),
+        Waiting::NeverSlept(cpu) => panic!(
+            "exchange never went to sleep while the peer did nothing (it used {cpu:?} of CPU). \
+             {POLL_ALONE}"
+        ),
+        Waiting::Returned => match &received {
+            Some(Err(message)) => panic!("{message}"),
+            _ => panic!(
+                "exchange returned before the peer had read the {len} bytes sent to it: it must \
+                 write all of `outgoing`, waiting in poll while the pipe is full"
+            ),
+        },
+    }
+    let received = match received {
+        Some(Ok(received)) => received,
+        Some(Err(message)) => panic!("{message}"),
+        None => {
+            panic!("the exchange did not finish within {STUCK:?} after the peer read: {NO_END}")
+        }
+    };
     assert!(received.is_empty(), "the peer sent nothing");
     assert_eq!(peer_got, len, "the peer receives every byte");
 }
