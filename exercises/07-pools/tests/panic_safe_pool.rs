@@ -338,6 +338,7 @@ fn an_idle_pool_does_not_busy_wait() {
     meet_on_every_worker(&pool, 2, 1);
     let threads = &thread_ids() - &before;
     let used_before = cpu_times(&threads);
+    let slept_before = sleeps(&threads);
     let stop = Arc::new(AtomicBool::new(false));
     let spin = Arc::clone(&stop);
     let reference = thread::spawn(move || {
@@ -364,6 +365,43 @@ fn an_idle_pool_does_not_busy_wait() {
          do, as much as a thread that spins ({spinner:?}): a busy-wait (a loop on try_recv, \
          is_finished or yield_now). Block on the channel (recv) instead"
     );
+    // A thread that polls with a sleep (thread::sleep, or recv_timeout in a
+    // loop) uses little CPU, but it wakes up again and again; a thread
+    // blocked in recv does not wake at all while nothing happens.
+    let slept_after = sleeps(&threads);
+    let (most, tid) = slept_after
+        .iter()
+        .map(|(tid, after)| {
+            (
+                after - slept_before.get(tid).copied().unwrap_or(*after),
+                *tid,
+            )
+        })
+        .max()
+        .unwrap_or_default();
+    assert!(
+        most <= IDLE_WAKEUPS,
+        "an idle pool polls: one of its threads woke up {most} times in {IDLE_WINDOW:?} with \
+         nothing to do{}: a loop that sleeps (thread::sleep, or recv_timeout) and looks again. \
+         Block on the channel (recv), which sleeps until there is news",
+        match testkit::task::sleeping_in(tid) {
+            Some((_, testkit::task::SleepingIn::Timer)) => ", and it sleeps in thread::sleep",
+            _ => "",
+        }
+    );
+}
+
+/// How many times a thread of an idle pool may wake up in [`IDLE_WINDOW`]:
+/// a blocked one does not wake at all; one that polls every 10 ms, 100
+/// times.
+const IDLE_WAKEUPS: u64 = 20;
+
+/// How many times each thread of `threads` has gone to sleep so far.
+fn sleeps(threads: &std::collections::BTreeSet<u32>) -> std::collections::BTreeMap<u32, u64> {
+    threads
+        .iter()
+        .filter_map(|&tid| Some((tid, testkit::task::sample(tid)?.sleeps)))
+        .collect()
 }
 
 /// The CPU time the calling thread has used.
