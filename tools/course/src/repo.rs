@@ -70,11 +70,7 @@ impl Repo {
         let path = normalize(path);
         match path.strip_prefix(normalize(&self.root)) {
             Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-            Ok(rel) => rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
+            Ok(rel) => slash_path(rel),
             Err(_) => path.display().to_string(),
         }
     }
@@ -114,6 +110,14 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `path` with `/` between its components, whatever the platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// All files under `dir` (recursively) whose name ends with `suffix`, sorted.
