@@ -11,10 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::course::{Chapter, Course};
-use crate::repo::{Repo, slash_path};
+use crate::repo::{Repo, slash_path, write_file};
 
 /// The folder of the crate pages, relative to the book's `src/`.
 pub const FOLDER: &str = "crates";
@@ -167,11 +167,7 @@ pub fn write(repo: &Repo, course: &Course) -> Result<Vec<PathBuf>> {
         if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(&path, text)?;
         written.push(path);
     }
     Ok(written)

@@ -120,6 +120,16 @@ pub fn slash_path(path: &Path) -> String {
         .join("/")
 }
 
+/// Writes `contents` to `path`, creating its folder first; errors name the
+/// file.
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
+}
+
 /// All files under `dir` (recursively) whose name ends with `suffix`, sorted.
 /// A missing folder has no files.
 pub fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<PathBuf> {

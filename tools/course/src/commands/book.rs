@@ -34,11 +34,7 @@ pub fn run(args: &BookArgs) -> Result<ExitCode> {
     if args.open {
         open_in_browser(&built.index.display().to_string());
     }
-    Ok(if problems == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(super::exit_code(problems == 0))
 }
 
 /// Opens `path` with `$BROWSER` (left running on its own), or else with

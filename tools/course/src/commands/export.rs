@@ -25,7 +25,7 @@ use super::reset::STARTERS_DIR;
 use crate::cli::{ExportGradescopeArgs, ExportStudentArgs};
 use crate::course::Course;
 use crate::markdown;
-use crate::repo::{Repo, normalize};
+use crate::repo::{Repo, normalize, write_file};
 use crate::summary;
 
 /// The student README's template, relative to the repository root.
@@ -178,14 +178,6 @@ fn prepare_destination(repo: &Repo, dest: &Path) -> Result<PathBuf> {
     }
     std::fs::create_dir_all(&dest).with_context(|| format!("cannot create {}", dest.display()))?;
     Ok(dest)
-}
-
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// Keeps the executable bit (of `.ci`-like scripts and the Gradescope files).
@@ -524,7 +516,8 @@ pub fn solution_leaks(repo: &Repo, dest: &Path) -> Result<Vec<String>> {
 /// it works on a machine where git has no user configured). Returns false,
 /// after a warning, when git is not installed.
 fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
-    let git = |args: &[&str]| -> Result<Option<()>> {
+    // Whether git ran (false: it is not installed); an error if it failed.
+    let git = |args: &[&str]| -> Result<bool> {
         let output = match Command::new("git")
             .arg("-C")
             .arg(dest)
@@ -545,7 +538,7 @@ fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
             .output()
         {
             Ok(output) => output,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e).context("cannot run git"),
         };
         if !output.status.success() {
@@ -556,9 +549,9 @@ fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        Ok(Some(()))
+        Ok(true)
     };
-    if git(&["init", "--quiet"])?.is_none() {
+    if !git(&["init", "--quiet"])? {
         eprintln!(
             "warning: git is not installed: {} is not a git repository yet",
             dest.display()
