@@ -125,12 +125,9 @@ pub fn backup_path(file: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let first = file.with_file_name(format!("{name}.bak"));
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| file.with_file_name(format!("{name}.bak.{n}")))
+    std::iter::once(format!("{name}.bak"))
+        .chain((2..).map(|n| format!("{name}.bak.{n}")))
+        .map(|candidate| file.with_file_name(candidate))
         .find(|candidate| !candidate.exists())
         .expect("some backup name is free")
 }
