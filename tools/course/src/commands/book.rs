@@ -69,13 +69,14 @@ fn open_in_browser(path: &str) {
         .stderr(Stdio::null())
         .status();
     match opened {
-        Ok(status) if status.success() => println!("Opened it with xdg-open."),
+        Ok(status) if status.success() => {
+            println!("Opened it with xdg-open.");
+            return;
+        }
         Ok(_) => println!("xdg-open found no browser to open it with."),
         Err(_) => {
             println!("No browser was found ($BROWSER is not set and xdg-open is not installed).")
         }
     }
-    if !matches!(opened, Ok(status) if status.success()) {
-        println!("Open this address in your browser: {url}");
-    }
+    println!("Open this address in your browser: {url}");
 }
