@@ -12,14 +12,10 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// Walks up from the current directory to the course repository.
+    /// Walks up from the current directory to the first folder that is a
+    /// course repository.
     pub fn discover() -> Result<Repo> {
-        let here = std::env::current_dir().context("cannot read the current directory")?;
-        Repo::discover_from(&here)
-    }
-
-    /// Walks up from `start` to the first folder that is a course repository.
-    pub fn discover_from(start: &Path) -> Result<Repo> {
+        let start = std::env::current_dir().context("cannot read the current directory")?;
         for dir in start.ancestors() {
             if is_course_root(dir) {
                 return Ok(Repo::at(dir));
