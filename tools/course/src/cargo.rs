@@ -76,16 +76,8 @@ where
         .stderr(Stdio::piped())
         .spawn()
         .with_context(|| format!("cannot start `cargo {shown}`: is cargo on the PATH?"))?;
-    let stdout = child
-        .stdout
-        .take()
-        .context("cargo's stdout was not piped")?;
-    let stderr = child
-        .stderr
-        .take()
-        .context("cargo's stderr was not piped")?;
-    let out_reader = tee(stdout, echo == Echo::Everything, false);
-    let err_reader = tee(stderr, echo != Echo::Quiet, true);
+    let out_reader = tee(child.stdout.take(), echo == Echo::Everything, false);
+    let err_reader = tee(child.stderr.take(), echo != Echo::Quiet, true);
     let status = child
         .wait()
         .with_context(|| format!("cannot wait for `cargo {shown}`"))?;
@@ -121,16 +113,20 @@ where
     }
 }
 
-/// Reads `pipe` to the end on its own thread (so that neither pipe can fill up
-/// and block cargo), copying it to our stdout or stderr when `show` is set.
+/// Reads `pipe` (piped above, so always there) to the end on its own thread
+/// (so that neither pipe can fill up and block cargo), copying it to our
+/// stdout or stderr when `show` is set.
 fn tee<R: Read + Send + 'static>(
-    mut pipe: R,
+    pipe: Option<R>,
     show: bool,
     to_stderr: bool,
 ) -> thread::JoinHandle<String> {
     thread::spawn(move || {
         let mut all = Vec::new();
         let mut buffer = [0u8; 8192];
+        let Some(mut pipe) = pipe else {
+            return String::new();
+        };
         loop {
             match pipe.read(&mut buffer) {
                 Ok(0) | Err(_) => break,

@@ -11,10 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 
 use crate::course::{Chapter, Course};
-use crate::repo::Repo;
+use crate::repo::{Repo, slash_path, write_file};
 
 /// The folder of the crate pages, relative to the book's `src/`.
 pub const FOLDER: &str = "crates";
@@ -49,30 +49,19 @@ pub fn index_path(repo: &Repo) -> PathBuf {
 /// the manifests first, then every source, Python and test file in path
 /// order. Build output, hidden files and `.bak` copies are left out.
 pub fn shown_files(crate_dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    collect(crate_dir, crate_dir, &mut files);
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(crate_dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            entry.depth() == 0 || !(name.starts_with('.') || name == "target")
+        })
+        .flatten()
+        .filter(|entry| !entry.file_type().is_dir() && language(entry.path()).is_some())
+        .filter_map(|entry| Some(entry.path().strip_prefix(crate_dir).ok()?.to_path_buf()))
+        .collect();
     files.sort_by_key(|f| (f.components().count() > 1, f.clone()));
     files
-}
-
-fn collect(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.starts_with('.') || name == "target" {
-            continue;
-        }
-        if path.is_dir() {
-            collect(root, &path, files);
-        } else if language(&path).is_some()
-            && let Ok(rel) = path.strip_prefix(root)
-        {
-            files.push(rel.to_path_buf());
-        }
-    }
 }
 
 fn language(path: &Path) -> Option<&'static str> {
@@ -95,13 +84,6 @@ pub fn file_id(file: &Path) -> String {
             }
         })
         .collect()
-}
-
-fn slash_path(path: &Path) -> String {
-    path.components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
 }
 
 const GENERATED: &str = "<!-- Written by `cargo course book` (tools/course/src/crate_pages.rs): \
@@ -185,11 +167,7 @@ pub fn write(repo: &Repo, course: &Course) -> Result<Vec<PathBuf>> {
         if std::fs::read_to_string(&path).ok().as_deref() == Some(text.as_str()) {
             continue;
         }
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-        }
-        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        write_file(&path, text)?;
         written.push(path);
     }
     Ok(written)

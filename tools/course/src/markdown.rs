@@ -125,17 +125,14 @@ pub fn includes(text: &str) -> Vec<Include> {
     let mut found = Vec::new();
     for (index, line) in text.lines().enumerate() {
         let mut rest = line;
-        let mut offset = 0;
         while let Some(start) = rest.find("{{") {
-            let escaped = start > 0 && rest.as_bytes()[start - 1] == b'\\';
+            let escaped = rest[..start].ends_with('\\');
             let after = &rest[start + 2..];
             let Some(end) = after.find("}}") else { break };
-            let inner = after[..end].trim();
-            if !escaped && let Some(include) = parse_directive(inner, index + 1) {
+            if !escaped && let Some(include) = parse_directive(after[..end].trim(), index + 1) {
                 found.push(include);
             }
-            offset += start + 2 + end + 2;
-            rest = &line[offset..];
+            rest = &after[end + 2..];
         }
     }
     found

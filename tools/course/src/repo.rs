@@ -12,14 +12,10 @@ pub struct Repo {
 }
 
 impl Repo {
-    /// Walks up from the current directory to the course repository.
+    /// Walks up from the current directory to the first folder that is a
+    /// course repository.
     pub fn discover() -> Result<Repo> {
-        let here = std::env::current_dir().context("cannot read the current directory")?;
-        Repo::discover_from(&here)
-    }
-
-    /// Walks up from `start` to the first folder that is a course repository.
-    pub fn discover_from(start: &Path) -> Result<Repo> {
+        let start = std::env::current_dir().context("cannot read the current directory")?;
         for dir in start.ancestors() {
             if is_course_root(dir) {
                 return Ok(Repo::at(dir));
@@ -70,11 +66,7 @@ impl Repo {
         let path = normalize(path);
         match path.strip_prefix(normalize(&self.root)) {
             Ok(rel) if rel.as_os_str().is_empty() => ".".to_string(),
-            Ok(rel) => rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/"),
+            Ok(rel) => slash_path(rel),
             Err(_) => path.display().to_string(),
         }
     }
@@ -114,6 +106,24 @@ pub fn normalize(path: &Path) -> PathBuf {
         }
     }
     out
+}
+
+/// `path` with `/` between its components, whatever the platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Writes `contents` to `path`, creating its folder first; errors name the
+/// file.
+pub fn write_file(path: &Path, contents: impl AsRef<[u8]>) -> Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create {}", parent.display()))?;
+    }
+    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
 }
 
 /// All files under `dir` (recursively) whose name ends with `suffix`, sorted.

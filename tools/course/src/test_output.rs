@@ -270,15 +270,11 @@ fn strip_should_panic(name: &str) -> &str {
 }
 
 fn parse_totals(line: &str) -> Option<Totals> {
-    let rest = line.strip_prefix("test result: ")?;
-    let (_, counts) = rest.split_once(". ")?;
+    let (_, counts) = line.strip_prefix("test result: ")?.split_once(". ")?;
     let mut totals = Totals::default();
     for part in counts.split(';') {
         let mut words = part.split_whitespace();
-        let (Some(number), Some(label)) = (words.next(), words.next()) else {
-            continue;
-        };
-        let Ok(number) = number.parse::<usize>() else {
+        let (Some(Ok(number)), Some(label)) = (words.next().map(str::parse), words.next()) else {
             continue;
         };
         match label {

@@ -30,9 +30,5 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     ];
     command.extend(args.report_args.iter().map(String::as_str));
     let run = cargo::run(repo.root(), &command, Echo::Everything)?;
-    Ok(if run.success {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(super::exit_code(run.success))
 }

@@ -34,11 +34,7 @@ pub fn run(args: &BookArgs) -> Result<ExitCode> {
     if args.open {
         open_in_browser(&built.index.display().to_string());
     }
-    Ok(if problems == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(super::exit_code(problems == 0))
 }
 
 /// Opens `path` with `$BROWSER` (left running on its own), or else with
@@ -73,13 +69,14 @@ fn open_in_browser(path: &str) {
         .stderr(Stdio::null())
         .status();
     match opened {
-        Ok(status) if status.success() => println!("Opened it with xdg-open."),
+        Ok(status) if status.success() => {
+            println!("Opened it with xdg-open.");
+            return;
+        }
         Ok(_) => println!("xdg-open found no browser to open it with."),
         Err(_) => {
             println!("No browser was found ($BROWSER is not set and xdg-open is not installed).")
         }
     }
-    if !matches!(opened, Ok(status) if status.success()) {
-        println!("Open this address in your browser: {url}");
-    }
+    println!("Open this address in your browser: {url}");
 }

@@ -25,7 +25,7 @@ use super::reset::STARTERS_DIR;
 use crate::cli::{ExportGradescopeArgs, ExportStudentArgs};
 use crate::course::Course;
 use crate::markdown;
-use crate::repo::{Repo, normalize};
+use crate::repo::{Repo, normalize, write_file};
 use crate::summary;
 
 /// The student README's template, relative to the repository root.
@@ -99,7 +99,7 @@ pub fn export_student(repo: &Repo, dest: &Path, commit: bool) -> Result<Exported
     let course = Course::load(repo)?;
     let dest = prepare_destination(repo, dest)?;
     let mut files = 0;
-    for source in walk(repo.root(), true, Skip::export(repo, &dest)) {
+    for source in walk(repo.root(), true, export_skip(repo, &dest)) {
         let rel = repo.rel(&source);
         let target = dest.join(&rel);
         let bytes = std::fs::read(&source).with_context(|| format!("cannot read {rel}"))?;
@@ -180,14 +180,6 @@ fn prepare_destination(repo: &Repo, dest: &Path) -> Result<PathBuf> {
     Ok(dest)
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
-}
-
 /// Keeps the executable bit (of `.ci`-like scripts and the Gradescope files).
 fn copy_permissions(from: &Path, to: &Path) {
     if let Ok(metadata) = std::fs::metadata(from) {
@@ -195,66 +187,62 @@ fn copy_permissions(from: &Path, to: &Path) {
     }
 }
 
-/// What a walk leaves out besides .gitignore: given paths (not entered if
-/// they are folders) and names anywhere below the root.
-struct Skip {
-    root: PathBuf,
+/// What a walk leaves out besides .gitignore: the `anchored` paths (not
+/// entered if they are folders), and the entries called one of `names`
+/// anywhere below the root.
+fn skipping(
     anchored: Vec<PathBuf>,
-    names: Vec<String>,
+    names: &'static [&'static str],
+) -> impl Fn(&Path) -> bool + Send + Sync + use<> {
+    move |path| {
+        let path = normalize(path);
+        anchored.iter().any(|a| path.starts_with(a))
+            || path
+                .file_name()
+                .is_some_and(|name| names.iter().any(|n| name == *n))
+    }
 }
 
-impl Skip {
-    /// The export's: [`LEFT_OUT`], the book's own solution pages, the built
-    /// book, the export folder itself, `target` and `node_modules`.
-    fn export(repo: &Repo, dest: &Path) -> Skip {
-        let root = normalize(repo.root());
-        let mut anchored: Vec<PathBuf> = LEFT_OUT.iter().map(|name| root.join(name)).collect();
-        anchored.push(root.join("src").join("solutions"));
-        anchored.push(root.join(book_dir(repo)));
-        anchored.push(normalize(dest));
-        let names = vec!["target".to_string(), "node_modules".to_string()];
-        Skip {
-            root,
-            anchored,
-            names,
-        }
-    }
+/// The export's walk leaves out [`LEFT_OUT`], the book's own solution pages,
+/// the built book, the export folder itself, `target` and `node_modules`.
+fn export_skip(repo: &Repo, dest: &Path) -> impl Fn(&Path) -> bool + Send + Sync + use<> {
+    let root = normalize(repo.root());
+    let mut anchored: Vec<PathBuf> = LEFT_OUT.iter().map(|name| root.join(name)).collect();
+    anchored.push(root.join("src").join("solutions"));
+    anchored.push(root.join(book_dir(repo)));
+    anchored.push(normalize(dest));
+    skipping(anchored, &["target", "node_modules"])
+}
 
-    fn skips(&self, path: &Path) -> bool {
-        let path = normalize(path);
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        self.anchored.iter().any(|a| path.starts_with(a))
-            || (path != self.root && self.names.contains(&name))
-    }
+/// The root book.toml, parsed; `None` when it is missing or does not parse.
+fn book_toml(repo: &Repo) -> Option<toml::Table> {
+    std::fs::read_to_string(repo.root().join("book.toml"))
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// The `build-dir` of book.toml (`book` by default).
 fn book_dir(repo: &Repo) -> String {
-    std::fs::read_to_string(repo.root().join("book.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
-        .and_then(|table| {
-            table
-                .get("build")?
-                .get("build-dir")?
-                .as_str()
-                .map(str::to_string)
-        })
+    book_toml(repo)
+        .and_then(|t| Some(t.get("build")?.get("build-dir")?.as_str()?.to_string()))
         .unwrap_or_else(|| "book".to_string())
 }
 
-/// Every file under `dir` that `skip` does not leave out, sorted; with
-/// `gitignore`, also without what the .gitignore files below `dir` ignore
-/// (as git sees them, even outside a git repository).
-fn walk(dir: &Path, gitignore: bool, skip: Skip) -> Vec<PathBuf> {
+/// Every file under `dir` that `skip` does not leave out (`dir` itself is
+/// always entered), sorted; with `gitignore`, also without what the
+/// .gitignore files below `dir` ignore (as git sees them, even outside a git
+/// repository).
+fn walk(
+    dir: &Path,
+    gitignore: bool,
+    skip: impl Fn(&Path) -> bool + Send + Sync + 'static,
+) -> Vec<PathBuf> {
     let mut found: Vec<PathBuf> = ignore::WalkBuilder::new(dir)
         .standard_filters(false)
         .git_ignore(gitignore)
         .require_git(false)
-        .filter_entry(move |entry| !skip.skips(entry.path()))
+        .filter_entry(move |entry| entry.depth() == 0 || !skip(entry.path()))
         .build()
         .flatten()
         .filter(|entry| entry.file_type().is_some_and(|kind| kind.is_file()))
@@ -411,9 +399,7 @@ fn check_no_solution_include(repo: &Repo, page: &Path, text: &str) -> Result<()>
 /// of chapters, crates and test commands), `{{first_exercise}}`,
 /// `{{first_crate}}` and `{{first_file}}` filled in.
 pub fn student_readme(template: &str, repo: &Repo, course: &Course) -> String {
-    let title = std::fs::read_to_string(repo.root().join("book.toml"))
-        .ok()
-        .and_then(|text| text.parse::<toml::Table>().ok())
+    let title = book_toml(repo)
         .and_then(|t| Some(t.get("book")?.get("title")?.as_str()?.to_string()))
         .unwrap_or_else(|| "The course".to_string());
     let mut chapters = String::from(
@@ -469,15 +455,14 @@ fn long_lines(text: &str) -> impl Iterator<Item = &str> {
 /// (`dest`, an export in progress, is not part of the course.)
 pub fn distinctive_solution_lines(repo: &Repo, dest: &Path) -> Result<BTreeSet<String>> {
     let root = normalize(repo.root());
-    let everything = Skip {
-        anchored: vec![
+    let everything = skipping(
+        vec![
             root.join(".git"),
             root.join(book_dir(repo)),
             normalize(dest),
         ],
-        names: vec!["target".to_string(), "node_modules".to_string()],
-        root,
-    };
+        &["target", "node_modules"],
+    );
     let solution_roots = [
         normalize(&repo.solutions_dir()),
         normalize(&repo.book_src().join("solutions")),
@@ -508,11 +493,7 @@ pub fn solution_leaks(repo: &Repo, dest: &Path) -> Result<Vec<String>> {
     let distinctive = distinctive_solution_lines(repo, dest)?;
     let copy = Repo::at(dest);
     let mut leaks = Vec::new();
-    let skip = Skip {
-        root: normalize(dest),
-        anchored: vec![normalize(&dest.join(".git"))],
-        names: vec!["target".to_string()],
-    };
+    let skip = skipping(vec![normalize(&dest.join(".git"))], &["target"]);
     for file in walk(dest, false, skip) {
         let Ok(text) = std::fs::read_to_string(&file) else {
             continue;
@@ -535,7 +516,8 @@ pub fn solution_leaks(repo: &Repo, dest: &Path) -> Result<Vec<String>> {
 /// it works on a machine where git has no user configured). Returns false,
 /// after a warning, when git is not installed.
 fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
-    let git = |args: &[&str]| -> Result<Option<()>> {
+    // Whether git ran (false: it is not installed); an error if it failed.
+    let git = |args: &[&str]| -> Result<bool> {
         let output = match Command::new("git")
             .arg("-C")
             .arg(dest)
@@ -556,7 +538,7 @@ fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
             .output()
         {
             Ok(output) => output,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(false),
             Err(e) => return Err(e).context("cannot run git"),
         };
         if !output.status.success() {
@@ -567,9 +549,9 @@ fn git_commit(dest: &Path, course: &Course) -> Result<bool> {
                 String::from_utf8_lossy(&output.stderr)
             );
         }
-        Ok(Some(()))
+        Ok(true)
     };
-    if git(&["init", "--quiet"])?.is_none() {
+    if !git(&["init", "--quiet"])? {
         eprintln!(
             "warning: git is not installed: {} is not a git repository yet",
             dest.display()

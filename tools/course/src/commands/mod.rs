@@ -15,6 +15,8 @@ pub mod test;
 pub mod verify;
 pub mod watch;
 
+use std::process::ExitCode;
+
 use anyhow::{Result, bail};
 
 use crate::course::{Chapter, Course, Exercise};
@@ -40,6 +42,15 @@ pub fn find_exercise<'a>(course: &'a Course, name: &str) -> Result<(&'a Chapter,
         "there is no exercise `{name}`.{suggestion}\nThe exercises are: {}\n(`cargo course list` shows them by chapter.)",
         names.join(", ")
     )
+}
+
+/// The exit code of a command that succeeded or not.
+pub fn exit_code(success: bool) -> ExitCode {
+    if success {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 /// Indents every line of `text` by `spaces`, dropping leading and trailing

@@ -21,26 +21,6 @@ use crate::repo::Repo;
 /// path in the repository.
 pub const STARTERS_DIR: &str = ".course/starters";
 
-/// Where a starter was found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    /// The first commit that added the file.
-    Git { commit: String },
-    /// `.course/starters/<path>`.
-    Pristine,
-}
-
-impl std::fmt::Display for Origin {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Origin::Git { commit } => {
-                write!(f, "git, commit {}", &commit[..commit.len().min(10)])
-            }
-            Origin::Pristine => write!(f, "{STARTERS_DIR}/"),
-        }
-    }
-}
-
 pub fn run(args: &ResetArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
     let course = Course::load(&repo)?;
@@ -83,14 +63,15 @@ pub fn run(args: &ResetArgs) -> Result<ExitCode> {
 }
 
 /// The starter code of the file at `rel` (relative to the repository root,
-/// with `/` separators), and where it came from.
-pub fn starter_code(repo: &Repo, rel: &str) -> Result<(Vec<u8>, Origin)> {
+/// with `/` separators), and where it came from (`git, commit 0123456789`
+/// or `.course/starters/`), for messages.
+pub fn starter_code(repo: &Repo, rel: &str) -> Result<(Vec<u8>, String)> {
     if let Some(found) = from_git(repo.root(), rel) {
         return Ok(found);
     }
     let pristine = repo.root().join(STARTERS_DIR).join(rel);
     if let Ok(bytes) = std::fs::read(&pristine) {
-        return Ok((bytes, Origin::Pristine));
+        return Ok((bytes, format!("{STARTERS_DIR}/")));
     }
     bail!(
         "cannot find the starter code of {rel}: git has no commit with it (is this a git \
@@ -101,7 +82,7 @@ pub fn starter_code(repo: &Repo, rel: &str) -> Result<(Vec<u8>, Origin)> {
 }
 
 /// The file at `rel` as the first commit that added it had it.
-fn from_git(root: &Path, rel: &str) -> Option<(Vec<u8>, Origin)> {
+fn from_git(root: &Path, rel: &str) -> Option<(Vec<u8>, String)> {
     let log = git(
         root,
         &[
@@ -112,18 +93,16 @@ fn from_git(root: &Path, rel: &str) -> Option<(Vec<u8>, Origin)> {
             &format!(":(literal){rel}"),
         ],
     )?;
-    let commit = String::from_utf8_lossy(&log)
-        .lines()
-        .last()?
-        .trim()
-        .to_string();
+    let log = String::from_utf8_lossy(&log);
+    let commit = log.lines().last()?.trim();
     if commit.is_empty() {
         return None;
     }
     // `./` makes the path relative to the course root, which need not be
     // the top of the git repository.
     let bytes = git(root, &["show", &format!("{commit}:./{rel}")])?;
-    Some((bytes, Origin::Git { commit }))
+    let short = &commit[..commit.len().min(10)];
+    Some((bytes, format!("git, commit {short}")))
 }
 
 /// The output of a successful `git <args>` in `root`, or `None`.
@@ -146,12 +125,9 @@ pub fn backup_path(file: &Path) -> PathBuf {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let first = file.with_file_name(format!("{name}.bak"));
-    if !first.exists() {
-        return first;
-    }
-    (2..)
-        .map(|n| file.with_file_name(format!("{name}.bak.{n}")))
+    std::iter::once(format!("{name}.bak"))
+        .chain((2..).map(|n| format!("{name}.bak.{n}")))
+        .map(|candidate| file.with_file_name(candidate))
         .find(|candidate| !candidate.exists())
         .expect("some backup name is free")
 }

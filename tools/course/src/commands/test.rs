@@ -38,11 +38,7 @@ pub fn run(args: &TestArgs) -> Result<ExitCode> {
     let outcome = run_exercise(&repo, chapter, exercise, echo)?;
     println!();
     print_summary(&repo, &course, chapter, exercise, &outcome);
-    Ok(if outcome.passed {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::FAILURE
-    })
+    Ok(super::exit_code(outcome.passed))
 }
 
 /// One test run of one exercise.
@@ -203,20 +199,19 @@ fn print_summary(
     }
     if run.passed {
         let state = State::load(repo);
-        let done = course
+        let not_done: Vec<&Exercise> = course
             .exercises()
-            .filter(|(c, e)| state.status_of(&e.name, &c.exercise_file(e)) == Status::Done)
-            .count();
+            .filter(|(c, e)| state.status_of(&e.name, &c.exercise_file(e)) != Status::Done)
+            .map(|(_, e)| e)
+            .collect();
         let total = course.exercises().count();
         println!(
-            "\nAll tests of `{}` pass. {done}/{total} exercises done.",
-            exercise.name
+            "\nAll tests of `{}` pass. {}/{total} exercises done.",
+            exercise.name,
+            total - not_done.len()
         );
-        let next = course
-            .exercises()
-            .find(|(c, e)| state.status_of(&e.name, &c.exercise_file(e)) != Status::Done);
-        match next {
-            Some((_, next)) => println!(
+        match not_done.first() {
+            Some(next) => println!(
                 "Next exercise: `{}` ({}).\n    cargo course hint {}\n    cargo course test {}",
                 next.name, next.summary, next.name, next.name
             ),
