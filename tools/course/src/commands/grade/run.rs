@@ -12,8 +12,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result};
 
 use super::cgroup::MemoryGroup;
+use super::jail::JailReport;
+use super::limits::Limits;
 use super::procfs::ProcessInfo;
-use super::sandbox::{Job, Sandbox, read_report};
+use super::sandbox::{Job, Sandbox};
 
 /// Why the grader stopped a run before it ended by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +55,26 @@ impl RunOutcome {
 
     pub fn exit_code(&self) -> Option<i32> {
         self.status.and_then(|s| s.code())
+    }
+
+    /// Why the run ended, when the kernel killed one of its processes at the
+    /// memory ceiling of the whole run: the one check, for builds and tests.
+    pub fn memory_limit_reason(&self, build: bool, limits: &Limits) -> Option<String> {
+        let (whose, likely) = if build {
+            (
+                "build",
+                "code that runs at compile time and allocates a lot?",
+            )
+        } else {
+            ("test", "children that each allocate a lot?")
+        };
+        self.out_of_memory.then(|| {
+            format!(
+                "memory limit: the {whose}'s processes together used more than {} MiB, and the \
+                 kernel stopped one ({likely})",
+                limits.run_memory_bytes(build) >> 20
+            )
+        })
     }
 }
 
@@ -154,7 +176,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     let mut setup_error = None;
     if sandbox.confined() {
         // The helper's status says nothing of the program: init's report does.
-        let report = read_report(&sandbox.dirs.report);
+        let report = JailReport::read(&sandbox.dirs.report);
         status = report.as_ref().and_then(|r| match (r.code, r.signal) {
             (Some(code), _) => Some(ExitStatus::from_raw((code & 0xff) << 8)),
             (None, Some(signal)) => Some(ExitStatus::from_raw(signal & 0x7f)),

@@ -45,7 +45,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid, fork, getuid, setgid, setgroups, setuid};
 
 use super::cgroup::MemoryGroup;
-use super::jail::{JailSpec, Limit, Mount};
+use super::jail::{JailReport, JailSpec, Limit, Mount, own_session_with};
 use super::limits::Limits;
 use super::model::SandboxInfo;
 use super::procfs::{self, ProcessInfo};
@@ -258,7 +258,14 @@ impl Sandbox {
                 "--unconfined --isolation {isolation:?} was asked for"
             ))
         } else if root {
-            sandbox.clear_leftovers_of(sandbox.slot.uid())?;
+            let uid = sandbox.slot.uid();
+            let left = kill_until_gone(
+                || procfs::processes_of_uid(uid),
+                || kill_every_process_of(uid),
+            );
+            if !left.is_empty() {
+                bail!("uid {uid} still has processes that cannot be killed; grading cannot start");
+            }
             sandbox.probe().err().map(|e| format!("{e:#}"))
         } else {
             Some(
@@ -346,8 +353,7 @@ impl Sandbox {
             .stderr(Stdio::piped())
             .output()
             .context("cannot start the sandbox helper")?;
-        let report = read_report(&self.dirs.report);
-        match report {
+        match JailReport::read(&self.dirs.report) {
             Some(report) if report.setup_error.is_none() && report.code == Some(0) => Ok(()),
             Some(report) => bail!(
                 "{}",
@@ -509,35 +515,35 @@ impl Sandbox {
     /// The rlimits of a run.
     fn rlimits(&self, job: &Job) -> Vec<(Limit, u64, u64)> {
         let l = &self.limits;
-        if job.stage.is_build() {
-            vec![
-                (
-                    Limit::Cpu,
-                    job.wall.as_secs().max(1),
-                    job.wall.as_secs().max(1) + 1,
-                ),
-                (
-                    Limit::AddressSpace,
-                    l.build_memory_bytes,
-                    l.build_memory_bytes,
-                ),
-                (Limit::Processes, l.build_processes, l.build_processes),
-                (Limit::FileSize, l.build_file_bytes, l.build_file_bytes),
-                (Limit::Core, 0, 0),
-            ]
+        // The CPU limit's hard value is one second above the soft one:
+        // SIGXCPU first (a verdict says why), then SIGKILL.
+        let (cpu, memory, files, open_files) = if job.stage.is_build() {
+            let cpu = job.wall.as_secs().max(1);
+            (cpu, l.build_memory_bytes, l.build_file_bytes, None)
         } else {
-            // Read once: the value depends on how many processes the uid
-            // has right now, and soft must never exceed hard.
-            let processes = self.process_limit();
-            vec![
-                (Limit::Cpu, l.cpu_seconds, l.cpu_seconds + 1),
-                (Limit::AddressSpace, l.memory_bytes, l.memory_bytes),
-                (Limit::Processes, processes, processes),
-                (Limit::FileSize, l.file_bytes, l.file_bytes),
-                (Limit::OpenFiles, l.open_files, l.open_files),
-                (Limit::Core, 0, 0),
-            ]
-        }
+            (
+                l.cpu_seconds,
+                l.memory_bytes,
+                l.file_bytes,
+                Some(l.open_files),
+            )
+        };
+        // Read once: the test's value depends on how many processes the uid
+        // has right now, and soft must never exceed hard.
+        let processes = if job.stage.is_build() {
+            l.build_processes
+        } else {
+            self.process_limit()
+        };
+        let mut limits = vec![
+            (Limit::Cpu, cpu, cpu + 1),
+            (Limit::AddressSpace, memory, memory),
+            (Limit::Processes, processes, processes),
+            (Limit::FileSize, files, files),
+        ];
+        limits.extend(open_files.map(|n| (Limit::OpenFiles, n, n)));
+        limits.push((Limit::Core, 0, 0));
+        limits
     }
 
     /// The view and program of a confined run.
@@ -666,13 +672,7 @@ impl Sandbox {
         // system calls (setsid, setrlimit) and allocates nothing (the vector
         // was built before the fork).
         unsafe {
-            command.pre_exec(move || {
-                nix::unistd::setsid().map_err(io::Error::from)?;
-                for (resource, soft, hard) in &limits {
-                    setrlimit(*resource, *soft, *hard).map_err(io::Error::from)?;
-                }
-                Ok(())
-            });
+            command.pre_exec(move || own_session_with(&limits));
         }
         command
     }
@@ -714,29 +714,19 @@ impl Sandbox {
     /// Sends SIGKILL to every process of the run, without reaping any (the
     /// caller may still be waiting for the leader).
     pub fn kill_everything(&self, leader: Option<i32>) {
-        match self.mode {
-            Mode::Confined(uid) => {
-                // The helper's death kills init (PDEATHSIG), whose death
-                // kills everything in its PID namespace.
-                for process in procfs::descendants_of(std::process::id() as i32) {
-                    let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
-                }
-                kill_every_process_of(uid);
+        // Unconfined, the run is the leader's session (its process group).
+        if let (Mode::Unconfined(_), Some(leader)) = (self.mode, leader) {
+            let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
+        }
+        // Confined, the helper's death kills init (PDEATHSIG), whose death
+        // kills everything in its PID namespace.
+        if !matches!(self.mode, Mode::Unconfined(Isolation::DedicatedUid(_))) {
+            for process in procfs::descendants_of(std::process::id() as i32) {
+                let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
             }
-            Mode::Unconfined(Isolation::DedicatedUid(uid)) => {
-                if let Some(leader) = leader {
-                    let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
-                }
-                kill_every_process_of(uid);
-            }
-            Mode::Unconfined(Isolation::ProcessGroup) => {
-                if let Some(leader) = leader {
-                    let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
-                }
-                for process in procfs::descendants_of(std::process::id() as i32) {
-                    let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
-                }
-            }
+        }
+        if let Isolation::DedicatedUid(uid) = self.isolation() {
+            kill_every_process_of(uid);
         }
     }
 
@@ -771,37 +761,31 @@ impl Sandbox {
             // run's: init reports what outlived the program.
             found.retain(|p| p.uid == self.uid());
         }
-        let give_up_at = Instant::now() + Duration::from_secs(10);
-        loop {
-            let members = self.members();
-            if members.is_empty() {
-                return Ok(found);
-            }
-            if Instant::now() > give_up_at {
-                let list: Vec<String> = members.iter().map(ToString::to_string).collect();
-                bail!(
-                    "could not kill every process of the run within 10s: {}",
-                    list.join("; ")
-                );
-            }
-            self.kill_everything(None);
-            reap_children();
-            // Polling the kernel's process table, not synchronising threads.
-            std::thread::sleep(Duration::from_millis(5));
+        let left = kill_until_gone(|| self.members(), || self.kill_everything(None));
+        if !left.is_empty() {
+            let list: Vec<String> = left.iter().map(ToString::to_string).collect();
+            bail!(
+                "could not kill every process of the run within 10s: {}",
+                list.join("; ")
+            );
         }
+        Ok(found)
     }
+}
 
-    fn clear_leftovers_of(&self, uid: u32) -> Result<()> {
-        let give_up_at = Instant::now() + Duration::from_secs(10);
-        while !procfs::processes_of_uid(uid).is_empty() {
-            if Instant::now() > give_up_at {
-                bail!("uid {uid} still has processes that cannot be killed; grading cannot start");
-            }
-            kill_every_process_of(uid);
-            reap_children();
-            std::thread::sleep(Duration::from_millis(5));
+/// Kills (with `kill`) and reaps until `members` finds nobody, for at most
+/// 10 s; returns who is still there then (nobody, normally).
+fn kill_until_gone(members: impl Fn() -> Vec<ProcessInfo>, kill: impl Fn()) -> Vec<ProcessInfo> {
+    let give_up_at = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = members();
+        if left.is_empty() || Instant::now() > give_up_at {
+            return left;
         }
-        Ok(())
+        kill();
+        reap_children();
+        // Polling the kernel's process table, not synchronising threads.
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -876,19 +860,10 @@ fn jail_command(spec: &JailSpec) -> Result<Command> {
             )
             .map_err(io::Error::from)?;
             // The helper dies with the grader, init with the helper.
-            if nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
+            Ok(nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?)
         });
     }
     Ok(command)
-}
-
-/// Init's report of the last run, if it wrote one.
-pub fn read_report(path: &Path) -> Option<super::jail::JailReport> {
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
 }
 
 /// `(resource, value, value + extra)`, lowered to the hard limit we have.
@@ -909,64 +884,53 @@ pub fn reap_children() {
     }
 }
 
-/// Forks a helper that becomes `uid` and sends SIGKILL to every process it
-/// may signal (`kill(-1)`): exactly the processes of that uid. Only root may
-/// call this.
-fn kill_every_process_of(uid: u32) {
-    // SAFETY: the child only makes system calls and leaves with _exit.
+/// Runs `work` in a forked child of the grader and waits for it: its exit
+/// code, or `None` if it could not fork or the child did not exit normally.
+/// `work` must only make system calls (the grader has threads: a forked
+/// copy may not allocate).
+fn in_child(work: impl FnOnce() -> i32) -> Option<i32> {
+    // SAFETY: the child only runs `work` (system calls, by the contract
+    // above) and leaves with _exit.
     match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            let code = if setuid(Uid::from_raw(uid)).is_ok() {
-                let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
-                0
-            } else {
-                1
-            };
-            exit_now(code)
-        }
-        Ok(ForkResult::Parent { child }) => {
-            let _ = waitpid(child, Some(WaitPidFlag::__WALL));
-        }
-        Err(_) => {}
+        // SAFETY: _exit is async-signal-safe and takes no pointers; it runs
+        // no exit handler and flushes no buffer that belongs to the parent.
+        Ok(ForkResult::Child) => unsafe { nix::libc::_exit(work()) },
+        Ok(ForkResult::Parent { child }) => match waitpid(child, Some(WaitPidFlag::__WALL)) {
+            Ok(WaitStatus::Exited(_, code)) => Some(code),
+            _ => None,
+        },
+        Err(_) => None,
     }
+}
+
+/// Sends SIGKILL, as `uid`, to every process it may signal (`kill(-1)`):
+/// exactly the processes of that uid. Only root may call this.
+fn kill_every_process_of(uid: u32) {
+    in_child(|| match setuid(Uid::from_raw(uid)) {
+        Ok(()) => kill(Pid::from_raw(-1), Signal::SIGKILL).map_or(1, |()| 0),
+        Err(_) => 1,
+    });
 }
 
 /// Whether RLIMIT_NPROC stops a test's user from forking: a probe becomes
 /// that user, allows itself one process, and tries to fork.
 pub fn process_limit_enforced(isolation: Isolation) -> bool {
-    // SAFETY: the children only make system calls and leave with _exit.
-    match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            if let Isolation::DedicatedUid(uid) = isolation
-                && (setgroups(&[]).is_err()
-                    || setgid(Gid::from_raw(uid)).is_err()
-                    || setuid(Uid::from_raw(uid)).is_err())
-            {
-                exit_now(3);
-            }
-            if setrlimit(Resource::RLIMIT_NPROC, 1, 1).is_err() {
-                exit_now(3);
-            }
-            // SAFETY: as above: the grandchild leaves at once with _exit.
-            match unsafe { fork() } {
-                Ok(ForkResult::Child) => exit_now(0),
-                Ok(ForkResult::Parent { child }) => {
-                    let _ = waitpid(child, None);
-                    exit_now(1)
-                }
-                Err(_) => exit_now(0),
-            }
+    let probe = || {
+        if let Isolation::DedicatedUid(uid) = isolation
+            && (setgroups(&[]).is_err()
+                || setgid(Gid::from_raw(uid)).is_err()
+                || setuid(Uid::from_raw(uid)).is_err())
+        {
+            return 3;
         }
-        Ok(ForkResult::Parent { child }) => {
-            matches!(waitpid(child, None), Ok(WaitStatus::Exited(_, 0)))
+        if setrlimit(Resource::RLIMIT_NPROC, 1, 1).is_err() {
+            return 3;
         }
-        Err(_) => false,
-    }
-}
-
-/// Leaves a forked child at once, without running exit handlers or flushing
-/// buffers that belong to the parent.
-fn exit_now(code: i32) -> ! {
-    // SAFETY: _exit is async-signal-safe and takes no pointers.
-    unsafe { nix::libc::_exit(code) }
+        // 0 when the fork is refused; a grandchild that starts exits at once.
+        match in_child(|| 0) {
+            Some(_) => 1,
+            None => 0,
+        }
+    };
+    in_child(probe) == Some(0)
 }

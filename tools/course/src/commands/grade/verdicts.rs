@@ -74,17 +74,10 @@ fn classify(
             limits.processes
         )
     };
-    if run.out_of_memory {
-        // Before the wall clock: the killed process's partner may wait for
-        // it until the time is up.
-        return (
-            Verdict::Error,
-            format!(
-                "memory limit: the test's processes together used more than {} MiB, and the \
-                 kernel stopped one (children that each allocate a lot?)",
-                limits.run_memory_bytes(false) >> 20
-            ),
-        );
+    // Before the wall clock: the killed process's partner may wait for it
+    // until the time is up.
+    if let Some(reason) = run.memory_limit_reason(false, limits) {
+        return (Verdict::Error, reason);
     }
     match run.stopped {
         Some(Stopped::Flood) => {
