@@ -33,7 +33,7 @@ use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
 use nix::sys::prctl;
 use nix::sys::resource::{Resource, setrlimit};
@@ -42,7 +42,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, pivot_root};
 use serde::{Deserialize, Serialize};
 
-use super::procfs;
+use super::procfs::{self, ProcessInfo};
 
 /// What a mount of the view is.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -113,14 +113,6 @@ pub struct JailSpec {
     pub groups: Vec<PathBuf>,
 }
 
-/// A process that was still there when the program ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Leftover {
-    pub pid: i32,
-    pub command: String,
-    pub state: char,
-}
-
 /// What init tells the grader.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct JailReport {
@@ -129,8 +121,9 @@ pub struct JailReport {
     /// The program's exit code, or the signal that killed it.
     pub code: Option<i32>,
     pub signal: Option<i32>,
-    /// What outlived the program inside the namespace (killed since).
-    pub leftovers: Vec<Leftover>,
+    /// What outlived the program inside the namespace (killed since), with
+    /// the pids and parents that namespace gave them.
+    pub leftovers: Vec<ProcessInfo>,
 }
 
 impl JailReport {
@@ -247,15 +240,8 @@ fn init(spec: &JailSpec) -> i32 {
             Err(_) => break,
         }
     }
-    report.leftovers = procfs::all_processes()
-        .into_iter()
-        .filter(|p| p.pid != 1)
-        .map(|p| Leftover {
-            pid: p.pid,
-            command: p.command,
-            state: p.state,
-        })
-        .collect();
+    report.leftovers = procfs::all_processes();
+    report.leftovers.retain(|p| p.pid != 1);
     // Everything in the namespace but init itself.
     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
     // Reap them all; only ECHILD (nobody left) ends this.
@@ -494,8 +480,10 @@ fn loopback_up() -> Result<()> {
         // SAFETY: as above; SIOCSIFFLAGS reads the flags.
         result = unsafe { libc::ioctl(fd, libc::SIOCSIFFLAGS, &request) };
     }
-    if result != 0 {
-        bail!("ioctl on lo: {}", std::io::Error::last_os_error());
-    }
+    ensure!(
+        result == 0,
+        "ioctl on lo: {}",
+        std::io::Error::last_os_error()
+    );
     Ok(())
 }

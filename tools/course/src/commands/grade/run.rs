@@ -5,7 +5,8 @@
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -113,21 +114,19 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         })?;
     let leader = child.id() as i32;
     let (events, receive) = mpsc::channel();
-    let budget = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let budget = Arc::new(AtomicU64::new(0));
     let readers = [
         drain(
             child.stdout.take().context("stdout")?,
             &events,
             &budget,
-            output.keep,
-            output.flood,
+            output,
         ),
         drain(
             child.stderr.take().context("stderr")?,
             &events,
             &budget,
-            output.keep,
-            output.flood,
+            output,
         ),
     ];
     let waiter = {
@@ -184,14 +183,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         });
         if let Some(report) = report {
             setup_error = report.setup_error;
-            leftovers.extend(report.leftovers.into_iter().map(|l| ProcessInfo {
-                pid: l.pid,
-                ppid: 0,
-                uid: sandbox.uid(),
-                state: l.state,
-                command: l.command,
-                threads: 1,
-            }));
+            leftovers.extend(report.leftovers);
         }
     }
     if let Some(error) = setup_error {
@@ -202,7 +194,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         stopped,
         stdout: String::from_utf8_lossy(&out).into_owned(),
         stderr: String::from_utf8_lossy(&err).into_owned(),
-        output_bytes: budget.load(std::sync::atomic::Ordering::Relaxed),
+        output_bytes: budget.load(Ordering::Relaxed),
         peak_tasks,
         out_of_memory,
         leftovers,
@@ -210,17 +202,17 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     })
 }
 
-/// Reads `pipe` to its end on a thread: keeps the first `keep` bytes, counts
-/// the rest into `total`, and reports a flood once `total` passes `flood`.
+/// Reads `pipe` to its end on a thread: keeps the first `output.keep` bytes,
+/// counts the rest into `total`, and reports a flood once `total` passes
+/// `output.flood`.
 fn drain<R: Read + Send + 'static>(
     mut pipe: R,
     events: &mpsc::Sender<Event>,
-    total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
-    keep: usize,
-    flood: u64,
+    total: &Arc<AtomicU64>,
+    OutputLimits { keep, flood }: OutputLimits,
 ) -> thread::JoinHandle<Vec<u8>> {
     let events = events.clone();
-    let total = std::sync::Arc::clone(total);
+    let total = Arc::clone(total);
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut buffer = [0u8; 16 << 10];
@@ -234,8 +226,7 @@ fn drain<R: Read + Send + 'static>(
                 Ok(n) => {
                     let room = keep.saturating_sub(kept.len()).min(n);
                     kept.extend_from_slice(&buffer[..room]);
-                    let sum =
-                        total.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
+                    let sum = total.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
                     if sum > flood && !reported {
                         reported = true;
                         let _ = events.send(Event::Flood);

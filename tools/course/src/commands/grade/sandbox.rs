@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use nix::sched::CloneFlags;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 use nix::sys::signal::{Signal, kill, killpg};
@@ -116,19 +116,17 @@ impl Toolchain {
             .stdin(Stdio::null())
             .output()
             .context("cannot run `rustc --print sysroot`: is Rust installed?")?;
-        if !output.status.success() {
-            bail!(
-                "`rustc --print sysroot` failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        ensure!(
+            output.status.success(),
+            "`rustc --print sysroot` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if !sysroot.join("bin/cargo").is_file() {
-            bail!(
-                "the toolchain {} has no bin/cargo: install cargo in it",
-                sysroot.display()
-            );
-        }
+        ensure!(
+            sysroot.join("bin/cargo").is_file(),
+            "the toolchain {} has no bin/cargo: install cargo in it",
+            sysroot.display()
+        );
         let cargo_home = match std::env::var_os("CARGO_HOME") {
             Some(home) => PathBuf::from(home),
             None => PathBuf::from(std::env::var_os("HOME").context("no HOME and no CARGO_HOME")?)
@@ -217,16 +215,6 @@ impl Sandbox {
         nix::sys::prctl::set_child_subreaper(true)
             .context("cannot make the grader a child subreaper (prctl)")?;
         let root = getuid().is_root();
-        if !root && !unconfined {
-            bail!(
-                "{}",
-                refusal(
-                    "the grader is not root: only root can give each run its own uid and \
-                     namespaces",
-                    &protections_off(Isolation::ProcessGroup)
-                )
-            );
-        }
         let slot = slot::acquire()?;
         let toolchain = Toolchain::find(repo_root)?;
         let base = slot::private_dir(Path::new("/var/tmp"), "course-grade")?
@@ -263,9 +251,10 @@ impl Sandbox {
                 || procfs::processes_of_uid(uid),
                 || kill_every_process_of(uid),
             );
-            if !left.is_empty() {
-                bail!("uid {uid} still has processes that cannot be killed; grading cannot start");
-            }
+            ensure!(
+                left.is_empty(),
+                "uid {uid} still has processes that cannot be killed; grading cannot start"
+            );
             sandbox.probe().err().map(|e| format!("{e:#}"))
         } else {
             Some(
@@ -288,9 +277,7 @@ impl Sandbox {
             // never become the bottom layer of a confined build.
             sandbox.dirs.target = sandbox.dirs.base.join("target-unconfined");
             sandbox.off = protections_off(isolation);
-            if !unconfined {
-                bail!("{}", refusal(&why, &sandbox.off));
-            }
+            ensure!(unconfined, "{}", refusal(&why, &sandbox.off));
             eprintln!(
                 "WARNING: grading UNCONFINED ({why}); these protections are off:\n{}",
                 bullets(&sandbox.off)
@@ -303,9 +290,10 @@ impl Sandbox {
                  a fork bomb could exhaust this machine",
                 sandbox.uid()
             );
-            if !unconfined {
-                bail!("{why}; pass --unconfined if you trust the submissions.");
-            }
+            ensure!(
+                unconfined,
+                "{why}; pass --unconfined if you trust the submissions."
+            );
             sandbox.off.push(why);
         }
         if sandbox.confined() {
@@ -320,8 +308,7 @@ impl Sandbox {
                     sandbox.off.push(off);
                 }
             }
-        }
-        if !sandbox.confined() {
+        } else {
             // Unconfined tests of a dedicated uid read the build and the
             // workspace on the host: the folders must let them through.
             if let Some(parent) = sandbox.dirs.base.parent() {
@@ -666,7 +653,7 @@ impl Sandbox {
             .rlimits(job)
             .into_iter()
             .filter(|(limit, ..)| !job.stage.is_build() || *limit != Limit::Processes)
-            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard.saturating_sub(soft)))
+            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard))
             .collect();
         // SAFETY: the closure runs between fork and exec; it only makes
         // system calls (setsid, setrlimit) and allocates nothing (the vector
@@ -866,13 +853,11 @@ fn jail_command(spec: &JailSpec) -> Result<Command> {
     Ok(command)
 }
 
-/// `(resource, value, value + extra)`, lowered to the hard limit we have.
-fn capped(resource: Resource, value: u64, extra: u64) -> (Resource, u64, u64) {
-    let hard_now = getrlimit(resource)
-        .map(|(_, hard)| hard)
-        .unwrap_or(u64::MAX);
-    let hard = value.saturating_add(extra).min(hard_now);
-    (resource, value.min(hard), hard)
+/// `(resource, soft, hard)`, lowered to the hard limit we have.
+fn capped(resource: Resource, soft: u64, hard: u64) -> (Resource, u64, u64) {
+    let hard_now = getrlimit(resource).map_or(u64::MAX, |(_, hard)| hard);
+    let hard = hard.min(hard_now);
+    (resource, soft.min(hard), hard)
 }
 
 /// Reaps every child of the grader that has exited.
