@@ -223,11 +223,12 @@ impl Grader<'_> {
                 ));
             }
         };
-        let mut sorted_listed = listed.clone();
-        sorted_listed.sort();
-        let mut sorted_teacher = teacher.to_vec();
-        sorted_teacher.sort();
-        if sorted_listed != sorted_teacher {
+        let sorted = |names: &[String]| {
+            let mut names = names.to_vec();
+            names.sort();
+            names
+        };
+        if sorted(&listed) != sorted(teacher) {
             let shown: Vec<&str> = listed.iter().take(10).map(String::as_str).collect();
             return Ok(all_error(
                 teacher,

@@ -64,6 +64,17 @@ pub enum Mount {
     Symlink { target: PathBuf, to: PathBuf },
 }
 
+impl Mount {
+    /// A bind of the host's `from` at `to` in the view.
+    pub fn bind(from: impl Into<PathBuf>, to: impl Into<PathBuf>, writable: bool) -> Mount {
+        Mount::Bind {
+            from: from.into(),
+            to: to.into(),
+            writable,
+        }
+    }
+}
+
 /// A resource limit of the program, by name (nix's `Resource` has no serde).
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 pub enum Limit {
@@ -346,11 +357,7 @@ fn build_view(spec: &JailSpec) -> Result<()> {
                 target: std::fs::read_link(path)?,
                 to: path.to_path_buf(),
             },
-            Ok(_) => Mount::Bind {
-                from: path.to_path_buf(),
-                to: path.to_path_buf(),
-                writable: false,
-            },
+            Ok(_) => Mount::bind(path, path, false),
             Err(_) => continue,
         };
         apply(root, &item)?;
@@ -369,14 +376,7 @@ fn build_view(spec: &JailSpec) -> Result<()> {
     tmpfs("/dev", "size=64k,mode=0755")?;
     for device in DEVICES {
         let from = Path::new("/dev").join(device);
-        apply(
-            root,
-            &Mount::Bind {
-                from: from.clone(),
-                to: from,
-                writable: true,
-            },
-        )?;
+        apply(root, &Mount::bind(&from, &from, true))?;
     }
     for (link, target) in [
         ("fd", "/proc/self/fd"),

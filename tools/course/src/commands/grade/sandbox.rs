@@ -215,6 +215,15 @@ impl Sandbox {
         nix::sys::prctl::set_child_subreaper(true)
             .context("cannot make the grader a child subreaper (prctl)")?;
         let root = getuid().is_root();
+        let not_root =
+            "the grader is not root: only root can give each run its own uid and namespaces";
+        // Before anything else: a grader that is not root may be unable to
+        // read the toolchain or the slot folders at all.
+        ensure!(
+            root || unconfined,
+            "{}",
+            refusal(not_root, &protections_off(Isolation::ProcessGroup))
+        );
         let slot = slot::acquire()?;
         let toolchain = Toolchain::find(repo_root)?;
         let base = slot::private_dir(Path::new("/var/tmp"), "course-grade")?
@@ -257,10 +266,7 @@ impl Sandbox {
             );
             sandbox.probe().err().map(|e| format!("{e:#}"))
         } else {
-            Some(
-                "the grader is not root: only root can give each run its own uid and namespaces"
-                    .to_string(),
-            )
+            Some(not_root.to_string())
         };
         if let Some(why) = refused {
             let isolation = match isolation {
@@ -537,33 +543,22 @@ impl Sandbox {
     fn spec(&self, job: &Job) -> JailSpec {
         let cargo_home = &self.toolchain.cargo_home;
         let mut mounts = vec![
-            Mount::Bind {
-                from: self.toolchain.sysroot.clone(),
-                to: VIEW_RUST.into(),
-                writable: false,
-            },
-            Mount::Bind {
-                from: self.dirs.work.clone(),
-                to: VIEW_WORKSPACE.into(),
-                writable: false,
-            },
+            Mount::bind(&self.toolchain.sysroot, VIEW_RUST, false),
+            Mount::bind(&self.dirs.work, VIEW_WORKSPACE, false),
         ];
         for part in ["registry", "git"] {
             if cargo_home.join(part).is_dir() {
-                mounts.push(Mount::Bind {
-                    from: cargo_home.join(part),
-                    to: Path::new(VIEW_CARGO_HOME).join(part),
-                    writable: false,
-                });
+                let to = Path::new(VIEW_CARGO_HOME).join(part);
+                mounts.push(Mount::bind(cargo_home.join(part), to, false));
             }
         }
         let layer = (self.dirs.upper.clone(), self.dirs.upper_work.clone());
         mounts.push(match job.stage {
-            Stage::TeacherBuild | Stage::TeacherRun => Mount::Bind {
-                from: self.dirs.target.clone(),
-                to: VIEW_TARGET.into(),
-                writable: job.stage == Stage::TeacherBuild,
-            },
+            Stage::TeacherBuild | Stage::TeacherRun => Mount::bind(
+                &self.dirs.target,
+                VIEW_TARGET,
+                job.stage == Stage::TeacherBuild,
+            ),
             Stage::StudentBuild => Mount::Overlay {
                 lower: vec![self.dirs.target.clone()],
                 upper: Some(layer),
