@@ -25,13 +25,45 @@ const ROOT: &str = "/sys/fs/cgroup";
 /// The folder, in the memory hierarchy, that holds the grader's groups.
 const PARENT: &str = "course-grade";
 
+/// The files of one layout of the memory controller.
+#[derive(Debug)]
+struct Layout {
+    /// The memory hierarchy, under [`ROOT`].
+    hierarchy: &'static str,
+    /// The ceiling, in bytes.
+    limit: &'static str,
+    /// What swap may add (present only with swap accounting), and the value
+    /// that adds nothing: v2 counts swap on its own, v1 memory and swap
+    /// together.
+    swap: &'static str,
+    swap_is_total: bool,
+    /// The file whose `oom_kill` line counts the OOM killer's kills.
+    events: &'static str,
+}
+
+const V2: Layout = Layout {
+    hierarchy: "",
+    limit: "memory.max",
+    swap: "memory.swap.max",
+    swap_is_total: false,
+    events: "memory.events",
+};
+
+const V1: Layout = Layout {
+    hierarchy: "memory",
+    limit: "memory.limit_in_bytes",
+    swap: "memory.memsw.limit_in_bytes",
+    swap_is_total: true,
+    events: "memory.oom_control",
+};
+
 /// One run's memory group. Dropping it removes the group (once its
 /// processes are gone, which they are when a run ends: init kills what is
 /// left of its PID namespace).
 #[derive(Debug)]
 pub struct MemoryGroup {
     dir: PathBuf,
-    v2: bool,
+    layout: &'static Layout,
 }
 
 impl MemoryGroup {
@@ -44,36 +76,20 @@ impl MemoryGroup {
             std::process::id(),
             NEXT.fetch_add(1, Ordering::Relaxed)
         );
-        let (parent, v2) = parent()?;
-        let group = MemoryGroup {
-            dir: parent.join(name),
-            v2,
-        };
-        std::fs::create_dir(&group.dir)
-            .map_err(|e| format!("cannot create {}: {e}", group.dir.display()))?;
-        let limits: &[(&str, String)] = if v2 {
-            &[
-                ("memory.max", bytes.to_string()),
-                // No way around the ceiling through swap.
-                ("memory.swap.max", "0".into()),
-            ]
-        } else {
-            &[
-                ("memory.limit_in_bytes", bytes.to_string()),
-                // Memory plus swap; present only with swap accounting.
-                ("memory.memsw.limit_in_bytes", bytes.to_string()),
-            ]
-        };
-        for (file, value) in limits {
-            let path = group.dir.join(file);
-            let optional = file.contains("swap") || file.contains("memsw");
-            if optional && !path.exists() {
+        let (parent, layout) = parent()?;
+        let dir = parent.join(name);
+        std::fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        // No way around the ceiling through swap.
+        let swap = if layout.swap_is_total { bytes } else { 0 };
+        for (file, value) in [(layout.limit, bytes), (layout.swap, swap)] {
+            let path = dir.join(file);
+            if file == layout.swap && !path.exists() {
                 continue;
             }
-            std::fs::write(&path, value)
+            std::fs::write(&path, value.to_string())
                 .map_err(|e| format!("cannot write {value} to {}: {e}", path.display()))?;
         }
-        Ok(group)
+        Ok(MemoryGroup { dir, layout })
     }
 
     /// The file that a process writes `0` to, to move itself into the
@@ -84,13 +100,8 @@ impl MemoryGroup {
 
     /// Whether the kernel's OOM killer ended a process of the group.
     pub fn oom_killed(&self) -> bool {
-        let (file, key) = if self.v2 {
-            ("memory.events", "oom_kill")
-        } else {
-            ("memory.oom_control", "oom_kill")
-        };
-        let text = std::fs::read_to_string(self.dir.join(file)).unwrap_or_default();
-        counter(&text, key).is_some_and(|n| n > 0)
+        let text = std::fs::read_to_string(self.dir.join(self.layout.events)).unwrap_or_default();
+        counter(&text, "oom_kill").is_some_and(|n| n > 0)
     }
 }
 
@@ -110,18 +121,15 @@ impl Drop for MemoryGroup {
     }
 }
 
-/// The folder that holds the grader's groups, created if needed, and
-/// whether it is in a v2 tree.
-fn parent() -> Result<(PathBuf, bool), String> {
+/// The folder that holds the grader's groups, created if needed, and the
+/// layout of its tree.
+fn parent() -> Result<(PathBuf, &'static Layout), String> {
     let root = Path::new(ROOT);
     let v2 = std::fs::read_to_string(root.join("cgroup.controllers"))
         .is_ok_and(|controllers| controllers.split_whitespace().any(|c| c == "memory"));
-    let hierarchy = if v2 {
-        root.to_path_buf()
-    } else {
-        root.join("memory")
-    };
-    if !v2 && !hierarchy.join("memory.limit_in_bytes").exists() {
+    let layout = if v2 { &V2 } else { &V1 };
+    let hierarchy = root.join(layout.hierarchy);
+    if !v2 && !hierarchy.join(layout.limit).exists() {
         return Err(format!(
             "no memory controller under {ROOT} (neither cgroup v2 with memory nor a v1 \
              memory hierarchy)"
@@ -141,7 +149,7 @@ fn parent() -> Result<(PathBuf, bool), String> {
                 .map_err(|e| format!("cannot enable memory in {}: {e}", control.display()))?;
         }
     }
-    Ok((parent, v2))
+    Ok((parent, layout))
 }
 
 /// The number after `key` on its own line of a `key value` file.

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::Mutex;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use clap::ValueEnum;
 
 use super::GradeArgs;
@@ -29,12 +29,11 @@ pub struct Row {
 
 pub fn grade_class(repo: &Repo, class_dir: &Path, args: &GradeArgs) -> Result<ExitCode> {
     let students = submission_folders(class_dir)?;
-    if students.is_empty() {
-        bail!(
-            "{} holds no submission folder (one folder per student)",
-            class_dir.display()
-        );
-    }
+    ensure!(
+        !students.is_empty(),
+        "{} holds no submission folder (one folder per student)",
+        class_dir.display()
+    );
     let out = args
         .out
         .clone()

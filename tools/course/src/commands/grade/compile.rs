@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use super::limits::seconds_text;
-use super::run::{OutputLimits, Stopped, run_sandboxed};
+use super::limits::{Limits, seconds_text};
+use super::run::{OutputLimits, RunOutcome, Stopped, run_sandboxed};
 use super::sandbox::{Job, Sandbox, Stage};
 use crate::cargo;
 use crate::text::shorten;
@@ -64,34 +64,37 @@ pub fn build_test(
         wall: limit,
     };
     let run = run_sandboxed(sandbox, &job, BUILD_OUTPUT)?;
+    Ok(build_result(&run, test, limit, &sandbox.limits))
+}
+
+/// What a finished build run gave: the executable, or why there is none.
+fn build_result(run: &RunOutcome, test: &str, limit: Duration, limits: &Limits) -> Build {
     let seconds = run.elapsed.as_secs_f64();
+    let killed = |why: String| Build {
+        executable: None,
+        errors: vec![why],
+        seconds,
+    };
+    // Before the wall clock, as for a test: the kernel's kill may leave
+    // cargo waiting for the killed rustc until the time is up.
+    if let Some(reason) = run.memory_limit_reason(true, limits) {
+        return killed(reason);
+    }
     match run.stopped {
         Some(Stopped::Timeout) => {
-            return Ok(Build {
-                executable: None,
-                errors: vec![format!(
-                    "the build took longer than {}: killed",
-                    seconds_text(limit)
-                )],
-                seconds,
-            });
+            let limit = seconds_text(limit);
+            return killed(format!("the build took longer than {limit}: killed"));
         }
-        Some(Stopped::Flood) => {
-            return Ok(Build {
-                executable: None,
-                errors: vec!["the build wrote too much output: killed".into()],
-                seconds,
-            });
-        }
+        Some(Stopped::Flood) => return killed("the build wrote too much output: killed".into()),
         None => {}
     }
     let (executable, mut errors) = read_messages(&run.stdout, test);
     if run.exit_code() == Some(0) && executable.is_some() {
-        return Ok(Build {
+        return Build {
             executable,
             errors: Vec::new(),
             seconds,
-        });
+        };
     }
     if errors.is_empty() {
         errors = cargo::error_lines(&run.stderr, ERROR_LINES);
@@ -109,11 +112,11 @@ pub fn build_test(
         *line = shorten(line, ERROR_LINE_CHARS);
     }
     errors.truncate(ERROR_LINES + 1);
-    Ok(Build {
+    Build {
         executable: None,
         errors,
         seconds,
-    })
+    }
 }
 
 /// The test executable of `test` and the compiler's error lines, from
@@ -159,4 +162,51 @@ pub fn read_messages(stdout: &str, test: &str) -> (Option<PathBuf>, Vec<String>)
         errors.push("...".to_string());
     }
     (executable, errors)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
+    use super::*;
+
+    /// A build that the memory group's OOM killer ended: cargo reports the
+    /// SIGKILL of a rustc as its own death by signal 9, without a compiler
+    /// error.
+    fn killed_build(out_of_memory: bool) -> RunOutcome {
+        RunOutcome {
+            status: Some(ExitStatus::from_raw(nix::libc::SIGKILL)),
+            stopped: None,
+            stdout: String::new(),
+            stderr: "   Compiling threads v0.1.0 (/course/exercises/01-threads)\n".into(),
+            output_bytes: 0,
+            peak_tasks: 3,
+            out_of_memory,
+            leftovers: Vec::new(),
+            elapsed: Duration::from_secs(2),
+        }
+    }
+
+    #[test]
+    fn a_build_killed_at_the_memory_ceiling_says_memory_limit() {
+        let limits = Limits::default();
+        let build = build_result(&killed_build(true), "t", limits.compile, &limits);
+        let ceiling = format!("{} MiB", limits.run_memory_bytes(true) >> 20);
+        assert!(
+            build.executable.is_none()
+                && build.errors.len() == 1
+                && build.errors[0].starts_with("memory limit: the build's processes together")
+                && build.errors[0].contains(&ceiling),
+            "a build the memory group's OOM killer ended must say `memory limit` with the \
+             build's ceiling ({ceiling}), not a bare signal; got {:?}",
+            build.errors
+        );
+        let other = build_result(&killed_build(false), "t", limits.compile, &limits);
+        assert!(
+            other.errors[0].contains("killed by signal 9: a build limit?"),
+            "a SIGKILL without the OOM killer is no memory verdict; got {:?}",
+            other.errors
+        );
+    }
 }

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 
 use super::compile::{self, Build};
 use super::limits::{Limits, seconds_text};
@@ -160,9 +160,11 @@ impl Grader<'_> {
             );
         };
         let names = self.list_tests(Stage::TeacherRun, &executable, chapter)?;
-        if names.is_empty() {
-            bail!("the teacher's build of `{}` has no test", exercise.name);
-        }
+        ensure!(
+            !names.is_empty(),
+            "the teacher's build of `{}` has no test",
+            exercise.name
+        );
         Ok(names)
     }
 
@@ -221,11 +223,12 @@ impl Grader<'_> {
                 ));
             }
         };
-        let mut sorted_listed = listed.clone();
-        sorted_listed.sort();
-        let mut sorted_teacher = teacher.to_vec();
-        sorted_teacher.sort();
-        if sorted_listed != sorted_teacher {
+        let sorted = |names: &[String]| {
+            let mut names = names.to_vec();
+            names.sort();
+            names
+        };
+        if sorted(&listed) != sorted(teacher) {
             let shown: Vec<&str> = listed.iter().take(10).map(String::as_str).collect();
             return Ok(all_error(
                 teacher,
@@ -265,20 +268,19 @@ impl Grader<'_> {
                 wall: self.sandbox.limits.wall,
             };
             let run = run_sandboxed(self.sandbox, &job, self.output_limits())?;
-            if run.exit_code() != Some(0) {
-                bail!(
-                    "listing the tests failed ({}): {}",
-                    run.status
-                        .map(|s| s.to_string())
-                        .unwrap_or_else(|| "killed".into()),
-                    run.stderr
-                        .lines()
-                        .take(5)
-                        .map(|l| l.chars().take(300).collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join(" / ")
-                );
-            }
+            ensure!(
+                run.exit_code() == Some(0),
+                "listing the tests failed ({}): {}",
+                run.status
+                    .map(|s| s.to_string())
+                    .unwrap_or_else(|| "killed".into()),
+                run.stderr
+                    .lines()
+                    .take(5)
+                    .map(|l| l.chars().take(300).collect::<String>())
+                    .collect::<Vec<_>>()
+                    .join(" / ")
+            );
             Ok(test_output::listed_tests(&run.stdout))
         };
         let ignored = listed(&["--ignored"])?;

@@ -27,20 +27,22 @@
 
 use std::fs::File;
 use std::io::Write;
+use std::os::fd::AsRawFd;
 use std::os::unix::fs::symlink;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, ensure};
 use nix::mount::{MntFlags, MsFlags, mount, umount2};
+use nix::sys::prctl;
 use nix::sys::resource::{Resource, setrlimit};
 use nix::sys::signal::{Signal, kill};
 use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Pid, fork, pivot_root};
 use serde::{Deserialize, Serialize};
 
-use super::procfs;
+use super::procfs::{self, ProcessInfo};
 
 /// What a mount of the view is.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -60,6 +62,17 @@ pub enum Mount {
     },
     /// A symbolic link at `to` (for /bin -> usr/bin and the like).
     Symlink { target: PathBuf, to: PathBuf },
+}
+
+impl Mount {
+    /// A bind of the host's `from` at `to` in the view.
+    pub fn bind(from: impl Into<PathBuf>, to: impl Into<PathBuf>, writable: bool) -> Mount {
+        Mount::Bind {
+            from: from.into(),
+            to: to.into(),
+            writable,
+        }
+    }
 }
 
 /// A resource limit of the program, by name (nix's `Resource` has no serde).
@@ -111,14 +124,6 @@ pub struct JailSpec {
     pub groups: Vec<PathBuf>,
 }
 
-/// A process that was still there when the program ended.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Leftover {
-    pub pid: i32,
-    pub command: String,
-    pub state: char,
-}
-
 /// What init tells the grader.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct JailReport {
@@ -127,8 +132,24 @@ pub struct JailReport {
     /// The program's exit code, or the signal that killed it.
     pub code: Option<i32>,
     pub signal: Option<i32>,
-    /// What outlived the program inside the namespace (killed since).
-    pub leftovers: Vec<Leftover>,
+    /// What outlived the program inside the namespace (killed since), with
+    /// the pids and parents that namespace gave them.
+    pub leftovers: Vec<ProcessInfo>,
+}
+
+impl JailReport {
+    /// The report of a run whose view or program could not be set up.
+    fn failed(why: String) -> JailReport {
+        JailReport {
+            setup_error: Some(why),
+            ..JailReport::default()
+        }
+    }
+
+    /// Init's report of the last run, if it wrote one.
+    pub fn read(path: &Path) -> Option<JailReport> {
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()
+    }
 }
 
 /// The system folders every view gets read-only (links are copied as links).
@@ -163,13 +184,8 @@ pub fn helper_main(spec_json: &str) -> ! {
     // are forked after, so they are all counted against the ceiling.
     for procs in &spec.groups {
         if let Err(error) = std::fs::write(procs, "0") {
-            write_report(
-                &spec.report,
-                &JailReport {
-                    setup_error: Some(format!("cannot join {}: {error}", procs.display())),
-                    ..JailReport::default()
-                },
-            );
+            let why = format!("cannot join {}: {error}", procs.display());
+            write_report(&spec.report, &JailReport::failed(why));
             std::process::exit(122)
         }
     }
@@ -177,7 +193,7 @@ pub fn helper_main(spec_json: &str) -> ! {
     // the child may do anything a normal process does.
     match unsafe { fork() } {
         Ok(ForkResult::Child) => {
-            die_with_parent();
+            let _ = prctl::set_pdeathsig(Signal::SIGKILL);
             let code = init(&spec);
             std::process::exit(code)
         }
@@ -189,22 +205,10 @@ pub fn helper_main(spec_json: &str) -> ! {
             std::process::exit(code)
         }
         Err(error) => {
-            write_report(
-                &spec.report,
-                &JailReport {
-                    setup_error: Some(format!("cannot fork init: {error}")),
-                    ..JailReport::default()
-                },
-            );
+            let why = format!("cannot fork init: {error}");
+            write_report(&spec.report, &JailReport::failed(why));
             std::process::exit(122)
         }
-    }
-}
-
-fn die_with_parent() {
-    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and no pointer.
-    unsafe {
-        nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL);
     }
 }
 
@@ -218,13 +222,7 @@ fn init(spec: &JailSpec) -> i32 {
         }
     };
     if let Err(error) = build_view(spec) {
-        finish(
-            report_file,
-            &JailReport {
-                setup_error: Some(format!("{error:#}")),
-                ..JailReport::default()
-            },
-        );
+        finish(report_file, &JailReport::failed(format!("{error:#}")));
         return 1;
     }
     // SAFETY: init is single-threaded (a fork of the single-threaded helper).
@@ -232,13 +230,8 @@ fn init(spec: &JailSpec) -> i32 {
         Ok(ForkResult::Child) => run_program(spec),
         Ok(ForkResult::Parent { child }) => child,
         Err(error) => {
-            finish(
-                report_file,
-                &JailReport {
-                    setup_error: Some(format!("cannot fork the program: {error}")),
-                    ..JailReport::default()
-                },
-            );
+            let why = format!("cannot fork the program: {error}");
+            finish(report_file, &JailReport::failed(why));
             return 1;
         }
     };
@@ -258,15 +251,8 @@ fn init(spec: &JailSpec) -> i32 {
             Err(_) => break,
         }
     }
-    report.leftovers = procfs::all_processes()
-        .into_iter()
-        .filter(|p| p.pid != 1)
-        .map(|p| Leftover {
-            pid: p.pid,
-            command: p.command,
-            state: p.state,
-        })
-        .collect();
+    report.leftovers = procfs::all_processes();
+    report.leftovers.retain(|p| p.pid != 1);
     // Everything in the namespace but init itself.
     let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
     // Reap them all; only ECHILD (nobody left) ends this.
@@ -298,20 +284,16 @@ fn run_program(spec: &JailSpec) -> ! {
         // std also drops the supplementary groups when root sets a uid.
         .uid(spec.uid)
         .gid(spec.uid);
-    let limits = spec.limits.clone();
-    // SAFETY: this process is single-threaded (a fork of init), so the
-    // closure may allocate; it only makes system calls.
+    let limits: Vec<_> = (spec.limits.iter())
+        .map(|&(limit, soft, hard)| (limit.resource(), soft, hard))
+        .collect();
+    // SAFETY: the closure runs between fork and exec and only makes system
+    // calls (setsid, setrlimit, prctl) on data built before the fork.
     unsafe {
         command.pre_exec(move || {
-            nix::unistd::setsid().map_err(std::io::Error::from)?;
-            for (limit, soft, hard) in &limits {
-                setrlimit(limit.resource(), *soft, *hard).map_err(std::io::Error::from)?;
-            }
+            own_session_with(&limits)?;
             // No setuid binary can give the program its privileges back.
-            if nix::libc::prctl(nix::libc::PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
+            Ok(prctl::set_no_new_privs()?)
         });
     }
     let error = command.exec();
@@ -323,83 +305,78 @@ fn run_program(spec: &JailSpec) -> ! {
     std::process::exit(127)
 }
 
+/// Starts a session of its own and takes `limits`: the last steps of every
+/// sandboxed program (confined or not) before its exec. Only system calls,
+/// no allocation: it may run between fork and exec.
+pub fn own_session_with(limits: &[(Resource, u64, u64)]) -> std::io::Result<()> {
+    nix::unistd::setsid()?;
+    for &(resource, soft, hard) in limits {
+        setrlimit(resource, soft, hard)?;
+    }
+    Ok(())
+}
+
 /// The path `inside` of the view, under the host folder `root`.
 fn under(root: &Path, inside: &Path) -> PathBuf {
     root.join(inside.strip_prefix("/").unwrap_or(inside))
 }
 
-fn build_view(spec: &JailSpec) -> Result<()> {
+/// `mount(2)` with no source or type: the flag changes (remounts, making
+/// mounts private).
+fn remount(at: impl AsRef<Path>, flags: MsFlags) -> nix::Result<()> {
     let none: Option<&str> = None;
+    mount(none, at.as_ref(), none, flags, none)
+}
+
+/// A fresh file system of `kind` (tmpfs, proc) on the folder `at`, created if
+/// missing; never set-uid programs or device nodes from it.
+fn mount_fs(kind: &str, at: &Path, extra: MsFlags, options: &str) -> Result<()> {
+    std::fs::create_dir_all(at)?;
+    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV | extra;
+    mount(Some(kind), at, Some(kind), flags, Some(options))
+        .with_context(|| format!("cannot mount a {kind} on {} ({options})", at.display()))
+}
+
+fn build_view(spec: &JailSpec) -> Result<()> {
     // Nothing mounted here propagates back to the host.
-    mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
+    remount("/", MsFlags::MS_REC | MsFlags::MS_PRIVATE)
         .context("cannot make the mounts private (mount namespace)")?;
     let root = &spec.root;
-    mount(
-        Some("tmpfs"),
-        root,
-        Some("tmpfs"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
-        Some("size=16m,mode=0755"),
-    )
-    .with_context(|| format!("cannot mount the view's root tmpfs on {}", root.display()))?;
-    let mut system: Vec<Mount> = Vec::new();
-    for path in SYSTEM.iter().chain(ETC) {
-        let path = Path::new(path);
-        match std::fs::symlink_metadata(path) {
-            Ok(meta) if meta.file_type().is_symlink() => system.push(Mount::Symlink {
+    let tmpfs = |inside: &str, options: &str| {
+        mount_fs(
+            "tmpfs",
+            &under(root, Path::new(inside)),
+            MsFlags::empty(),
+            options,
+        )
+    };
+    tmpfs("/", "size=16m,mode=0755")?;
+    for path in SYSTEM.iter().chain(ETC).map(Path::new) {
+        let item = match std::fs::symlink_metadata(path) {
+            Ok(meta) if meta.file_type().is_symlink() => Mount::Symlink {
                 target: std::fs::read_link(path)?,
                 to: path.to_path_buf(),
-            }),
-            Ok(_) => system.push(Mount::Bind {
-                from: path.to_path_buf(),
-                to: path.to_path_buf(),
-                writable: false,
-            }),
-            Err(_) => {}
-        }
-    }
-    for item in &system {
-        apply(root, item)?;
+            },
+            Ok(_) => Mount::bind(path, path, false),
+            Err(_) => continue,
+        };
+        apply(root, &item)?;
     }
     // The uid's own writable folders (small tmpfs), before the spec's
     // mounts, which may go inside them.
     for dir in &spec.owned_dirs {
-        let path = under(root, dir);
-        std::fs::create_dir_all(&path)?;
         let options = format!("size=64m,mode=0700,uid={0},gid={0}", spec.uid);
-        mount(
-            Some("tmpfs"),
-            &path,
-            Some("tmpfs"),
-            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
-            Some(options.as_str()),
-        )
-        .with_context(|| format!("cannot mount a tmpfs on {}", dir.display()))?;
+        mount_fs("tmpfs", &under(root, dir), MsFlags::empty(), &options)?;
     }
     for item in &spec.mounts {
         apply(root, item)?;
     }
-    let tmpfs = |inside: &str, options: &str| -> Result<()> {
-        let path = under(root, Path::new(inside));
-        std::fs::create_dir_all(&path)?;
-        mount(
-            Some("tmpfs"),
-            &path,
-            Some("tmpfs"),
-            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
-            Some(options),
-        )
-        .with_context(|| format!("cannot mount a tmpfs on {inside}"))
-    };
     let size = spec.tmp_bytes.max(1 << 20);
     tmpfs("/tmp", &format!("size={size},mode=1777"))?;
     tmpfs("/dev", "size=64k,mode=0755")?;
     for device in DEVICES {
         let from = Path::new("/dev").join(device);
-        let to = under(root, &from);
-        File::create(&to)?;
-        mount(Some(&from), &to, none, MsFlags::MS_BIND, none)
-            .with_context(|| format!("cannot bind {}", from.display()))?;
+        apply(root, &Mount::bind(&from, &from, true))?;
     }
     for (link, target) in [
         ("fd", "/proc/self/fd"),
@@ -410,14 +387,11 @@ fn build_view(spec: &JailSpec) -> Result<()> {
         symlink(target, under(root, &Path::new("/dev").join(link)))?;
     }
     tmpfs("/dev/shm", &format!("size={size},mode=1777"))?;
-    let proc_dir = under(root, Path::new("/proc"));
-    std::fs::create_dir_all(&proc_dir)?;
-    mount(
-        Some("proc"),
-        &proc_dir,
-        Some("proc"),
-        MsFlags::MS_NOSUID | MsFlags::MS_NODEV | MsFlags::MS_NOEXEC,
-        none,
+    mount_fs(
+        "proc",
+        &under(root, Path::new("/proc")),
+        MsFlags::MS_NOEXEC,
+        "",
     )
     .context("cannot mount /proc of the new PID namespace")?;
     loopback_up().context("cannot bring the loopback interface up (network namespace)")?;
@@ -427,84 +401,60 @@ fn build_view(spec: &JailSpec) -> Result<()> {
     umount2(".", MntFlags::MNT_DETACH).context("cannot detach the old root")?;
     std::env::set_current_dir("/")?;
     // The root tmpfs itself read-only: only the writable mounts take writes.
-    mount(
-        none,
+    remount(
         "/",
-        none,
         MsFlags::MS_REMOUNT | MsFlags::MS_BIND | MsFlags::MS_RDONLY,
-        none,
     )
     .context("cannot make the view's root read-only")?;
     Ok(())
 }
 
 fn apply(root: &Path, item: &Mount) -> Result<()> {
-    let none: Option<&str> = None;
+    let (Mount::Symlink { to, .. } | Mount::Bind { to, .. } | Mount::Overlay { to, .. }) = item;
+    let at = under(root, to);
+    if let Some(parent) = at.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
     match item {
-        Mount::Symlink { target, to } => {
-            let at = under(root, to);
-            if let Some(parent) = at.parent() {
-                std::fs::create_dir_all(parent)?;
-            }
-            symlink(target, &at)?;
-        }
-        Mount::Bind { from, to, writable } => {
-            let at = under(root, to);
+        Mount::Symlink { target, .. } => symlink(target, &at)?,
+        Mount::Bind { from, writable, .. } => {
+            // A bind needs something of the same kind to cover.
             if from.is_dir() {
                 std::fs::create_dir_all(&at)?;
             } else {
-                if let Some(parent) = at.parent() {
-                    std::fs::create_dir_all(parent)?;
-                }
                 File::create(&at)?;
             }
             mount(
                 Some(from),
                 &at,
-                none,
+                None::<&str>,
                 MsFlags::MS_BIND | MsFlags::MS_REC,
-                none,
+                None::<&str>,
             )
             .with_context(|| format!("cannot bind {} on {}", from.display(), to.display()))?;
             if !writable {
-                mount(
-                    none,
-                    &at,
-                    none,
-                    MsFlags::MS_REMOUNT
-                        | MsFlags::MS_BIND
-                        | MsFlags::MS_RDONLY
-                        | MsFlags::MS_NOSUID
-                        | MsFlags::MS_NODEV,
-                    none,
-                )
-                .with_context(|| format!("cannot make {} read-only", to.display()))?;
+                let flags = MsFlags::MS_REMOUNT
+                    | MsFlags::MS_BIND
+                    | MsFlags::MS_RDONLY
+                    | MsFlags::MS_NOSUID
+                    | MsFlags::MS_NODEV;
+                remount(&at, flags)
+                    .with_context(|| format!("cannot make {} read-only", to.display()))?;
             }
         }
-        Mount::Overlay { lower, upper, to } => {
-            let at = under(root, to);
-            std::fs::create_dir_all(&at)?;
+        Mount::Overlay { lower, upper, .. } => {
             let lower: Vec<String> = lower.iter().map(|p| p.display().to_string()).collect();
             let mut options = format!("lowerdir={}", lower.join(":"));
-            let mut flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+            let mut flags = MsFlags::empty();
             match upper {
-                Some((upper, work)) => {
-                    options.push_str(&format!(
-                        ",upperdir={},workdir={}",
-                        upper.display(),
-                        work.display()
-                    ));
-                }
-                None => flags |= MsFlags::MS_RDONLY,
+                Some((upper, work)) => options.push_str(&format!(
+                    ",upperdir={},workdir={}",
+                    upper.display(),
+                    work.display()
+                )),
+                None => flags = MsFlags::MS_RDONLY,
             }
-            mount(
-                Some("overlay"),
-                &at,
-                Some("overlay"),
-                flags,
-                Some(options.as_str()),
-            )
-            .with_context(|| format!("cannot mount an overlay on {} ({options})", to.display()))?;
+            mount_fs("overlay", &at, flags, &options)?;
         }
     }
     Ok(())
@@ -513,18 +463,16 @@ fn apply(root: &Path, item: &Mount) -> Result<()> {
 /// `ip link set lo up`, through the SIOCSIFFLAGS ioctl.
 fn loopback_up() -> Result<()> {
     use nix::libc;
-    // SAFETY: socket() takes no pointers; the result is checked below.
-    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) };
-    if fd < 0 {
-        bail!("socket: {}", std::io::Error::last_os_error());
-    }
+    // Any socket serves for the interface ioctls.
+    let socket = std::net::UdpSocket::bind("0.0.0.0:0").context("socket")?;
+    let fd = socket.as_raw_fd();
     // SAFETY: ifreq is plain old data, for which all-zero bytes are valid.
     let mut request: libc::ifreq = unsafe { std::mem::zeroed() };
     for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo\0") {
         *slot = *byte as libc::c_char;
     }
     // SAFETY: `request` is a valid, writable ifreq naming "lo", and `fd` is
-    // the socket opened above; SIOCGIFFLAGS fills ifru_flags.
+    // the open socket above; SIOCGIFFLAGS fills ifru_flags.
     let mut result = unsafe { libc::ioctl(fd, libc::SIOCGIFFLAGS, &mut request) };
     if result == 0 {
         // SAFETY: SIOCGIFFLAGS just set the union's flags member.
@@ -532,11 +480,10 @@ fn loopback_up() -> Result<()> {
         // SAFETY: as above; SIOCSIFFLAGS reads the flags.
         result = unsafe { libc::ioctl(fd, libc::SIOCSIFFLAGS, &request) };
     }
-    let error = std::io::Error::last_os_error();
-    // SAFETY: `fd` is ours and closed once.
-    unsafe { libc::close(fd) };
-    if result != 0 {
-        bail!("ioctl on lo: {error}");
-    }
+    ensure!(
+        result == 0,
+        "ioctl on lo: {}",
+        std::io::Error::last_os_error()
+    );
     Ok(())
 }

@@ -35,7 +35,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::{Result, bail};
+use anyhow::{Result, bail, ensure};
 use clap::Args;
 
 use super::find_exercise;
@@ -118,9 +118,10 @@ pub struct GradeArgs {
 impl GradeArgs {
     pub fn limits(&self) -> Result<Limits> {
         let seconds = |value: f64, what: &str| -> Result<Duration> {
-            if !(value > 0.0 && value.is_finite()) {
-                bail!("--{what} must be a positive number of seconds, not {value}");
-            }
+            ensure!(
+                value > 0.0 && value.is_finite(),
+                "--{what} must be a positive number of seconds, not {value}"
+            );
             Ok(Duration::from_secs_f64(value))
         };
         Ok(Limits {

@@ -134,9 +134,7 @@ impl SubmissionResult {
             .flat_map(|e| e.review.iter().map(move |r| format!("{}: {r}", e.name)))
             .collect()
     }
-}
 
-impl SubmissionResult {
     /// How many tests got each verdict: (pass, fail, error).
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);

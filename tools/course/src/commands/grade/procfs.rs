@@ -1,12 +1,11 @@
 //! The processes of the machine, as /proc shows them: whom to count and whom
 //! to kill after a test run.
 
-use std::collections::BTreeMap;
-
+use serde::{Deserialize, Serialize};
 use testkit::proc::Task;
 
 /// One process (thread-group leader) read from `/proc/<pid>/status`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ProcessInfo {
     pub pid: i32,
     pub ppid: i32,
@@ -62,17 +61,13 @@ pub fn processes_of_uid(uid: u32) -> Vec<ProcessInfo> {
 /// `ancestor` itself.
 pub fn descendants_of(ancestor: i32) -> Vec<ProcessInfo> {
     let all = all_processes();
-    let mut children: BTreeMap<i32, Vec<&ProcessInfo>> = BTreeMap::new();
-    for process in &all {
-        children.entry(process.ppid).or_default().push(process);
-    }
-    let mut found = Vec::new();
+    let mut found: Vec<ProcessInfo> = Vec::new();
     let mut pending = vec![ancestor];
     while let Some(parent) = pending.pop() {
-        for child in children.get(&parent).into_iter().flatten() {
-            if child.pid != ancestor && !found.iter().any(|f: &ProcessInfo| f.pid == child.pid) {
+        for child in all.iter().filter(|p| p.ppid == parent && p.pid != ancestor) {
+            if !found.iter().any(|f| f.pid == child.pid) {
                 pending.push(child.pid);
-                found.push((*child).clone());
+                found.push(child.clone());
             }
         }
     }

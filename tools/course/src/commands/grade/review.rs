@@ -196,27 +196,16 @@ impl<'ast> Visit<'ast> for Finder {
     }
 
     fn visit_use_tree(&mut self, tree: &'ast syn::UseTree) {
-        if let syn::UseTree::Name(name) = tree
-            && EXITS.contains(&name.ident.to_string().as_str())
+        let imported = match tree {
+            syn::UseTree::Name(name) => Some((&name.ident, ", which")),
+            syn::UseTree::Rename(rename) => Some((&rename.ident, " under another name, and it")),
+            _ => None,
+        };
+        if let Some((ident, how)) = imported
+            && EXITS.contains(&ident.to_string().as_str())
         {
-            self.flag(
-                name.ident.span().start().line,
-                format!(
-                    "imports `{}`, which ends the process on the spot",
-                    name.ident
-                ),
-            );
-        }
-        if let syn::UseTree::Rename(rename) = tree
-            && EXITS.contains(&rename.ident.to_string().as_str())
-        {
-            self.flag(
-                rename.ident.span().start().line,
-                format!(
-                    "imports `{}` under another name, and it ends the process on the spot",
-                    rename.ident
-                ),
-            );
+            let what = format!("imports `{ident}`{how} ends the process on the spot");
+            self.flag(ident.span().start().line, what);
         }
         syn::visit::visit_use_tree(self, tree);
     }

@@ -5,15 +5,18 @@
 use std::io::Read;
 use std::os::unix::process::ExitStatusExt;
 use std::process::ExitStatus;
-use std::sync::mpsc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, mpsc};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
 use super::cgroup::MemoryGroup;
+use super::jail::JailReport;
+use super::limits::Limits;
 use super::procfs::ProcessInfo;
-use super::sandbox::{Job, Sandbox, read_report};
+use super::sandbox::{Job, Sandbox};
 
 /// Why the grader stopped a run before it ended by itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +57,26 @@ impl RunOutcome {
     pub fn exit_code(&self) -> Option<i32> {
         self.status.and_then(|s| s.code())
     }
+
+    /// Why the run ended, when the kernel killed one of its processes at the
+    /// memory ceiling of the whole run: the one check, for builds and tests.
+    pub fn memory_limit_reason(&self, build: bool, limits: &Limits) -> Option<String> {
+        let (whose, likely) = if build {
+            (
+                "build",
+                "code that runs at compile time and allocates a lot?",
+            )
+        } else {
+            ("test", "children that each allocate a lot?")
+        };
+        self.out_of_memory.then(|| {
+            format!(
+                "memory limit: the {whose}'s processes together used more than {} MiB, and the \
+                 kernel stopped one ({likely})",
+                limits.run_memory_bytes(build) >> 20
+            )
+        })
+    }
 }
 
 enum Event {
@@ -91,21 +114,19 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         })?;
     let leader = child.id() as i32;
     let (events, receive) = mpsc::channel();
-    let budget = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let budget = Arc::new(AtomicU64::new(0));
     let readers = [
         drain(
             child.stdout.take().context("stdout")?,
             &events,
             &budget,
-            output.keep,
-            output.flood,
+            output,
         ),
         drain(
             child.stderr.take().context("stderr")?,
             &events,
             &budget,
-            output.keep,
-            output.flood,
+            output,
         ),
     ];
     let waiter = {
@@ -154,7 +175,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     let mut setup_error = None;
     if sandbox.confined() {
         // The helper's status says nothing of the program: init's report does.
-        let report = read_report(&sandbox.dirs.report);
+        let report = JailReport::read(&sandbox.dirs.report);
         status = report.as_ref().and_then(|r| match (r.code, r.signal) {
             (Some(code), _) => Some(ExitStatus::from_raw((code & 0xff) << 8)),
             (None, Some(signal)) => Some(ExitStatus::from_raw(signal & 0x7f)),
@@ -162,14 +183,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         });
         if let Some(report) = report {
             setup_error = report.setup_error;
-            leftovers.extend(report.leftovers.into_iter().map(|l| ProcessInfo {
-                pid: l.pid,
-                ppid: 0,
-                uid: sandbox.uid(),
-                state: l.state,
-                command: l.command,
-                threads: 1,
-            }));
+            leftovers.extend(report.leftovers);
         }
     }
     if let Some(error) = setup_error {
@@ -180,7 +194,7 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
         stopped,
         stdout: String::from_utf8_lossy(&out).into_owned(),
         stderr: String::from_utf8_lossy(&err).into_owned(),
-        output_bytes: budget.load(std::sync::atomic::Ordering::Relaxed),
+        output_bytes: budget.load(Ordering::Relaxed),
         peak_tasks,
         out_of_memory,
         leftovers,
@@ -188,17 +202,17 @@ pub fn run_sandboxed(sandbox: &Sandbox, job: &Job, output: OutputLimits) -> Resu
     })
 }
 
-/// Reads `pipe` to its end on a thread: keeps the first `keep` bytes, counts
-/// the rest into `total`, and reports a flood once `total` passes `flood`.
+/// Reads `pipe` to its end on a thread: keeps the first `output.keep` bytes,
+/// counts the rest into `total`, and reports a flood once `total` passes
+/// `output.flood`.
 fn drain<R: Read + Send + 'static>(
     mut pipe: R,
     events: &mpsc::Sender<Event>,
-    total: &std::sync::Arc<std::sync::atomic::AtomicU64>,
-    keep: usize,
-    flood: u64,
+    total: &Arc<AtomicU64>,
+    OutputLimits { keep, flood }: OutputLimits,
 ) -> thread::JoinHandle<Vec<u8>> {
     let events = events.clone();
-    let total = std::sync::Arc::clone(total);
+    let total = Arc::clone(total);
     thread::spawn(move || {
         let mut kept = Vec::new();
         let mut buffer = [0u8; 16 << 10];
@@ -212,8 +226,7 @@ fn drain<R: Read + Send + 'static>(
                 Ok(n) => {
                     let room = keep.saturating_sub(kept.len()).min(n);
                     kept.extend_from_slice(&buffer[..room]);
-                    let sum =
-                        total.fetch_add(n as u64, std::sync::atomic::Ordering::Relaxed) + n as u64;
+                    let sum = total.fetch_add(n as u64, Ordering::Relaxed) + n as u64;
                     if sum > flood && !reported {
                         reported = true;
                         let _ = events.send(Event::Flood);

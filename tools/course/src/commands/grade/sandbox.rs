@@ -37,7 +37,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use nix::sched::CloneFlags;
 use nix::sys::resource::{Resource, getrlimit, setrlimit};
 use nix::sys::signal::{Signal, kill, killpg};
@@ -45,7 +45,7 @@ use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
 use nix::unistd::{ForkResult, Gid, Pid, Uid, fork, getuid, setgid, setgroups, setuid};
 
 use super::cgroup::MemoryGroup;
-use super::jail::{JailSpec, Limit, Mount};
+use super::jail::{JailReport, JailSpec, Limit, Mount, own_session_with};
 use super::limits::Limits;
 use super::model::SandboxInfo;
 use super::procfs::{self, ProcessInfo};
@@ -116,19 +116,17 @@ impl Toolchain {
             .stdin(Stdio::null())
             .output()
             .context("cannot run `rustc --print sysroot`: is Rust installed?")?;
-        if !output.status.success() {
-            bail!(
-                "`rustc --print sysroot` failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        ensure!(
+            output.status.success(),
+            "`rustc --print sysroot` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
         let sysroot = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
-        if !sysroot.join("bin/cargo").is_file() {
-            bail!(
-                "the toolchain {} has no bin/cargo: install cargo in it",
-                sysroot.display()
-            );
-        }
+        ensure!(
+            sysroot.join("bin/cargo").is_file(),
+            "the toolchain {} has no bin/cargo: install cargo in it",
+            sysroot.display()
+        );
         let cargo_home = match std::env::var_os("CARGO_HOME") {
             Some(home) => PathBuf::from(home),
             None => PathBuf::from(std::env::var_os("HOME").context("no HOME and no CARGO_HOME")?)
@@ -217,16 +215,15 @@ impl Sandbox {
         nix::sys::prctl::set_child_subreaper(true)
             .context("cannot make the grader a child subreaper (prctl)")?;
         let root = getuid().is_root();
-        if !root && !unconfined {
-            bail!(
-                "{}",
-                refusal(
-                    "the grader is not root: only root can give each run its own uid and \
-                     namespaces",
-                    &protections_off(Isolation::ProcessGroup)
-                )
-            );
-        }
+        let not_root =
+            "the grader is not root: only root can give each run its own uid and namespaces";
+        // Before anything else: a grader that is not root may be unable to
+        // read the toolchain or the slot folders at all.
+        ensure!(
+            root || unconfined,
+            "{}",
+            refusal(not_root, &protections_off(Isolation::ProcessGroup))
+        );
         let slot = slot::acquire()?;
         let toolchain = Toolchain::find(repo_root)?;
         let base = slot::private_dir(Path::new("/var/tmp"), "course-grade")?
@@ -258,13 +255,18 @@ impl Sandbox {
                 "--unconfined --isolation {isolation:?} was asked for"
             ))
         } else if root {
-            sandbox.clear_leftovers_of(sandbox.slot.uid())?;
+            let uid = sandbox.slot.uid();
+            let left = kill_until_gone(
+                || procfs::processes_of_uid(uid),
+                || kill_every_process_of(uid),
+            );
+            ensure!(
+                left.is_empty(),
+                "uid {uid} still has processes that cannot be killed; grading cannot start"
+            );
             sandbox.probe().err().map(|e| format!("{e:#}"))
         } else {
-            Some(
-                "the grader is not root: only root can give each run its own uid and namespaces"
-                    .to_string(),
-            )
+            Some(not_root.to_string())
         };
         if let Some(why) = refused {
             let isolation = match isolation {
@@ -281,9 +283,7 @@ impl Sandbox {
             // never become the bottom layer of a confined build.
             sandbox.dirs.target = sandbox.dirs.base.join("target-unconfined");
             sandbox.off = protections_off(isolation);
-            if !unconfined {
-                bail!("{}", refusal(&why, &sandbox.off));
-            }
+            ensure!(unconfined, "{}", refusal(&why, &sandbox.off));
             eprintln!(
                 "WARNING: grading UNCONFINED ({why}); these protections are off:\n{}",
                 bullets(&sandbox.off)
@@ -296,9 +296,10 @@ impl Sandbox {
                  a fork bomb could exhaust this machine",
                 sandbox.uid()
             );
-            if !unconfined {
-                bail!("{why}; pass --unconfined if you trust the submissions.");
-            }
+            ensure!(
+                unconfined,
+                "{why}; pass --unconfined if you trust the submissions."
+            );
             sandbox.off.push(why);
         }
         if sandbox.confined() {
@@ -313,8 +314,7 @@ impl Sandbox {
                     sandbox.off.push(off);
                 }
             }
-        }
-        if !sandbox.confined() {
+        } else {
             // Unconfined tests of a dedicated uid read the build and the
             // workspace on the host: the folders must let them through.
             if let Some(parent) = sandbox.dirs.base.parent() {
@@ -346,8 +346,7 @@ impl Sandbox {
             .stderr(Stdio::piped())
             .output()
             .context("cannot start the sandbox helper")?;
-        let report = read_report(&self.dirs.report);
-        match report {
+        match JailReport::read(&self.dirs.report) {
             Some(report) if report.setup_error.is_none() && report.code == Some(0) => Ok(()),
             Some(report) => bail!(
                 "{}",
@@ -509,68 +508,57 @@ impl Sandbox {
     /// The rlimits of a run.
     fn rlimits(&self, job: &Job) -> Vec<(Limit, u64, u64)> {
         let l = &self.limits;
-        if job.stage.is_build() {
-            vec![
-                (
-                    Limit::Cpu,
-                    job.wall.as_secs().max(1),
-                    job.wall.as_secs().max(1) + 1,
-                ),
-                (
-                    Limit::AddressSpace,
-                    l.build_memory_bytes,
-                    l.build_memory_bytes,
-                ),
-                (Limit::Processes, l.build_processes, l.build_processes),
-                (Limit::FileSize, l.build_file_bytes, l.build_file_bytes),
-                (Limit::Core, 0, 0),
-            ]
+        // The CPU limit's hard value is one second above the soft one:
+        // SIGXCPU first (a verdict says why), then SIGKILL.
+        let (cpu, memory, files, open_files) = if job.stage.is_build() {
+            let cpu = job.wall.as_secs().max(1);
+            (cpu, l.build_memory_bytes, l.build_file_bytes, None)
         } else {
-            // Read once: the value depends on how many processes the uid
-            // has right now, and soft must never exceed hard.
-            let processes = self.process_limit();
-            vec![
-                (Limit::Cpu, l.cpu_seconds, l.cpu_seconds + 1),
-                (Limit::AddressSpace, l.memory_bytes, l.memory_bytes),
-                (Limit::Processes, processes, processes),
-                (Limit::FileSize, l.file_bytes, l.file_bytes),
-                (Limit::OpenFiles, l.open_files, l.open_files),
-                (Limit::Core, 0, 0),
-            ]
-        }
+            (
+                l.cpu_seconds,
+                l.memory_bytes,
+                l.file_bytes,
+                Some(l.open_files),
+            )
+        };
+        // Read once: the test's value depends on how many processes the uid
+        // has right now, and soft must never exceed hard.
+        let processes = if job.stage.is_build() {
+            l.build_processes
+        } else {
+            self.process_limit()
+        };
+        let mut limits = vec![
+            (Limit::Cpu, cpu, cpu + 1),
+            (Limit::AddressSpace, memory, memory),
+            (Limit::Processes, processes, processes),
+            (Limit::FileSize, files, files),
+        ];
+        limits.extend(open_files.map(|n| (Limit::OpenFiles, n, n)));
+        limits.push((Limit::Core, 0, 0));
+        limits
     }
 
     /// The view and program of a confined run.
     fn spec(&self, job: &Job) -> JailSpec {
         let cargo_home = &self.toolchain.cargo_home;
         let mut mounts = vec![
-            Mount::Bind {
-                from: self.toolchain.sysroot.clone(),
-                to: VIEW_RUST.into(),
-                writable: false,
-            },
-            Mount::Bind {
-                from: self.dirs.work.clone(),
-                to: VIEW_WORKSPACE.into(),
-                writable: false,
-            },
+            Mount::bind(&self.toolchain.sysroot, VIEW_RUST, false),
+            Mount::bind(&self.dirs.work, VIEW_WORKSPACE, false),
         ];
         for part in ["registry", "git"] {
             if cargo_home.join(part).is_dir() {
-                mounts.push(Mount::Bind {
-                    from: cargo_home.join(part),
-                    to: Path::new(VIEW_CARGO_HOME).join(part),
-                    writable: false,
-                });
+                let to = Path::new(VIEW_CARGO_HOME).join(part);
+                mounts.push(Mount::bind(cargo_home.join(part), to, false));
             }
         }
         let layer = (self.dirs.upper.clone(), self.dirs.upper_work.clone());
         mounts.push(match job.stage {
-            Stage::TeacherBuild | Stage::TeacherRun => Mount::Bind {
-                from: self.dirs.target.clone(),
-                to: VIEW_TARGET.into(),
-                writable: job.stage == Stage::TeacherBuild,
-            },
+            Stage::TeacherBuild | Stage::TeacherRun => Mount::bind(
+                &self.dirs.target,
+                VIEW_TARGET,
+                job.stage == Stage::TeacherBuild,
+            ),
             Stage::StudentBuild => Mount::Overlay {
                 lower: vec![self.dirs.target.clone()],
                 upper: Some(layer),
@@ -660,19 +648,13 @@ impl Sandbox {
             .rlimits(job)
             .into_iter()
             .filter(|(limit, ..)| !job.stage.is_build() || *limit != Limit::Processes)
-            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard.saturating_sub(soft)))
+            .map(|(limit, soft, hard)| capped(limit.resource(), soft, hard))
             .collect();
         // SAFETY: the closure runs between fork and exec; it only makes
         // system calls (setsid, setrlimit) and allocates nothing (the vector
         // was built before the fork).
         unsafe {
-            command.pre_exec(move || {
-                nix::unistd::setsid().map_err(io::Error::from)?;
-                for (resource, soft, hard) in &limits {
-                    setrlimit(*resource, *soft, *hard).map_err(io::Error::from)?;
-                }
-                Ok(())
-            });
+            command.pre_exec(move || own_session_with(&limits));
         }
         command
     }
@@ -714,29 +696,19 @@ impl Sandbox {
     /// Sends SIGKILL to every process of the run, without reaping any (the
     /// caller may still be waiting for the leader).
     pub fn kill_everything(&self, leader: Option<i32>) {
-        match self.mode {
-            Mode::Confined(uid) => {
-                // The helper's death kills init (PDEATHSIG), whose death
-                // kills everything in its PID namespace.
-                for process in procfs::descendants_of(std::process::id() as i32) {
-                    let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
-                }
-                kill_every_process_of(uid);
+        // Unconfined, the run is the leader's session (its process group).
+        if let (Mode::Unconfined(_), Some(leader)) = (self.mode, leader) {
+            let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
+        }
+        // Confined, the helper's death kills init (PDEATHSIG), whose death
+        // kills everything in its PID namespace.
+        if !matches!(self.mode, Mode::Unconfined(Isolation::DedicatedUid(_))) {
+            for process in procfs::descendants_of(std::process::id() as i32) {
+                let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
             }
-            Mode::Unconfined(Isolation::DedicatedUid(uid)) => {
-                if let Some(leader) = leader {
-                    let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
-                }
-                kill_every_process_of(uid);
-            }
-            Mode::Unconfined(Isolation::ProcessGroup) => {
-                if let Some(leader) = leader {
-                    let _ = killpg(Pid::from_raw(leader), Signal::SIGKILL);
-                }
-                for process in procfs::descendants_of(std::process::id() as i32) {
-                    let _ = kill(Pid::from_raw(process.pid), Signal::SIGKILL);
-                }
-            }
+        }
+        if let Isolation::DedicatedUid(uid) = self.isolation() {
+            kill_every_process_of(uid);
         }
     }
 
@@ -771,37 +743,31 @@ impl Sandbox {
             // run's: init reports what outlived the program.
             found.retain(|p| p.uid == self.uid());
         }
-        let give_up_at = Instant::now() + Duration::from_secs(10);
-        loop {
-            let members = self.members();
-            if members.is_empty() {
-                return Ok(found);
-            }
-            if Instant::now() > give_up_at {
-                let list: Vec<String> = members.iter().map(ToString::to_string).collect();
-                bail!(
-                    "could not kill every process of the run within 10s: {}",
-                    list.join("; ")
-                );
-            }
-            self.kill_everything(None);
-            reap_children();
-            // Polling the kernel's process table, not synchronising threads.
-            std::thread::sleep(Duration::from_millis(5));
+        let left = kill_until_gone(|| self.members(), || self.kill_everything(None));
+        if !left.is_empty() {
+            let list: Vec<String> = left.iter().map(ToString::to_string).collect();
+            bail!(
+                "could not kill every process of the run within 10s: {}",
+                list.join("; ")
+            );
         }
+        Ok(found)
     }
+}
 
-    fn clear_leftovers_of(&self, uid: u32) -> Result<()> {
-        let give_up_at = Instant::now() + Duration::from_secs(10);
-        while !procfs::processes_of_uid(uid).is_empty() {
-            if Instant::now() > give_up_at {
-                bail!("uid {uid} still has processes that cannot be killed; grading cannot start");
-            }
-            kill_every_process_of(uid);
-            reap_children();
-            std::thread::sleep(Duration::from_millis(5));
+/// Kills (with `kill`) and reaps until `members` finds nobody, for at most
+/// 10 s; returns who is still there then (nobody, normally).
+fn kill_until_gone(members: impl Fn() -> Vec<ProcessInfo>, kill: impl Fn()) -> Vec<ProcessInfo> {
+    let give_up_at = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = members();
+        if left.is_empty() || Instant::now() > give_up_at {
+            return left;
         }
-        Ok(())
+        kill();
+        reap_children();
+        // Polling the kernel's process table, not synchronising threads.
+        std::thread::sleep(Duration::from_millis(5));
     }
 }
 
@@ -876,28 +842,17 @@ fn jail_command(spec: &JailSpec) -> Result<Command> {
             )
             .map_err(io::Error::from)?;
             // The helper dies with the grader, init with the helper.
-            if nix::libc::prctl(nix::libc::PR_SET_PDEATHSIG, nix::libc::SIGKILL) != 0 {
-                return Err(io::Error::last_os_error());
-            }
-            Ok(())
+            Ok(nix::sys::prctl::set_pdeathsig(Signal::SIGKILL)?)
         });
     }
     Ok(command)
 }
 
-/// Init's report of the last run, if it wrote one.
-pub fn read_report(path: &Path) -> Option<super::jail::JailReport> {
-    let text = std::fs::read_to_string(path).ok()?;
-    serde_json::from_str(&text).ok()
-}
-
-/// `(resource, value, value + extra)`, lowered to the hard limit we have.
-fn capped(resource: Resource, value: u64, extra: u64) -> (Resource, u64, u64) {
-    let hard_now = getrlimit(resource)
-        .map(|(_, hard)| hard)
-        .unwrap_or(u64::MAX);
-    let hard = value.saturating_add(extra).min(hard_now);
-    (resource, value.min(hard), hard)
+/// `(resource, soft, hard)`, lowered to the hard limit we have.
+fn capped(resource: Resource, soft: u64, hard: u64) -> (Resource, u64, u64) {
+    let hard_now = getrlimit(resource).map_or(u64::MAX, |(_, hard)| hard);
+    let hard = hard.min(hard_now);
+    (resource, soft.min(hard), hard)
 }
 
 /// Reaps every child of the grader that has exited.
@@ -909,64 +864,53 @@ pub fn reap_children() {
     }
 }
 
-/// Forks a helper that becomes `uid` and sends SIGKILL to every process it
-/// may signal (`kill(-1)`): exactly the processes of that uid. Only root may
-/// call this.
-fn kill_every_process_of(uid: u32) {
-    // SAFETY: the child only makes system calls and leaves with _exit.
+/// Runs `work` in a forked child of the grader and waits for it: its exit
+/// code, or `None` if it could not fork or the child did not exit normally.
+/// `work` must only make system calls (the grader has threads: a forked
+/// copy may not allocate).
+fn in_child(work: impl FnOnce() -> i32) -> Option<i32> {
+    // SAFETY: the child only runs `work` (system calls, by the contract
+    // above) and leaves with _exit.
     match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            let code = if setuid(Uid::from_raw(uid)).is_ok() {
-                let _ = kill(Pid::from_raw(-1), Signal::SIGKILL);
-                0
-            } else {
-                1
-            };
-            exit_now(code)
-        }
-        Ok(ForkResult::Parent { child }) => {
-            let _ = waitpid(child, Some(WaitPidFlag::__WALL));
-        }
-        Err(_) => {}
+        // SAFETY: _exit is async-signal-safe and takes no pointers; it runs
+        // no exit handler and flushes no buffer that belongs to the parent.
+        Ok(ForkResult::Child) => unsafe { nix::libc::_exit(work()) },
+        Ok(ForkResult::Parent { child }) => match waitpid(child, Some(WaitPidFlag::__WALL)) {
+            Ok(WaitStatus::Exited(_, code)) => Some(code),
+            _ => None,
+        },
+        Err(_) => None,
     }
+}
+
+/// Sends SIGKILL, as `uid`, to every process it may signal (`kill(-1)`):
+/// exactly the processes of that uid. Only root may call this.
+fn kill_every_process_of(uid: u32) {
+    in_child(|| match setuid(Uid::from_raw(uid)) {
+        Ok(()) => kill(Pid::from_raw(-1), Signal::SIGKILL).map_or(1, |()| 0),
+        Err(_) => 1,
+    });
 }
 
 /// Whether RLIMIT_NPROC stops a test's user from forking: a probe becomes
 /// that user, allows itself one process, and tries to fork.
 pub fn process_limit_enforced(isolation: Isolation) -> bool {
-    // SAFETY: the children only make system calls and leave with _exit.
-    match unsafe { fork() } {
-        Ok(ForkResult::Child) => {
-            if let Isolation::DedicatedUid(uid) = isolation
-                && (setgroups(&[]).is_err()
-                    || setgid(Gid::from_raw(uid)).is_err()
-                    || setuid(Uid::from_raw(uid)).is_err())
-            {
-                exit_now(3);
-            }
-            if setrlimit(Resource::RLIMIT_NPROC, 1, 1).is_err() {
-                exit_now(3);
-            }
-            // SAFETY: as above: the grandchild leaves at once with _exit.
-            match unsafe { fork() } {
-                Ok(ForkResult::Child) => exit_now(0),
-                Ok(ForkResult::Parent { child }) => {
-                    let _ = waitpid(child, None);
-                    exit_now(1)
-                }
-                Err(_) => exit_now(0),
-            }
+    let probe = || {
+        if let Isolation::DedicatedUid(uid) = isolation
+            && (setgroups(&[]).is_err()
+                || setgid(Gid::from_raw(uid)).is_err()
+                || setuid(Uid::from_raw(uid)).is_err())
+        {
+            return 3;
         }
-        Ok(ForkResult::Parent { child }) => {
-            matches!(waitpid(child, None), Ok(WaitStatus::Exited(_, 0)))
+        if setrlimit(Resource::RLIMIT_NPROC, 1, 1).is_err() {
+            return 3;
         }
-        Err(_) => false,
-    }
-}
-
-/// Leaves a forked child at once, without running exit handlers or flushing
-/// buffers that belong to the parent.
-fn exit_now(code: i32) -> ! {
-    // SAFETY: _exit is async-signal-safe and takes no pointers.
-    unsafe { nix::libc::_exit(code) }
+        // 0 when the fork is refused; a grandchild that starts exits at once.
+        match in_child(|| 0) {
+            Some(_) => 1,
+            None => 0,
+        }
+    };
+    in_child(probe) == Some(0)
 }

@@ -11,7 +11,7 @@ use std::fs::{File, OpenOptions};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use nix::fcntl::{Flock, FlockArg};
 
 /// The uid of slot 0. Slots go up to `FIRST_UID + SLOTS - 1`.
@@ -55,12 +55,11 @@ pub fn private_dir(parent: &std::path::Path, name: &str) -> Result<PathBuf> {
     }
     let meta = std::fs::symlink_metadata(&dir)
         .with_context(|| format!("cannot read {}", dir.display()))?;
-    if !meta.is_dir() || meta.uid() != euid {
-        bail!(
-            "{} is not a folder owned by this user: remove it (something else created it)",
-            dir.display()
-        );
-    }
+    ensure!(
+        meta.is_dir() && meta.uid() == euid,
+        "{} is not a folder owned by this user: remove it (something else created it)",
+        dir.display()
+    );
     if meta.mode() & 0o077 != 0 {
         std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))?;
     }

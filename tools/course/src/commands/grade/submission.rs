@@ -6,7 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{Result, bail};
+use anyhow::{Result, ensure};
+use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
 use crate::course::{Chapter, Exercise};
 
@@ -27,18 +28,16 @@ pub struct Submission {
 
 impl Submission {
     pub fn open(dir: &Path) -> Result<Submission> {
-        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
-            bail!(
-                "{} is a symbolic link: give the real folder (links are not followed)",
-                dir.display()
-            );
-        }
-        if !dir.is_dir() {
-            bail!(
-                "{} is not a folder: give the student's copy of the repository",
-                dir.display()
-            );
-        }
+        ensure!(
+            !std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()),
+            "{} is a symbolic link: give the real folder (links are not followed)",
+            dir.display()
+        );
+        ensure!(
+            dir.is_dir(),
+            "{} is not a folder: give the student's copy of the repository",
+            dir.display()
+        );
         let (exercises, prefix) = if dir.join("exercises").is_dir() {
             (dir.join("exercises"), "exercises/")
         } else {
@@ -107,7 +106,9 @@ impl Submission {
 
 /// Why the source is refused, if it is: the macros and attributes that read
 /// files or the environment at compile time, and inline assembly (whose
-/// `.incbin` reads files too). Exercise files never need them.
+/// `.incbin` reads files too). Exercise files never need them. A file that
+/// does not even split into Rust tokens is left to the compiler, which stops
+/// before any macro runs.
 pub fn forbidden_construct(source: &str) -> Option<String> {
     const WORDS: &[&str] = &[
         "include",
@@ -120,23 +121,24 @@ pub fn forbidden_construct(source: &str) -> Option<String> {
         "naked_asm",
         "debugger_visualizer",
     ];
-    let code = strip_comments_and_strings(source);
-    let tokens = words(&code);
+    let mut tokens = Vec::new();
+    words(source.parse().ok()?, ' ', &mut tokens);
     for (index, (word, next)) in tokens.iter().enumerate() {
+        let word = word.as_str();
         let is_macro = *next == '!';
         // A bare word would do too, passed to a macro that appends the `!`;
         // `std::env::var` (a path, not a macro) stays allowed.
         let passed_to_macro = matches!(*next, ')' | ',' | ']' | '}');
-        if WORDS.contains(word)
-            && (is_macro || passed_to_macro || *word != "env" && *word != "include")
+        if WORDS.contains(&word)
+            && (is_macro || passed_to_macro || word != "env" && word != "include")
         {
             return Some(format!(
                 "uses `{word}`: files, environment and assembly are off limits in an \
                  exercise file (it must stand on its own)"
             ));
         }
-        let after_let = index > 0 && matches!(tokens[index - 1].0, "let" | "mut");
-        if *word == "path" && *next == '=' && !after_let {
+        let after_let = index > 0 && matches!(tokens[index - 1].0.as_str(), "let" | "mut");
+        if word == "path" && *next == '=' && !after_let {
             return Some(
                 "uses a `path = ...` attribute: modules must live in the exercise file itself"
                     .to_string(),
@@ -146,120 +148,35 @@ pub fn forbidden_construct(source: &str) -> Option<String> {
     None
 }
 
-/// The identifiers of `code`, each with the next non-blank character after it.
-fn words(code: &str) -> Vec<(&str, char)> {
-    let bytes = code.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i].is_ascii_alphabetic() || bytes[i] == b'_' {
-            let start = i;
-            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                i += 1;
+/// The identifiers of `tokens` in order (`r#` taken off), each with the
+/// punctuation right after it: the next token's, or `close` (the closing
+/// delimiter of the group it ends). Comments are gone and literals are
+/// single tokens: `"include!"` in a message names nothing.
+fn words(tokens: TokenStream, close: char, out: &mut Vec<(String, char)>) {
+    let mut tokens = tokens.into_iter().peekable();
+    while let Some(token) = tokens.next() {
+        match token {
+            TokenTree::Ident(ident) => {
+                let next = match tokens.peek() {
+                    Some(TokenTree::Punct(punct)) => punct.as_char(),
+                    Some(_) => ' ',
+                    None => close,
+                };
+                let name = ident.to_string();
+                out.push((name.trim_start_matches("r#").to_string(), next));
             }
-            let next = code[i..]
-                .chars()
-                .find(|c| !c.is_whitespace())
-                .unwrap_or(' ');
-            out.push((&code[start..i], next));
-        } else {
-            i += 1;
+            TokenTree::Group(group) => {
+                let close = match group.delimiter() {
+                    Delimiter::Parenthesis => ')',
+                    Delimiter::Bracket => ']',
+                    Delimiter::Brace => '}',
+                    Delimiter::None => ' ',
+                };
+                words(group.stream(), close, out);
+            }
+            TokenTree::Punct(_) | TokenTree::Literal(_) => {}
         }
     }
-    out
-}
-
-/// The code with comments removed and string and character literals
-/// emptied (so that `"include!"` in a message is not refused).
-fn strip_comments_and_strings(source: &str) -> String {
-    let chars: Vec<char> = source.chars().collect();
-    let mut out = String::with_capacity(source.len());
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        let next = chars.get(i + 1).copied();
-        if c == '/' && next == Some('/') {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-        } else if c == '/' && next == Some('*') {
-            let mut depth = 0;
-            while i < chars.len() {
-                if chars[i] == '/' && chars.get(i + 1) == Some(&'*') {
-                    depth += 1;
-                    i += 2;
-                } else if chars[i] == '*' && chars.get(i + 1) == Some(&'/') {
-                    depth -= 1;
-                    i += 2;
-                    if depth == 0 {
-                        break;
-                    }
-                } else {
-                    i += 1;
-                }
-            }
-            out.push(' ');
-        } else if c == 'r' && matches!(next, Some('"') | Some('#')) && !prev_is_ident(&chars, i) {
-            // Raw string r#"..."#: skip to the closing quote and hashes.
-            let mut j = i + 1;
-            let mut hashes = 0;
-            while chars.get(j) == Some(&'#') {
-                hashes += 1;
-                j += 1;
-            }
-            if chars.get(j) != Some(&'"') {
-                out.push(c);
-                i += 1;
-                continue;
-            }
-            j += 1;
-            while j < chars.len() {
-                if chars[j] == '"' && (0..hashes).all(|h| chars.get(j + 1 + h) == Some(&'#')) {
-                    j += 1 + hashes;
-                    break;
-                }
-                j += 1;
-            }
-            out.push_str("\"\"");
-            i = j;
-        } else if c == '"' {
-            i += 1;
-            while i < chars.len() && chars[i] != '"' {
-                if chars[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i += 1;
-            out.push_str("\"\"");
-        } else if c == '\'' && is_char_literal(&chars, i) {
-            i += 1;
-            while i < chars.len() && chars[i] != '\'' {
-                if chars[i] == '\\' {
-                    i += 1;
-                }
-                i += 1;
-            }
-            i += 1;
-            out.push_str("' '");
-        } else {
-            out.push(c);
-            i += 1;
-        }
-    }
-    out
-}
-
-fn prev_is_ident(chars: &[char], i: usize) -> bool {
-    i > 0 && (chars[i - 1].is_alphanumeric() || chars[i - 1] == '_')
-}
-
-/// `'x'` or `'\n'` rather than a lifetime `'a`.
-fn is_char_literal(chars: &[char], i: usize) -> bool {
-    matches!(
-        (chars.get(i + 1), chars.get(i + 2)),
-        (Some('\\'), _) | (Some(_), Some('\''))
-    )
 }
 
 #[cfg(test)]
@@ -288,5 +205,23 @@ mod tests {
         ] {
             assert!(forbidden_construct(source).is_some(), "accepted: {source}");
         }
+    }
+
+    #[test]
+    fn tokens_not_text_decide() {
+        assert!(
+            forbidden_construct("const S: &str = r#include_str!(\"/x\");").is_some(),
+            "a raw identifier names the same macro"
+        );
+        assert_eq!(
+            forbidden_construct("/// include_str!(\"/x\") in a doc comment\npub fn f() {}"),
+            None,
+            "a doc comment is text, not a macro call"
+        );
+        assert_eq!(
+            forbidden_construct("pub fn f() { let s = \"unterminated; }"),
+            None,
+            "a file that is not Rust tokens is left to the compiler (no macro runs)"
+        );
     }
 }

@@ -1,5 +1,7 @@
 //! From a finished test run to a verdict and a reason a student can act on.
 
+use nix::sys::signal::Signal;
+
 use super::limits::Limits;
 use super::model::Verdict;
 use super::run::{RunOutcome, Stopped};
@@ -14,13 +16,14 @@ const LINE_CHARS: usize = 300;
 /// The verdict on one test run, its reason, and the first lines of output.
 pub fn judge(name: &str, run: &RunOutcome, limits: &Limits) -> (Verdict, String, String) {
     let (verdict, reason, output) = judge_uncapped(name, run, limits);
-    (verdict, cap_text(&reason), output)
+    (verdict, cap_lines(reason.lines()), output)
 }
 
-/// A reason as reports keep it: the student's panic message is theirs to
-/// make as long as they like, the report's size is not.
-fn cap_text(text: &str) -> String {
-    text.lines()
+/// Lines as reports keep them: the first [`OUTPUT_LINES`], each shortened
+/// to [`LINE_CHARS`]. A student's panic message or output is theirs to make
+/// as long as they like, the report's size is not.
+fn cap_lines<'a>(lines: impl Iterator<Item = &'a str>) -> String {
+    lines
         .take(OUTPUT_LINES)
         .map(|l| shorten(l, LINE_CHARS))
         .collect::<Vec<_>>()
@@ -74,17 +77,10 @@ fn classify(
             limits.processes
         )
     };
-    if run.out_of_memory {
-        // Before the wall clock: the killed process's partner may wait for
-        // it until the time is up.
-        return (
-            Verdict::Error,
-            format!(
-                "memory limit: the test's processes together used more than {} MiB, and the \
-                 kernel stopped one (children that each allocate a lot?)",
-                limits.run_memory_bytes(false) >> 20
-            ),
-        );
+    // Before the wall clock: the killed process's partner may wait for it
+    // until the time is up.
+    if let Some(reason) = run.memory_limit_reason(false, limits) {
+        return (Verdict::Error, reason);
     }
     match run.stopped {
         Some(Stopped::Flood) => {
@@ -131,7 +127,7 @@ fn classify(
             nix::libc::SIGKILL if hit_process_limit => process_reason(),
             _ => format!(
                 "the test process was killed by signal {signal} ({})",
-                signal_name(signal)
+                Signal::try_from(signal).map_or("unknown", Signal::as_str)
             ),
         };
         return (Verdict::Error, reason);
@@ -211,18 +207,6 @@ fn failure_reason(name: &str, run: &RunOutcome, report: &TestReport) -> String {
 
 /// The first lines of what the test printed, without libtest's framing.
 fn excerpt(run: &RunOutcome) -> String {
-    run.stderr
-        .lines()
-        .chain(run.stdout.lines())
-        .filter(|l| !is_framing(l))
-        .take(OUTPUT_LINES)
-        .map(|l| shorten(l, LINE_CHARS))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-fn signal_name(signal: i32) -> String {
-    nix::sys::signal::Signal::try_from(signal)
-        .map(|s| s.as_str().to_string())
-        .unwrap_or_else(|_| "unknown".to_string())
+    let lines = run.stderr.lines().chain(run.stdout.lines());
+    cap_lines(lines.filter(|l| !is_framing(l)))
 }
