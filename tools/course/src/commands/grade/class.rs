@@ -66,7 +66,7 @@ pub fn grade_class(repo: &Repo, class_dir: &Path, args: &GradeArgs) -> Result<Ex
     let mut rows = rows.into_inner().unwrap_or_else(|e| e.into_inner());
     rows.sort_by(|a, b| a.student.cmp(&b.student));
     let exercises = exercise_columns(&rows);
-    write_file(&out.join("summary.csv"), &csv(&rows, &exercises))?;
+    write_file(&out.join("summary.csv"), csv(&rows, &exercises))?;
     let table = markdown(&rows, &exercises);
     write_file(&out.join("summary.md"), &table)?;
     print!("{table}");

@@ -165,13 +165,13 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     let result = grader::grade_submission(&repo, &course, &args.exercises, &submission, settings)?;
     print!("{}", output::text::render(&result));
     if let Some(path) = &args.json {
-        output::write_file(path, &output::json(&result))?;
+        output::write_file(path, output::json(&result))?;
     }
     if let Some(path) = &args.junit {
-        output::write_file(path, &output::junit::render(&result))?;
+        output::write_file(path, output::junit::render(&result))?;
     }
     if let Some(path) = &args.gradescope {
-        output::write_file(path, &output::gradescope::render(&result))?;
+        output::write_file(path, output::gradescope::render(&result))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -4,22 +4,9 @@ pub mod gradescope;
 pub mod junit;
 pub mod text;
 
-use std::path::Path;
-
-use anyhow::{Context, Result};
-
 use super::model::SubmissionResult;
 
-/// Writes `contents` to `path`, naming the file in errors.
-pub fn write_file(path: &Path, contents: &str) -> Result<()> {
-    if let Some(parent) = path.parent()
-        && !parent.as_os_str().is_empty()
-    {
-        std::fs::create_dir_all(parent)
-            .with_context(|| format!("cannot create {}", parent.display()))?;
-    }
-    std::fs::write(path, contents).with_context(|| format!("cannot write {}", path.display()))
-}
+pub use crate::repo::write_file;
 
 /// The `--json` document: [`SubmissionResult`] as it is.
 pub fn json(result: &SubmissionResult) -> String {
