@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Finding, Report};
+use super::{Finding, Report, ok_unless};
 use crate::cargo::{self, Echo};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
@@ -107,16 +107,14 @@ fn check_manifests(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
             ));
         }
     }
-    if problems.is_empty() {
-        vec![Finding::ok(format!(
+    ok_unless(problems, || {
+        format!(
             "{shown}: `{}` runs the {} test file(s) of exercises/{} by path",
             chapter.solution_crate(),
             test_files.len(),
             chapter.folder
-        ))]
-    } else {
-        problems
-    }
+        )
+    })
 }
 
 fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
@@ -167,12 +165,9 @@ fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
                  no full solution",
             ));
         }
-        if problems.is_empty() {
-            findings.push(Finding::ok(format!(
-                "exercise `{name}`: starter, solution, tests/{name}.rs and a hint in {levels} levels"
-            )));
-        }
-        findings.extend(problems);
+        findings.extend(ok_unless(problems, || {
+            format!("exercise `{name}`: starter, solution, tests/{name}.rs and a hint in {levels} levels")
+        }));
     }
     for file in top_level_rs(&chapter.dir.join("src/exercises")) {
         let stem = file
@@ -206,7 +201,6 @@ fn top_level_rs(dir: &Path) -> Vec<std::path::PathBuf> {
 pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
     for chapter in &course.chapters {
         let krate = &chapter.crate_name;
-        report.note(&format!("cargo test -p {krate} --no-run"));
         let Some(built) = run(repo, &["test", "-p", krate, "--no-run"], report) else {
             continue;
         };
@@ -224,20 +218,17 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
         report.add(Finding::ok(format!(
             "crate `{krate}` compiles with its tests"
         )));
-        report.note(&format!("cargo test -p {krate} --doc"));
         if let Some(doc) = run(repo, &["test", "-p", krate, "--doc"], report) {
             report.add(compile_fail_outcome(repo, chapter, &doc));
         }
         for exercise in &chapter.exercises {
             let name = &exercise.name;
-            report.note(&format!("cargo test -p {krate} --test {name}"));
             if let Some(outcome) = run_bounded(repo, &["test", "-p", krate, "--test", name], report)
             {
                 report.add(starter_outcome(repo, chapter, name, &outcome));
             }
         }
         let solution = chapter.solution_crate();
-        report.note(&format!("cargo test -p {solution}"));
         if let Some(outcome) = run_bounded(repo, &["test", "-p", &solution], report) {
             report.add(solution_like_outcome(
                 repo,
@@ -256,9 +247,10 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
 /// a student's `cargo test` (and CI) instead of failing with a message.
 const TEST_RUN_DEADLINE: Duration = Duration::from_secs(300);
 
-/// Runs `cargo <args>` (a test run of a built crate) with
+/// Notes and runs `cargo <args>` (a test run of a built crate) with
 /// [`TEST_RUN_DEADLINE`]; a run still going then is killed and reported.
 fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRun> {
+    report.note(&format!("cargo {}", args.join(" ")));
     match cargo::run_within(repo.root(), args, TEST_RUN_DEADLINE) {
         Ok(Some(outcome)) => Some(outcome),
         Ok(None) => {
@@ -281,7 +273,9 @@ fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo:
     }
 }
 
+/// Notes and runs `cargo <args>`, with no deadline (a build).
 fn run(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRun> {
+    report.note(&format!("cargo {}", args.join(" ")));
     match cargo::run(repo.root(), args, Echo::Quiet) {
         Ok(outcome) => Some(outcome),
         Err(error) => {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Finding;
+use super::{Finding, ok_unless};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
 use crate::markdown;
@@ -35,7 +35,7 @@ fn unique_names(course: &Course) -> Vec<Finding> {
             owners.entry(program).or_default().push(&chapter.crate_name);
         }
     }
-    let clashes: Vec<Finding> = owners
+    let clashes = owners
         .iter()
         .filter(|(_, crates)| crates.len() > 1)
         .map(|(program, crates)| {
@@ -49,13 +49,9 @@ fn unique_names(course: &Course) -> Vec<Finding> {
             )
         })
         .collect();
-    if clashes.is_empty() {
-        vec![Finding::ok(
-            "every program name is unique across the chapters",
-        )]
-    } else {
-        clashes
-    }
+    ok_unless(clashes, || {
+        "every program name is unique across the chapters".into()
+    })
 }
 
 /// The programs of a chapter: `src/bin/<p>.rs` and `src/bin/<p>/main.rs`.
@@ -133,12 +129,9 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, book_text: &str) -> Vec<Finding
             &program,
             &source,
         ));
-        if problems.is_empty() {
-            findings.push(Finding::ok(format!(
-                "{shown}: shown as `{command}`, tested, built by the solution as sol_{program}"
-            )));
-        }
-        findings.extend(problems);
+        findings.extend(ok_unless(problems, || {
+            format!("{shown}: shown as `{command}`, tested, built by the solution as sol_{program}")
+        }));
     }
     findings
 }

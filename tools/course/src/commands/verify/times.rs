@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
-use super::Finding;
+use super::{Finding, listed, summary_entries};
 use crate::course::{Chapter, Course};
-use crate::repo::{Repo, normalize};
+use crate::repo::Repo;
 use crate::summary;
 
 /// The page with the time table, relative to `src/`.
@@ -23,8 +23,7 @@ const TABLE_PAGE: &str = "instructors/running-a-course.md";
 
 pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
     let src = repo.book_src();
-    let summary_text = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap_or_default();
-    let entries = summary::entries(&summary_text);
+    let entries = summary_entries(repo);
     let table_path = src.join(TABLE_PAGE);
     let table_shown = repo.rel(&table_path);
     let Ok(table_text) = std::fs::read_to_string(&table_path) else {
@@ -285,11 +284,7 @@ fn row_starting(text: &str, prefix: &str) -> Option<(Budget, u32)> {
 /// The sum of the estimates of the chapter's pages (its exercises page
 /// excepted), or a finding naming the page without one.
 fn reading_minutes(repo: &Repo, page: &str, entries: &[summary::Entry]) -> Result<u32, Finding> {
-    let page = normalize(Path::new(page));
-    let Some(index) = entries
-        .iter()
-        .position(|e| e.path.as_deref().map(|p| normalize(Path::new(p))) == Some(page.clone()))
-    else {
+    let Some(index) = listed(entries, Path::new(page)) else {
         // Check 3 reports a chapter page missing from SUMMARY.md.
         return Ok(0);
     };

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::headers::{Folder, Kind, parse_header};
 use super::{MIN_ALT, MIN_WRONG, selected};
-use crate::commands::verify::Finding;
+use crate::commands::verify::{Finding, ok_unless};
 use crate::course::Course;
 use crate::repo::Repo;
 
@@ -96,12 +96,9 @@ pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>
                     ),
                 ));
             }
-            if problems.is_empty() {
-                findings.push(Finding::ok(format!(
-                    "{place}: {wrong} known-wrong and {alt} alternative solution(s), headers well formed"
-                )));
-            }
-            findings.extend(problems);
+            findings.extend(ok_unless(problems, || {
+                format!("{place}: {wrong} known-wrong and {alt} alternative solution(s), headers well formed")
+            }));
         }
     }
     (entries, findings)
