@@ -230,13 +230,7 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
         }
         let solution = chapter.solution_crate();
         if let Some(outcome) = run_bounded(repo, &["test", "-p", &solution], report) {
-            report.add(solution_like_outcome(
-                repo,
-                &chapter.solution_dir(repo),
-                &format!("`{solution}` passes every test"),
-                &outcome,
-                "fix the solution (or the test): the solution crate must pass the exercise's tests",
-            ));
+            report.add(solution_outcome(repo, chapter, &outcome));
         }
     }
 }
@@ -400,14 +394,9 @@ fn compile_fail_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRu
     }
 }
 
-/// Judges a run that must pass entirely.
-fn solution_like_outcome(
-    repo: &Repo,
-    dir: &Path,
-    what: &str,
-    outcome: &cargo::CargoRun,
-    fix: &str,
-) -> Finding {
+/// Judges the run of the solution crate's tests: it must pass entirely.
+fn solution_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRun) -> Finding {
+    let what = format!("`{}` passes every test", chapter.solution_crate());
     let report = TestReport::parse(&outcome.stdout);
     if outcome.success && report.totals.failed == 0 {
         return Finding::ok(format!("{what} ({} passed)", report.totals.passed));
@@ -429,8 +418,8 @@ fn solution_like_outcome(
         details = cargo::error_lines(&outcome.stderr, 10);
     }
     Finding::fail(
-        repo.rel(dir),
+        repo.rel(&chapter.solution_dir(repo)),
         format!("{what}: no\n{}", details.join("\n")),
-        fix,
+        "fix the solution (or the test): the solution crate must pass the exercise's tests",
     )
 }

@@ -10,11 +10,7 @@ use crate::markdown;
 use crate::repo::{Repo, files_with_suffix, normalize};
 
 pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
-    let book_text: String = files_with_suffix(&repo.book_src(), ".md")
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let book_text = read_all(&repo.book_src(), ".md");
     let mut findings: Vec<Finding> = course
         .chapters
         .iter()
@@ -22,6 +18,16 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         .collect();
     findings.extend(unique_names(course));
     findings
+}
+
+/// The texts of the files under `dir` whose names end with `suffix`, one
+/// after the other.
+fn read_all(dir: &Path, suffix: &str) -> String {
+    files_with_suffix(dir, suffix)
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Two chapters may not have a program of the same name: cargo puts every
@@ -81,11 +87,7 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, book_text: &str) -> Vec<Finding
     if programs.is_empty() {
         return Vec::new();
     }
-    let tests_text: String = files_with_suffix(&chapter.dir.join("tests"), ".rs")
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let tests_text = read_all(&chapter.dir.join("tests"), ".rs");
     let solution_dir = chapter.solution_dir(repo);
     let solution = Manifest::read(&solution_dir).ok();
     let mut findings = Vec::new();
