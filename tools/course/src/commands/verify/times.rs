@@ -47,13 +47,25 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
                     ..Budget::default()
                 };
                 course_total = course_total.map(|t| t.plus(budget));
-                findings.push(compare_row(
-                    &table_shown,
-                    &table_text,
-                    0,
-                    &intro.title,
-                    budget,
-                ));
+                // No exercises: its row must be its pages' time.
+                findings.push(match table_row(&table_text, 0) {
+                    Some((row, total)) if row == budget && total == pages => Finding::ok(format!(
+                        "chapter 0: {} in the time table",
+                        budget.describe()
+                    )),
+                    _ => Finding::fail(
+                        &table_shown,
+                        format!(
+                            "chapter 0's row does not say {pages} min of pages and no exercises"
+                        ),
+                        format!(
+                            "write: | {} | {} | none | {} |",
+                            intro.title,
+                            hours(pages),
+                            hours(pages)
+                        ),
+                    ),
+                });
             }
             Err(problem) => {
                 course_total = None;
@@ -151,32 +163,6 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         }
     }
     findings
-}
-
-/// A chapter without exercises: its row must be its pages' time.
-fn compare_row(
-    table_shown: &str,
-    table: &str,
-    number: u32,
-    title: &str,
-    budget: Budget,
-) -> Finding {
-    let pages = budget.pages;
-    match table_row(table, number) {
-        Some((row, total)) if row == budget && total == pages => Finding::ok(format!(
-            "chapter {number}: {} in the time table",
-            budget.describe()
-        )),
-        _ => Finding::fail(
-            table_shown,
-            format!("chapter {number}'s row does not say {pages} min of pages and no exercises"),
-            format!(
-                "write: | {title} | {} | none | {} |",
-                hours(pages),
-                hours(pages)
-            ),
-        ),
-    }
 }
 
 /// What a chapter costs, in minutes.
