@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Finding, Report, ok_unless};
+use super::{Finding, Report, ok_unless, stem, with_errors};
 use crate::cargo::{self, Echo};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
@@ -80,10 +80,7 @@ fn check_manifests(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
             .iter()
             .any(|t| t.resolved_path(&solution_dir).as_deref() == Some(test_file.as_path()));
         if !listed {
-            let stem = test_file
-                .file_stem()
-                .map(|s| s.to_string_lossy())
-                .unwrap_or_default();
+            let stem = stem(test_file);
             problems.push(Finding::fail(
                 &shown,
                 format!("does not run {}", repo.rel(test_file)),
@@ -170,10 +167,7 @@ fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
         }));
     }
     for file in top_level_rs(&chapter.dir.join("src/exercises")) {
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = stem(&file);
         if stem != "mod" && !chapter.exercises.iter().any(|e| e.name == stem) {
             findings.push(Finding::fail(
                 repo.rel(&file),
@@ -207,10 +201,7 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
         if !built.success {
             report.add(Finding::fail(
                 repo.rel(&chapter.dir),
-                format!(
-                    "the exercise crate does not compile:\n{}",
-                    cargo::error_lines(&built.stderr, 10).join("\n")
-                ),
+                with_errors("the exercise crate does not compile", &built.stderr),
                 "starter code must compile: give every function its real signature and a todo!(\"...\") body",
             ));
             continue;
@@ -300,10 +291,7 @@ pub fn starter_outcome(
     if report.binaries_started == 0 {
         return Finding::fail(
             place,
-            format!(
-                "did not run against the starter code:\n{}",
-                cargo::error_lines(&outcome.stderr, 10).join("\n")
-            ),
+            with_errors("did not run against the starter code", &outcome.stderr),
             "make the test file compile against the starter signatures",
         );
     }
@@ -356,10 +344,7 @@ fn compile_fail_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRu
     if report.binaries_started == 0 {
         return Finding::fail(
             place,
-            format!(
-                "the doctests did not run:\n{}",
-                cargo::error_lines(&outcome.stderr, 10).join("\n")
-            ),
+            with_errors("the doctests did not run", &outcome.stderr),
             "fix the doc comments so that rustdoc can build them",
         );
     }

@@ -83,6 +83,21 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     Ok(report.finish())
 }
 
+/// `what`, a colon, and the first lines of the errors in cargo's `stderr`.
+fn with_errors(what: &str, stderr: &str) -> String {
+    format!(
+        "{what}:\n{}",
+        crate::cargo::error_lines(stderr, 10).join("\n")
+    )
+}
+
+/// The name of `path` without its extension.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 /// The entries of the book's SUMMARY.md; none when it is missing (check 5
 /// says so).
 fn summary_entries(repo: &Repo) -> Vec<summary::Entry> {

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{Finding, ok_unless};
+use super::{Finding, ok_unless, stem};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
 use crate::markdown;
@@ -68,10 +68,7 @@ pub fn programs(chapter: &Chapter) -> Vec<(String, PathBuf)> {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = stem(&path);
         if path.is_dir() && path.join("main.rs").is_file() {
             found.push((name, path.join("main.rs")));
         } else if path.extension().is_some_and(|e| e == "rs") {

@@ -16,7 +16,7 @@ use super::scratch::{Scratch, runs_programs};
 use super::{BUILD_DEADLINE, Entry, KILL_AFTER, Kind};
 use crate::cli::VerifyArgs;
 use crate::commands::grade::compile::read_messages;
-use crate::commands::verify::{Finding, Report};
+use crate::commands::verify::{Finding, Report, with_errors};
 use crate::course::{Chapter, Course};
 use crate::repo::Repo;
 
@@ -173,11 +173,8 @@ fn build(
         .map_err(|e| format!("cannot run cargo: {e:#}"))?
         .ok_or_else(|| format!("the build took longer than {BUILD_DEADLINE:?} and was killed"))?;
     if !run.success {
-        let errors = crate::cargo::error_lines(&run.stderr, 10);
-        return Err(format!(
-            "does not compile against the exercise crate:\n{}",
-            errors.join("\n")
-        ));
+        let what = "does not compile against the exercise crate";
+        return Err(with_errors(what, &run.stderr));
     }
     let (executable, _) = read_messages(&run.stdout, exercise);
     let executable =
