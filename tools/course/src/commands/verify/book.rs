@@ -1,7 +1,7 @@
 //! Check 5: the book builds without warnings, and every page SUMMARY.md lists
 //! (drafts aside) exists.
 
-use super::Finding;
+use super::{Finding, ok_unless};
 use crate::book;
 use crate::repo::Repo;
 use crate::summary;
@@ -60,11 +60,10 @@ fn check_summary_pages(repo: &Repo) -> Vec<Finding> {
             ));
         }
     }
-    if findings.is_empty() {
-        findings.push(Finding::ok(format!(
+    ok_unless(findings, || {
+        format!(
             "src/SUMMARY.md: all {listed} listed pages exist ({} drafts)",
             entries.iter().filter(|e| e.is_draft()).count()
-        )));
-    }
-    findings
+        )
+    })
 }

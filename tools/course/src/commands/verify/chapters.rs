@@ -2,7 +2,9 @@
 //! (src/crates/NN-name.md, which must be up to date and listed), shows its
 //! test command, and is listed (not as a draft) in SUMMARY.md.
 
-use super::Finding;
+use std::path::Path;
+
+use super::{Finding, listed, ok_unless, summary_entries};
 use crate::course::{Chapter, Course};
 use crate::crate_pages;
 use crate::markdown;
@@ -10,9 +12,7 @@ use crate::repo::{Repo, normalize};
 use crate::summary;
 
 pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
-    let summary_text =
-        std::fs::read_to_string(repo.book_src().join("SUMMARY.md")).unwrap_or_default();
-    let entries = summary::entries(&summary_text);
+    let entries = summary_entries(repo);
     let mut findings = Vec::new();
     for chapter in &course.chapters {
         findings.extend(check_chapter(repo, chapter, &entries));
@@ -86,14 +86,8 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, entries: &[summary::Entry]) -> 
             format!("add `> **Test:** `{command}`` to the crate card"),
         ));
     }
-    match entries.iter().find(|e| {
-        e.path
-            .as_deref()
-            .map(|p| normalize(std::path::Path::new(p)))
-            == Some(normalize(std::path::Path::new(&chapter.info.page)))
-    }) {
-        Some(_) => {}
-        None => problems.push(Finding::fail(
+    if listed(entries, Path::new(&chapter.info.page)).is_none() {
+        problems.push(Finding::fail(
             "src/SUMMARY.md",
             format!(
                 "does not list {} (chapter {})",
@@ -103,23 +97,21 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, entries: &[summary::Entry]) -> 
                 "list it: - [{}]({}) (replacing its draft entry, if any)",
                 chapter.info.title, chapter.info.page
             ),
-        )),
+        ));
     }
-    if problems.is_empty() {
-        vec![Finding::ok(format!(
+    ok_unless(problems, || {
+        format!(
             "{shown}: chapter {} links its crate page src/{crate_page_rel}, shows `{command}`, listed in SUMMARY.md",
             chapter.info.number
-        ))]
-    } else {
-        problems
-    }
+        )
+    })
 }
 
 /// A page that `cargo course book` writes (a crate page or their index):
 /// present, up to date, and listed in SUMMARY.md.
 fn generated_page_problems(
     repo: &Repo,
-    page: &std::path::Path,
+    page: &Path,
     expected: &str,
     entries: &[summary::Entry],
 ) -> Vec<Finding> {
@@ -136,13 +128,7 @@ fn generated_page_problems(
         Ok(_) => {}
     }
     let rel = page.strip_prefix(repo.book_src()).unwrap_or(page);
-    let listed = entries.iter().any(|e| {
-        e.path
-            .as_deref()
-            .map(|p| normalize(std::path::Path::new(p)))
-            == Some(normalize(rel))
-    });
-    if !listed {
+    if listed(entries, rel).is_none() {
         problems.push(Finding::fail(
             "src/SUMMARY.md",
             format!("does not list {}", rel.display()),

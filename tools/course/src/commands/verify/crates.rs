@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use super::{Finding, Report};
+use super::{Finding, Report, ok_unless, stem, with_errors};
 use crate::cargo::{self, Echo};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
@@ -80,10 +80,7 @@ fn check_manifests(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
             .iter()
             .any(|t| t.resolved_path(&solution_dir).as_deref() == Some(test_file.as_path()));
         if !listed {
-            let stem = test_file
-                .file_stem()
-                .map(|s| s.to_string_lossy())
-                .unwrap_or_default();
+            let stem = stem(test_file);
             problems.push(Finding::fail(
                 &shown,
                 format!("does not run {}", repo.rel(test_file)),
@@ -107,16 +104,14 @@ fn check_manifests(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
             ));
         }
     }
-    if problems.is_empty() {
-        vec![Finding::ok(format!(
+    ok_unless(problems, || {
+        format!(
             "{shown}: `{}` runs the {} test file(s) of exercises/{} by path",
             chapter.solution_crate(),
             test_files.len(),
             chapter.folder
-        ))]
-    } else {
-        problems
-    }
+        )
+    })
 }
 
 fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
@@ -167,18 +162,12 @@ fn check_exercise_files(repo: &Repo, chapter: &Chapter) -> Vec<Finding> {
                  no full solution",
             ));
         }
-        if problems.is_empty() {
-            findings.push(Finding::ok(format!(
-                "exercise `{name}`: starter, solution, tests/{name}.rs and a hint in {levels} levels"
-            )));
-        }
-        findings.extend(problems);
+        findings.extend(ok_unless(problems, || {
+            format!("exercise `{name}`: starter, solution, tests/{name}.rs and a hint in {levels} levels")
+        }));
     }
     for file in top_level_rs(&chapter.dir.join("src/exercises")) {
-        let stem = file
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let stem = stem(&file);
         if stem != "mod" && !chapter.exercises.iter().any(|e| e.name == stem) {
             findings.push(Finding::fail(
                 repo.rel(&file),
@@ -206,17 +195,13 @@ fn top_level_rs(dir: &Path) -> Vec<std::path::PathBuf> {
 pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
     for chapter in &course.chapters {
         let krate = &chapter.crate_name;
-        report.note(&format!("cargo test -p {krate} --no-run"));
         let Some(built) = run(repo, &["test", "-p", krate, "--no-run"], report) else {
             continue;
         };
         if !built.success {
             report.add(Finding::fail(
                 repo.rel(&chapter.dir),
-                format!(
-                    "the exercise crate does not compile:\n{}",
-                    cargo::error_lines(&built.stderr, 10).join("\n")
-                ),
+                with_errors("the exercise crate does not compile", &built.stderr),
                 "starter code must compile: give every function its real signature and a todo!(\"...\") body",
             ));
             continue;
@@ -224,28 +209,19 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
         report.add(Finding::ok(format!(
             "crate `{krate}` compiles with its tests"
         )));
-        report.note(&format!("cargo test -p {krate} --doc"));
         if let Some(doc) = run(repo, &["test", "-p", krate, "--doc"], report) {
             report.add(compile_fail_outcome(repo, chapter, &doc));
         }
         for exercise in &chapter.exercises {
             let name = &exercise.name;
-            report.note(&format!("cargo test -p {krate} --test {name}"));
             if let Some(outcome) = run_bounded(repo, &["test", "-p", krate, "--test", name], report)
             {
                 report.add(starter_outcome(repo, chapter, name, &outcome));
             }
         }
         let solution = chapter.solution_crate();
-        report.note(&format!("cargo test -p {solution}"));
         if let Some(outcome) = run_bounded(repo, &["test", "-p", &solution], report) {
-            report.add(solution_like_outcome(
-                repo,
-                &chapter.solution_dir(repo),
-                &format!("`{solution}` passes every test"),
-                &outcome,
-                "fix the solution (or the test): the solution crate must pass the exercise's tests",
-            ));
+            report.add(solution_outcome(repo, chapter, &outcome));
         }
     }
 }
@@ -256,9 +232,10 @@ pub fn check_with_cargo(repo: &Repo, course: &Course, report: &mut Report) {
 /// a student's `cargo test` (and CI) instead of failing with a message.
 const TEST_RUN_DEADLINE: Duration = Duration::from_secs(300);
 
-/// Runs `cargo <args>` (a test run of a built crate) with
+/// Notes and runs `cargo <args>` (a test run of a built crate) with
 /// [`TEST_RUN_DEADLINE`]; a run still going then is killed and reported.
 fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRun> {
+    report.note(&format!("cargo {}", args.join(" ")));
     match cargo::run_within(repo.root(), args, TEST_RUN_DEADLINE) {
         Ok(Some(outcome)) => Some(outcome),
         Ok(None) => {
@@ -281,7 +258,9 @@ fn run_bounded(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo:
     }
 }
 
+/// Notes and runs `cargo <args>`, with no deadline (a build).
 fn run(repo: &Repo, args: &[&str], report: &mut Report) -> Option<cargo::CargoRun> {
+    report.note(&format!("cargo {}", args.join(" ")));
     match cargo::run(repo.root(), args, Echo::Quiet) {
         Ok(outcome) => Some(outcome),
         Err(error) => {
@@ -312,10 +291,7 @@ pub fn starter_outcome(
     if report.binaries_started == 0 {
         return Finding::fail(
             place,
-            format!(
-                "did not run against the starter code:\n{}",
-                cargo::error_lines(&outcome.stderr, 10).join("\n")
-            ),
+            with_errors("did not run against the starter code", &outcome.stderr),
             "make the test file compile against the starter signatures",
         );
     }
@@ -368,10 +344,7 @@ fn compile_fail_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRu
     if report.binaries_started == 0 {
         return Finding::fail(
             place,
-            format!(
-                "the doctests did not run:\n{}",
-                cargo::error_lines(&outcome.stderr, 10).join("\n")
-            ),
+            with_errors("the doctests did not run", &outcome.stderr),
             "fix the doc comments so that rustdoc can build them",
         );
     }
@@ -406,14 +379,9 @@ fn compile_fail_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRu
     }
 }
 
-/// Judges a run that must pass entirely.
-fn solution_like_outcome(
-    repo: &Repo,
-    dir: &Path,
-    what: &str,
-    outcome: &cargo::CargoRun,
-    fix: &str,
-) -> Finding {
+/// Judges the run of the solution crate's tests: it must pass entirely.
+fn solution_outcome(repo: &Repo, chapter: &Chapter, outcome: &cargo::CargoRun) -> Finding {
+    let what = format!("`{}` passes every test", chapter.solution_crate());
     let report = TestReport::parse(&outcome.stdout);
     if outcome.success && report.totals.failed == 0 {
         return Finding::ok(format!("{what} ({} passed)", report.totals.passed));
@@ -435,8 +403,8 @@ fn solution_like_outcome(
         details = cargo::error_lines(&outcome.stderr, 10);
     }
     Finding::fail(
-        repo.rel(dir),
+        repo.rel(&chapter.solution_dir(repo)),
         format!("{what}: no\n{}", details.join("\n")),
-        fix,
+        "fix the solution (or the test): the solution crate must pass the exercise's tests",
     )
 }

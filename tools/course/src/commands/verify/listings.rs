@@ -11,12 +11,10 @@ use crate::text::shorten;
 
 /// Checks every page under `src/`.
 pub fn check(repo: &Repo) -> Vec<Finding> {
-    let pages = files_with_suffix(&repo.book_src(), ".md");
-    let mut findings = Vec::new();
-    for page in pages {
-        findings.extend(check_page(repo, &page));
-    }
-    findings
+    files_with_suffix(&repo.book_src(), ".md")
+        .iter()
+        .flat_map(|page| check_page(repo, page))
+        .collect()
 }
 
 /// Checks one page. Pages without listings or includes give no finding.
@@ -114,7 +112,7 @@ fn check_include(
     // A snippet that must not compile: marked so, or taken from compile_fail/
     // (pages may mark those `ignore`, so that `mdbook test` skips them).
     let compile_fail = block.is_some_and(|b| b.has_attribute("compile_fail"))
-        || (in_rust && in_compile_fail_folder(&target));
+        || (in_rust && compile_fail_folder(&target).is_some());
     let mut problems = Vec::new();
     match include.selection() {
         Selection::Lines => problems.push(Finding::fail(
@@ -228,10 +226,6 @@ fn check_compile_fail(repo: &Repo, place: &str, target: &Path) -> Vec<Finding> {
 fn compile_fail_folder(path: &Path) -> Option<&Path> {
     path.ancestors()
         .find(|a| a.file_name().is_some_and(|n| n == "compile_fail"))
-}
-
-fn in_compile_fail_folder(path: &Path) -> bool {
-    compile_fail_folder(path).is_some()
 }
 
 /// Whether `source` has an `include_str!("...")` of `target` within a

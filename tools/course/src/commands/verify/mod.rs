@@ -16,37 +16,33 @@ pub mod report;
 pub mod student;
 pub mod times;
 
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Result;
 
 use crate::cli::VerifyArgs;
 use crate::course::Course;
-use crate::repo::Repo;
-pub use report::{Finding, Report};
+use crate::repo::{Repo, normalize};
+use crate::summary;
+pub use report::{Finding, Report, ok_unless};
 
 pub use crate::cli::Only;
 
 pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     let repo = Repo::discover()?;
-    let options = known_wrong::Options {
-        selection: known_wrong::Selection(args.select.clone()),
-        runs: args.runs,
-        fresh: args.fresh,
-        quick: args.quick,
-    };
     if args.only == Some(Only::KnownWrong) {
         let course = Course::load(&repo)?;
-        options.selection.check(&course)?;
-        let mut report = Report::new();
+        known_wrong::check_selection(&args.select, &course)?;
+        let mut report = Report::default();
         report.section("7. known-wrong and alternative solutions");
-        known_wrong::check(&repo, &course, &options, &mut report);
+        known_wrong::check(&repo, &course, args, &mut report);
         return Ok(report.finish());
     }
     if !args.select.is_empty() {
         anyhow::bail!("--exercise selects known-wrong solutions: use it with --only known-wrong");
     }
-    let mut report = Report::new();
+    let mut report = Report::default();
     let course = match Course::load(&repo) {
         Ok(course) => Some(course),
         Err(error) => {
@@ -82,7 +78,41 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
     report.extend(student::check(&repo));
     if let Some(course) = &course {
         report.section("7. known-wrong and alternative solutions");
-        known_wrong::check(&repo, course, &options, &mut report);
+        known_wrong::check(&repo, course, args, &mut report);
     }
     Ok(report.finish())
+}
+
+/// `what`, a colon, and the first lines of the errors in cargo's `stderr`.
+fn with_errors(what: &str, stderr: &str) -> String {
+    format!(
+        "{what}:\n{}",
+        crate::cargo::error_lines(stderr, 10).join("\n")
+    )
+}
+
+/// The name of `path` without its extension.
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// The entries of the book's SUMMARY.md; none when it is missing (check 5
+/// says so).
+fn summary_entries(repo: &Repo) -> Vec<summary::Entry> {
+    summary::entries(
+        &std::fs::read_to_string(repo.book_src().join("SUMMARY.md")).unwrap_or_default(),
+    )
+}
+
+/// The index of the entry of SUMMARY.md that lists `page` (relative to
+/// `src/`), if one does.
+fn listed(entries: &[summary::Entry], page: &Path) -> Option<usize> {
+    let page = normalize(page);
+    entries.iter().position(|e| {
+        e.path
+            .as_deref()
+            .is_some_and(|p| normalize(Path::new(p)) == page)
+    })
 }

@@ -3,18 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::Finding;
+use super::{Finding, ok_unless, stem};
 use crate::course::{Chapter, Course};
 use crate::manifest::Manifest;
 use crate::markdown;
 use crate::repo::{Repo, files_with_suffix, normalize};
 
 pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
-    let book_text: String = files_with_suffix(&repo.book_src(), ".md")
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let book_text = read_all(&repo.book_src(), ".md");
     let mut findings: Vec<Finding> = course
         .chapters
         .iter()
@@ -22,6 +18,16 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         .collect();
     findings.extend(unique_names(course));
     findings
+}
+
+/// The texts of the files under `dir` whose names end with `suffix`, one
+/// after the other.
+fn read_all(dir: &Path, suffix: &str) -> String {
+    files_with_suffix(dir, suffix)
+        .iter()
+        .filter_map(|p| std::fs::read_to_string(p).ok())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Two chapters may not have a program of the same name: cargo puts every
@@ -35,7 +41,7 @@ fn unique_names(course: &Course) -> Vec<Finding> {
             owners.entry(program).or_default().push(&chapter.crate_name);
         }
     }
-    let clashes: Vec<Finding> = owners
+    let clashes = owners
         .iter()
         .filter(|(_, crates)| crates.len() > 1)
         .map(|(program, crates)| {
@@ -49,13 +55,9 @@ fn unique_names(course: &Course) -> Vec<Finding> {
             )
         })
         .collect();
-    if clashes.is_empty() {
-        vec![Finding::ok(
-            "every program name is unique across the chapters",
-        )]
-    } else {
-        clashes
-    }
+    ok_unless(clashes, || {
+        "every program name is unique across the chapters".into()
+    })
 }
 
 /// The programs of a chapter: `src/bin/<p>.rs` and `src/bin/<p>/main.rs`.
@@ -66,10 +68,7 @@ pub fn programs(chapter: &Chapter) -> Vec<(String, PathBuf)> {
     };
     for entry in entries.flatten() {
         let path = entry.path();
-        let name = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
+        let name = stem(&path);
         if path.is_dir() && path.join("main.rs").is_file() {
             found.push((name, path.join("main.rs")));
         } else if path.extension().is_some_and(|e| e == "rs") {
@@ -85,11 +84,7 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, book_text: &str) -> Vec<Finding
     if programs.is_empty() {
         return Vec::new();
     }
-    let tests_text: String = files_with_suffix(&chapter.dir.join("tests"), ".rs")
-        .iter()
-        .filter_map(|p| std::fs::read_to_string(p).ok())
-        .collect::<Vec<_>>()
-        .join("\n");
+    let tests_text = read_all(&chapter.dir.join("tests"), ".rs");
     let solution_dir = chapter.solution_dir(repo);
     let solution = Manifest::read(&solution_dir).ok();
     let mut findings = Vec::new();
@@ -133,12 +128,9 @@ fn check_chapter(repo: &Repo, chapter: &Chapter, book_text: &str) -> Vec<Finding
             &program,
             &source,
         ));
-        if problems.is_empty() {
-            findings.push(Finding::ok(format!(
-                "{shown}: shown as `{command}`, tested, built by the solution as sol_{program}"
-            )));
-        }
-        findings.extend(problems);
+        findings.extend(ok_unless(problems, || {
+            format!("{shown}: shown as `{command}`, tested, built by the solution as sol_{program}")
+        }));
     }
     findings
 }

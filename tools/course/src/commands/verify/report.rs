@@ -36,9 +36,15 @@ impl Finding {
             fix: fix.into(),
         })
     }
+}
 
-    pub fn is_fail(&self) -> bool {
-        matches!(self, Finding::Fail(_))
+/// `problems`, or, when there are none, the one finding that says what was
+/// checked and found right.
+pub fn ok_unless(problems: Vec<Finding>, ok: impl FnOnce() -> String) -> Vec<Finding> {
+    if problems.is_empty() {
+        vec![Finding::ok(ok())]
+    } else {
+        problems
     }
 }
 
@@ -50,10 +56,6 @@ pub struct Report {
 }
 
 impl Report {
-    pub fn new() -> Report {
-        Report::default()
-    }
-
     pub fn section(&mut self, title: &str) {
         println!("\n== {title}");
     }

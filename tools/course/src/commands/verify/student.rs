@@ -1,7 +1,7 @@
 //! Check 6: the student copy drops `solutions/` and `src/solutions/`; nothing
 //! else may depend on them.
 
-use super::Finding;
+use super::{Finding, ok_unless, summary_entries};
 use crate::markdown;
 use crate::repo::{Repo, files_with_suffix, normalize};
 use crate::summary;
@@ -19,8 +19,7 @@ fn is_solution_page(path: &str) -> bool {
 /// Solution pages appear only under the "Solutions" entry, and that entry
 /// holds nothing else.
 fn check_summary(repo: &Repo) -> Vec<Finding> {
-    let text = std::fs::read_to_string(repo.book_src().join("SUMMARY.md")).unwrap_or_default();
-    let entries = summary::entries(&text);
+    let entries = summary_entries(repo);
     let solutions_entry = entries
         .iter()
         .position(|e| e.title.trim().eq_ignore_ascii_case("solutions") && !e.is_draft());
@@ -50,16 +49,13 @@ fn check_summary(repo: &Repo) -> Vec<Finding> {
             ));
         }
     }
-    if findings.is_empty() {
-        findings.push(Finding::ok(match solutions_entry {
-            Some(_) => format!(
-                "src/SUMMARY.md: {} solution page(s), all under \"Solutions\"",
-                under.len()
-            ),
-            None => "src/SUMMARY.md: no solution pages".to_string(),
-        }));
-    }
-    findings
+    ok_unless(findings, || match solutions_entry {
+        Some(_) => format!(
+            "src/SUMMARY.md: {} solution page(s), all under \"Solutions\"",
+            under.len()
+        ),
+        None => "src/SUMMARY.md: no solution pages".to_string(),
+    })
 }
 
 /// No page outside `src/solutions/` includes a file from `solutions/`.
@@ -85,10 +81,7 @@ fn check_includes(repo: &Repo) -> Vec<Finding> {
             }
         }
     }
-    if findings.is_empty() {
-        findings.push(Finding::ok(format!(
-            "{pages} page(s) outside src/solutions/ include nothing from solutions/"
-        )));
-    }
-    findings
+    ok_unless(findings, || {
+        format!("{pages} page(s) outside src/solutions/ include nothing from solutions/")
+    })
 }

@@ -13,9 +13,9 @@
 
 use std::path::Path;
 
-use super::Finding;
+use super::{Finding, listed, summary_entries};
 use crate::course::{Chapter, Course};
-use crate::repo::{Repo, normalize};
+use crate::repo::Repo;
 use crate::summary;
 
 /// The page with the time table, relative to `src/`.
@@ -23,8 +23,7 @@ const TABLE_PAGE: &str = "instructors/running-a-course.md";
 
 pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
     let src = repo.book_src();
-    let summary_text = std::fs::read_to_string(src.join("SUMMARY.md")).unwrap_or_default();
-    let entries = summary::entries(&summary_text);
+    let entries = summary_entries(repo);
     let table_path = src.join(TABLE_PAGE);
     let table_shown = repo.rel(&table_path);
     let Ok(table_text) = std::fs::read_to_string(&table_path) else {
@@ -48,13 +47,25 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
                     ..Budget::default()
                 };
                 course_total = course_total.map(|t| t.plus(budget));
-                findings.push(compare_row(
-                    &table_shown,
-                    &table_text,
-                    0,
-                    &intro.title,
-                    budget,
-                ));
+                // No exercises: its row must be its pages' time.
+                findings.push(match table_row(&table_text, 0) {
+                    Some((row, total)) if row == budget && total == pages => Finding::ok(format!(
+                        "chapter 0: {} in the time table",
+                        budget.describe()
+                    )),
+                    _ => Finding::fail(
+                        &table_shown,
+                        format!(
+                            "chapter 0's row does not say {pages} min of pages and no exercises"
+                        ),
+                        format!(
+                            "write: | {} | {} | none | {} |",
+                            intro.title,
+                            hours(pages),
+                            hours(pages)
+                        ),
+                    ),
+                });
             }
             Err(problem) => {
                 course_total = None;
@@ -152,32 +163,6 @@ pub fn check(repo: &Repo, course: &Course) -> Vec<Finding> {
         }
     }
     findings
-}
-
-/// A chapter without exercises: its row must be its pages' time.
-fn compare_row(
-    table_shown: &str,
-    table: &str,
-    number: u32,
-    title: &str,
-    budget: Budget,
-) -> Finding {
-    let pages = budget.pages;
-    match table_row(table, number) {
-        Some((row, total)) if row == budget && total == pages => Finding::ok(format!(
-            "chapter {number}: {} in the time table",
-            budget.describe()
-        )),
-        _ => Finding::fail(
-            table_shown,
-            format!("chapter {number}'s row does not say {pages} min of pages and no exercises"),
-            format!(
-                "write: | {title} | {} | none | {} |",
-                hours(pages),
-                hours(pages)
-            ),
-        ),
-    }
 }
 
 /// What a chapter costs, in minutes.
@@ -285,11 +270,7 @@ fn row_starting(text: &str, prefix: &str) -> Option<(Budget, u32)> {
 /// The sum of the estimates of the chapter's pages (its exercises page
 /// excepted), or a finding naming the page without one.
 fn reading_minutes(repo: &Repo, page: &str, entries: &[summary::Entry]) -> Result<u32, Finding> {
-    let page = normalize(Path::new(page));
-    let Some(index) = entries
-        .iter()
-        .position(|e| e.path.as_deref().map(|p| normalize(Path::new(p))) == Some(page.clone()))
-    else {
+    let Some(index) = listed(entries, Path::new(page)) else {
         // Check 3 reports a chapter page missing from SUMMARY.md.
         return Ok(0);
     };

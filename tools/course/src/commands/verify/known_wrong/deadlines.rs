@@ -5,7 +5,7 @@
 
 use proc_macro2::{Delimiter, TokenStream, TokenTree};
 
-use super::Selection;
+use super::selected;
 use crate::commands::verify::Finding;
 use crate::course::Course;
 use crate::repo::Repo;
@@ -99,10 +99,10 @@ fn scan(tokens: TokenStream, guarded: bool, found: &mut Vec<(usize, Option<&'sta
     }
 }
 
-pub fn check(repo: &Repo, course: &Course, selection: &Selection) -> Vec<Finding> {
+pub fn check(repo: &Repo, course: &Course, select: &[String]) -> Vec<Finding> {
     let mut findings = Vec::new();
     for (chapter, exercise) in course.exercises() {
-        if !selection.includes(chapter, &exercise.name) {
+        if !selected(select, chapter, &exercise.name) {
             continue;
         }
         let file = chapter.test_file(exercise);

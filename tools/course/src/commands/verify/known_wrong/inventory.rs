@@ -5,8 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use super::headers::{Folder, Kind, parse_header};
-use super::{MIN_ALT, MIN_WRONG, Selection};
-use crate::commands::verify::Finding;
+use super::{MIN_ALT, MIN_WRONG, selected};
+use crate::commands::verify::{Finding, ok_unless};
 use crate::course::Course;
 use crate::repo::Repo;
 
@@ -25,11 +25,7 @@ pub struct Entry {
 
 /// The files of `solutions/*/{wrong,alt}/` for the selected exercises, and
 /// the findings about their layout, headers and numbers.
-pub fn inventory(
-    repo: &Repo,
-    course: &Course,
-    selection: &Selection,
-) -> (Vec<Entry>, Vec<Finding>) {
+pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>, Vec<Finding>) {
     let mut entries = Vec::new();
     let mut findings = Vec::new();
     for (index, chapter) in course.chapters.iter().enumerate() {
@@ -51,7 +47,7 @@ pub fn inventory(
             }
         }
         for exercise in &chapter.exercises {
-            if !selection.includes(chapter, &exercise.name) {
+            if !selected(select, chapter, &exercise.name) {
                 continue;
             }
             let mut counts = [0usize; 2];
@@ -100,12 +96,9 @@ pub fn inventory(
                     ),
                 ));
             }
-            if problems.is_empty() {
-                findings.push(Finding::ok(format!(
-                    "{place}: {wrong} known-wrong and {alt} alternative solution(s), headers well formed"
-                )));
-            }
-            findings.extend(problems);
+            findings.extend(ok_unless(problems, || {
+                format!("{place}: {wrong} known-wrong and {alt} alternative solution(s), headers well formed")
+            }));
         }
     }
     (entries, findings)

@@ -35,6 +35,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Result, bail};
 
 use super::{Finding, Report};
+use crate::cli::VerifyArgs;
 use crate::course::{Chapter, Course};
 use crate::repo::Repo;
 
@@ -57,69 +58,50 @@ pub const KILL_AFTER: Duration = Duration::from_secs(60);
 /// Building one swap (the first one builds the dependencies too).
 pub const BUILD_DEADLINE: Duration = Duration::from_secs(1200);
 
-/// Which exercises `--exercise` selected: every one when the list is empty;
-/// otherwise those named, and every exercise of the chapters named (by
-/// number, folder or crate name).
-#[derive(Debug, Clone, Default)]
-pub struct Selection(pub Vec<String>);
-
-impl Selection {
-    pub fn includes(&self, chapter: &Chapter, exercise: &str) -> bool {
-        self.0.is_empty()
-            || self.0.iter().any(|s| {
-                s == exercise
-                    || *s == chapter.folder
-                    || *s == chapter.crate_name
-                    || *s == chapter.info.number.to_string()
-            })
-    }
-
-    /// Fails when a name selects nothing.
-    pub fn check(&self, course: &Course) -> Result<()> {
-        for name in &self.0 {
-            let found = course
-                .exercises()
-                .any(|(c, e)| Selection(vec![name.clone()]).includes(c, &e.name));
-            if !found {
-                let mut names: Vec<String> = course.names().iter().map(|n| n.to_string()).collect();
-                names.extend(course.chapters.iter().map(|c| c.folder.clone()));
-                bail!(
-                    "--exercise {name}: no exercise or chapter has that name.\nNames: {}",
-                    names.join(", ")
-                );
-            }
-        }
-        Ok(())
-    }
+/// Whether `--exercise` selected `exercise` of `chapter`: every exercise
+/// when nothing is named; otherwise those named, and every exercise of the
+/// chapters named (by number, folder or crate name).
+pub fn selected(select: &[String], chapter: &Chapter, exercise: &str) -> bool {
+    select.is_empty()
+        || select.iter().any(|s| {
+            s == exercise
+                || *s == chapter.folder
+                || *s == chapter.crate_name
+                || *s == chapter.info.number.to_string()
+        })
 }
 
-/// Options of the pass.
-#[derive(Debug, Clone)]
-pub struct Options {
-    pub selection: Selection,
-    /// Runs of each test binary (a wrong solution must fail every one).
-    pub runs: u32,
-    /// Ignore cached results.
-    pub fresh: bool,
-    /// Only the checks that run nothing.
-    pub quick: bool,
+/// Fails when a name given to `--exercise` selects nothing.
+pub fn check_selection(select: &[String], course: &Course) -> Result<()> {
+    for name in select {
+        let one = std::slice::from_ref(name);
+        if !course.exercises().any(|(c, e)| selected(one, c, &e.name)) {
+            let mut names: Vec<String> = course.names().iter().map(|n| n.to_string()).collect();
+            names.extend(course.chapters.iter().map(|c| c.folder.clone()));
+            bail!(
+                "--exercise {name}: no exercise or chapter has that name.\nNames: {}",
+                names.join(", ")
+            );
+        }
+    }
+    Ok(())
 }
 
 /// Everything this module checks, added to `report`.
-pub fn check(repo: &Repo, course: &Course, options: &Options, report: &mut Report) {
+pub fn check(repo: &Repo, course: &Course, args: &VerifyArgs, report: &mut Report) {
     let started = Instant::now();
-    let (entries, findings) = inventory::inventory(repo, course, &options.selection);
+    let (entries, findings) = inventory::inventory(repo, course, &args.select);
     report.extend(findings);
     report.extend(rustfmt::check(repo, &entries));
     report.section("7b. exercise tests put a deadline around what blocks");
-    report.extend(deadlines::check(repo, course, &options.selection));
-    if options.quick {
+    report.extend(deadlines::check(repo, course, &args.select));
+    if args.quick {
         report.note("known-wrong and alternative solutions not run (--quick)");
         return;
     }
     report
         .section("7c. each known-wrong solution fails, with its message; each alternative passes");
-    match run::run_all(repo, course, &entries, options, report) {
+    match run::run_all(repo, course, &entries, args, report) {
         Ok(rows) => run::print_table(&rows, started.elapsed()),
         Err(error) => report.add(Finding::fail(
             "target/course/known-wrong",

@@ -1,6 +1,6 @@
 //! Check 7c: each file is swapped into the scratch workspace, its exercise's
 //! tests are built there, and the test binary is run with a hard deadline,
-//! [`Options::runs`](super::Options) times. Building the next swap overlaps
+//! `--runs` times. Building the next swap overlaps
 //! with running the previous one, on a thread of its own.
 
 use std::path::{Path, PathBuf};
@@ -13,10 +13,11 @@ use anyhow::Result;
 use super::cache::{Cache, CachedPass};
 use super::judge::{judge_alt, judge_wrong};
 use super::scratch::{Scratch, runs_programs};
-use super::{BUILD_DEADLINE, Entry, KILL_AFTER, Kind, Options};
+use super::{BUILD_DEADLINE, Entry, KILL_AFTER, Kind};
+use crate::cli::VerifyArgs;
 use crate::commands::grade::compile::read_messages;
-use crate::commands::verify::{Finding, Report};
-use crate::course::Course;
+use crate::commands::verify::{Finding, Report, with_errors};
+use crate::course::{Chapter, Course};
 use crate::repo::Repo;
 
 /// What happened to one file.
@@ -43,21 +44,13 @@ impl Row {
     }
 }
 
-/// A swap that was built, waiting to be run.
-struct Built {
-    /// The copy of the test binary, or what the compiler said.
-    binary: Result<PathBuf, String>,
-    crate_dir: PathBuf,
-    crate_name: String,
-}
-
 /// Builds and runs every entry (or takes its pass from the cache), adding a
 /// finding for each as it is known; the rows, in the order of `entries`.
 pub fn run_all(
     repo: &Repo,
     course: &Course,
     entries: &[Entry],
-    options: &Options,
+    args: &VerifyArgs,
     report: &mut Report,
 ) -> Result<Vec<Row>> {
     if entries.is_empty() {
@@ -67,8 +60,8 @@ pub fn run_all(
     let scratch = Scratch::new(repo);
     scratch.sync(repo)?;
     std::fs::create_dir_all(&scratch.bins)?;
-    let mut cache = Cache::load(&scratch, options.fresh);
-    let keys = super::cache::keys(repo, course, &scratch, entries, options.runs);
+    let mut cache = Cache::load(&scratch, args.fresh);
+    let keys = super::cache::keys(repo, course, &scratch, entries, args.runs);
     report.note(&format!(
         "{} file(s); scratch workspace {} (target dir beside it, kept between runs)",
         entries.len(),
@@ -90,7 +83,7 @@ pub fn run_all(
         }
         rows[index] = Some(row);
     };
-    let runs = options.runs.max(1);
+    let runs = args.runs.max(1);
     let joined = |index: usize, run: ScopedJoinHandle<Row>| {
         run.join().unwrap_or_else(|_| {
             let error = "the thread running the test binary panicked (a bug of the tool)";
@@ -125,15 +118,10 @@ pub fn run_all(
             // from the scratch target dir, which the next build would
             // overwrite while the test runs: wait for it before building on.
             let wait = runs_programs(&crate_dir.join(format!("tests/{}.rs", entry.exercise)));
-            let built = Built {
-                binary,
-                crate_dir,
-                crate_name: chapter.crate_name.clone(),
-            };
             if let Some((previous, run)) = running.take() {
                 record(previous, joined(previous, run), report);
             }
-            let run = scope.spawn(move || run_one(entry, &built, runs));
+            let run = scope.spawn(move || run_one(entry, binary, &crate_dir, chapter, runs));
             if wait {
                 record(index, joined(index, run), report);
             } else {
@@ -185,11 +173,8 @@ fn build(
         .map_err(|e| format!("cannot run cargo: {e:#}"))?
         .ok_or_else(|| format!("the build took longer than {BUILD_DEADLINE:?} and was killed"))?;
     if !run.success {
-        let errors = crate::cargo::error_lines(&run.stderr, 10);
-        return Err(format!(
-            "does not compile against the exercise crate:\n{}",
-            errors.join("\n")
-        ));
+        let what = "does not compile against the exercise crate";
+        return Err(with_errors(what, &run.stderr));
     }
     let (executable, _) = read_messages(&run.stdout, exercise);
     let executable =
@@ -200,21 +185,27 @@ fn build(
     Ok(copy)
 }
 
-/// Runs the test binary `runs` times (each in a process group of its own,
+/// Runs the test binary (`Err`: what the compiler said) `runs` times (each in a process group of its own,
 /// stopped with its group at [`KILL_AFTER`]) and judges the result: the
 /// first run that does not meet the rule decides.
-fn run_one(entry: &Entry, built: &Built, runs: u32) -> Row {
-    let binary = match &built.binary {
+fn run_one(
+    entry: &Entry,
+    binary: Result<PathBuf, String>,
+    crate_dir: &Path,
+    chapter: &Chapter,
+    runs: u32,
+) -> Row {
+    let binary = match binary {
         Ok(binary) => binary,
-        Err(error) => return Row::new(entry, Err(error.clone()), 0.0, false),
+        Err(error) => return Row::new(entry, Err(error), 0.0, false),
     };
     let mut row = Row::new(entry, Ok(String::new()), 0.0, false);
     for run in 1..=runs {
-        let mut command = Command::new(binary);
+        let mut command = Command::new(&binary);
         command
-            .current_dir(&built.crate_dir)
-            .env("CARGO_MANIFEST_DIR", &built.crate_dir)
-            .env("CARGO_PKG_NAME", &built.crate_name)
+            .current_dir(crate_dir)
+            .env("CARGO_MANIFEST_DIR", crate_dir)
+            .env("CARGO_PKG_NAME", &chapter.crate_name)
             .env("RUST_BACKTRACE", "0");
         let limits = testkit::Limits {
             own_group: true,
@@ -237,15 +228,17 @@ fn run_one(entry: &Entry, built: &Built, runs: u32) -> Row {
             break;
         }
     }
-    let _ = std::fs::remove_file(binary);
+    let _ = std::fs::remove_file(&binary);
     row
 }
 
 fn finding_of(row: &Row) -> Finding {
     let what = format!("{} {}", row.exercise, row.file);
     match &row.verdict {
-        Ok(summary) if row.cached => Finding::ok(format!("{what}: {summary} (cached)")),
-        Ok(summary) => Finding::ok(format!("{what}: {summary}")),
+        Ok(summary) => {
+            let cached = if row.cached { " (cached)" } else { "" };
+            Finding::ok(format!("{what}: {summary}{cached}"))
+        }
         Err(problem) => Finding::fail(
             what,
             problem.clone(),

@@ -79,15 +79,7 @@ fn scratch_workspace(manifest: &str, members: &[&str]) -> Result<String> {
         .get_mut("workspace")
         .and_then(|w| w.as_table_mut())
         .context("the workspace's Cargo.toml has no [workspace]")?;
-    workspace.insert(
-        "members".into(),
-        toml::Value::Array(
-            members
-                .iter()
-                .map(|m| toml::Value::String(m.to_string()))
-                .collect(),
-        ),
-    );
+    workspace.insert("members".into(), members.to_vec().into());
     workspace.remove("default-members");
     workspace.remove("exclude");
     Ok(format!(
