@@ -181,7 +181,9 @@ pub fn has_anchor(file_text: &str, name: &str) -> bool {
     false
 }
 
-fn marker_name<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
+/// The name after `marker` (`ANCHOR:`, `ANCHOR_END:`) on `line`, if the
+/// marker is there: letters, digits, `_` and `-` (maybe empty).
+pub fn marker_name<'a>(line: &'a str, marker: &str) -> Option<&'a str> {
     let after = &line[line.find(marker)? + marker.len()..];
     let after = after.trim_start();
     let end = after

@@ -184,6 +184,15 @@ impl TestReport {
         self.failures.iter().find(|f| f.name == name)
     }
 
+    /// The names of the tests whose result line says `ok`.
+    pub fn passed_names(&self) -> Vec<&str> {
+        self.cases
+            .iter()
+            .filter(|c| c.outcome == Outcome::Passed)
+            .map(|c| c.name.as_str())
+            .collect()
+    }
+
     /// The names of the failed tests: from result lines, or from the failure
     /// sections when the result lines were terse or mangled.
     pub fn failed_names(&self) -> Vec<&str> {

@@ -315,12 +315,7 @@ pub fn starter_outcome(
             "the starter's bodies should be todo!(\"what to do\"), and the tests should reach them (a deadline or an earlier assertion may hide it)",
         );
     }
-    let passing: Vec<&str> = report
-        .cases
-        .iter()
-        .filter(|c| c.outcome == Outcome::Passed)
-        .map(|c| c.name.as_str())
-        .collect();
+    let passing = report.passed_names();
     let failed = report.failed_names().len();
     let note = if passing.is_empty() {
         String::new()

@@ -259,15 +259,9 @@ fn include_str_paths(line: &str) -> Vec<PathBuf> {
 
 fn anchors_in(text: &str) -> Vec<String> {
     text.lines()
-        .filter_map(|line| {
-            let after = &line[line.find("ANCHOR:")? + "ANCHOR:".len()..];
-            let name: String = after
-                .trim_start()
-                .chars()
-                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '-')
-                .collect();
-            (!name.is_empty()).then_some(name)
-        })
+        .filter_map(|line| markdown::marker_name(line, "ANCHOR:"))
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
         .collect()
 }
 
