@@ -340,8 +340,7 @@ pub fn rows() -> Vec<Row> {
                      program's repeats",
             rust: Some(ROUND_TRIP),
             python: Some(ROUND_TRIP),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "mpi_bandwidth",
@@ -350,8 +349,8 @@ pub fn rows() -> Vec<Row> {
                      bytes both ways",
             rust: Some(BANDWIDTH),
             python: Some(BANDWIDTH),
-            floor: None,
             unit: Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES),
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -362,8 +361,7 @@ pub fn rows() -> Vec<Row> {
                      rank squaring with a list comprehension; two ranks of `mpirun -np 2`",
             rust: Some(SQUARE_MAP),
             python: Some(SQUARE_MAP),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
     ]
 }
