@@ -124,6 +124,16 @@ pub struct Row {
 }
 
 impl Row {
+    /// What the row measures on each side, Rust, Python and floor, where it
+    /// names a benchmark.
+    pub fn measured(&self) -> [Option<Measured>; 3] {
+        [
+            self.rust.map(Measured::Rust),
+            self.python.map(Measured::Python),
+            self.floor.map(Measured::Rust),
+        ]
+    }
+
     /// A row of times that measures nothing: the rows below name what they
     /// measure and take the rest (no side, no floor, time per operation) from it.
     pub const TIMED: Row = Row {
@@ -668,9 +678,8 @@ pub fn render_markdown(results: &Results) -> String {
     let rows = rows();
     for section in SECTIONS {
         for row in rows.iter().filter(|r| r.section == section.name) {
-            let rust = row.rust.and_then(|id| results.get(Measured::Rust(id)));
-            let python = row.python.and_then(|id| results.get(Measured::Python(id)));
-            let floor = row.floor.and_then(|id| results.get(Measured::Rust(id)));
+            let measured = row.measured();
+            let [rust, python, floor] = measured.map(|m| results.get(m?));
             let show = |s: Option<f64>, m: Option<Measured>| match s {
                 Some(s) => row.unit.format(s),
                 None if m.and_then(|m| results.why_not_measured(m)).is_some() => {
@@ -690,9 +699,9 @@ pub fn render_markdown(results: &Results) -> String {
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
                 row.title,
-                show(rust, row.rust.map(Measured::Rust)),
-                show(python, row.python.map(Measured::Python)),
-                show(floor, row.floor.map(Measured::Rust)),
+                show(rust, measured[0]),
+                show(python, measured[1]),
+                show(floor, measured[2]),
                 vs_python,
                 vs_floor
             );
