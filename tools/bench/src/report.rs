@@ -785,12 +785,16 @@ pub fn findings(results: &Results) -> Vec<(&'static str, String)> {
         .collect()
 }
 
-/// One sentence of [`findings`], or `None` when a number in it is missing:
-/// the three that need more than numbers from the table are written here,
-/// the others are filled in from [`SENTENCES`].
+/// One sentence of [`findings`], or `None` when a number in it is missing.
 fn finding(name: &str, results: &Results) -> Option<String> {
     use Measured::{Python, Rust};
     let get = |m| results.get(m);
+    let time = |m| get(m).map(format_time);
+    let rate = |m, unit: Unit| get(m).map(|s| unit.format(s));
+    // How many times longer `a` takes than `b`.
+    let times = |a, b| Some(format_ratio(get(a)? / get(b)?));
+    let bytes = Unit::Bytes(MESSAGE_BYTES as f64);
+    let per_number = |m| get(m).map(|s| format_time(s / crate::workloads::MAP_LEN as f64));
     let speedups: Vec<f64> = [
         (Rust("counter/mutex_1"), Python("counter/lock_1")),
         (Rust("cpu/threads_1"), Python("cpu/threads_1")),
@@ -814,6 +818,71 @@ fn finding(name: &str, results: &Results) -> Option<String> {
         )),
         "python_code_speedup" => (!speedups.is_empty())
             .then(|| format!("{} to {}", format_ratio(low), format_ratio(high))),
+        "process_start_range" => Some(format!(
+            "from {} (Rust's fork) to {} (Python's spawn)",
+            time(Rust("process/fork_floor"))?,
+            time(Python("process/mp_spawn"))?
+        )),
+        "thread_start" => Some(format!(
+            "{} against {} in Rust, {} as long",
+            time(Python("thread/spawn_join"))?,
+            time(Rust("thread/spawn_join"))?,
+            times(Python("thread/spawn_join"), Rust("thread/spawn_join"))?
+        )),
+        "process_vs_floor" => times(
+            Rust("process/process_start_join"),
+            Rust("process/fork_floor"),
+        )
+        .map(|r| format!("{r} the time of the bare calls")),
+        "python_fork" => Some(format!(
+            "{} against {} from Rust, {} as long",
+            time(Python("process/os_fork"))?,
+            time(Rust("process/fork_floor"))?,
+            times(Python("process/os_fork"), Rust("process/fork_floor"))?
+        )),
+        "python_mp_fork" => time(Python("process/mp_fork")).map(|t| format!("{t} in all")),
+        "spawn_forkserver" => Some(format!(
+            "{} with forkserver, {} with spawn",
+            time(Python("process/mp_forkserver"))?,
+            time(Python("process/mp_spawn"))?
+        )),
+        "bin_true" => Some(format!(
+            "{} from Rust, {} from Python",
+            time(Rust("process/command_true"))?,
+            time(Python("process/subprocess_true"))?
+        )),
+        "fork_vs_thread" => Some(format!(
+            "{}, {} a thread's start",
+            time(Rust("process/process_start_join"))?,
+            times(
+                Rust("process/process_start_join"),
+                Rust("thread/spawn_join")
+            )?
+        )),
+        "bare_pipe" => Some(format!(
+            "{} from Rust, {} from Python",
+            rate(Rust("pipe/raw_64k_floor"), bytes)?,
+            rate(Python("pipe/os_write_read"), bytes)?
+        )),
+        "framing_vs_floor" => times(Rust("pipe/raw_64k_floor"), Rust("pipe/framed_64k"))
+            .map(|r| format!("{r} the bare loop's rate")),
+        "vec_vs_bytes" => Some(format!(
+            "{} against {}: {} slower",
+            rate(Rust("pipe/framed_64k_seq"), bytes)?,
+            rate(Rust("pipe/framed_64k_vec"), bytes)?,
+            times(Rust("pipe/framed_64k_seq"), Rust("pipe/framed_64k_vec"))?
+        )),
+        "vec_vs_pickle" => Some(format!(
+            "{} against pickle's {}",
+            rate(Rust("pipe/framed_64k_vec"), bytes)?,
+            rate(Python("pipe/send_pickled"), bytes)?
+        )),
+        "queue" => Some(format!(
+            "{} the items per second of `multiprocessing.Queue`, and {} the rate of one \
+             `write` and one `read` per item",
+            times(Python("queue/mp_queue"), Rust("queue/small_items"))?,
+            times(Rust("queue/write_read_floor"), Rust("queue/small_items"))?
+        )),
         "queue_floor" => get(Rust("queue/write_read_floor")).map(|s| {
             format!(
                 "{} per item, so about {} per system call",
@@ -821,171 +890,70 @@ fn finding(name: &str, results: &Results) -> Option<String> {
                 format_time(s / 2.0)
             )
         }),
-        _ => {
-            let (_, template) = SENTENCES.iter().find(|(anchor, _)| *anchor == name)?;
-            fill(template, results)
+        "ring_queue" => Some(format!(
+            "{}, {} the rate of `multiprocessing.Queue`, {} the rate of \
+             the pipe queue and {} the rate of one `write` and one `read` per item",
+            rate(Rust("queue/ring_items"), Unit::Items)?,
+            times(Python("queue/mp_queue"), Rust("queue/ring_items"))?,
+            times(Rust("queue/small_items"), Rust("queue/ring_items"))?,
+            times(Rust("queue/write_read_floor"), Rust("queue/ring_items"))?
+        )),
+        "lock_costs" => Some(format!(
+            "a `Mutex` costs {} when nobody else wants it, an atomic {}, and Python's \
+             `with lock:` {}",
+            time(Rust("counter/mutex_1"))?,
+            time(Rust("counter/atomic_1"))?,
+            time(Python("counter/lock_1"))?
+        )),
+        "contended_lock" => Some(format!(
+            "{} per increment on two threads against {} on one",
+            time(Rust("counter/mutex_2"))?,
+            time(Rust("counter/mutex_1"))?
+        )),
+        "one_thread_speedup" => {
+            times(Python("cpu/threads_1"), Rust("cpu/threads_1")).map(|r| format!("{r} faster"))
         }
+        "gil_threads" => Some(format!(
+            "{} on two threads against {} on one",
+            time(Python("cpu/threads_2"))?,
+            time(Python("cpu/threads_1"))?
+        )),
+        "rust_two_threads" => {
+            times(Rust("cpu/threads_1"), Rust("cpu/threads_2")).map(|r| format!("{r} as fast"))
+        }
+        "python_two_processes" => Some(format!(
+            "{}, {} the speed of one thread",
+            time(Python("cpu/processes_2"))?,
+            times(Python("cpu/threads_1"), Python("cpu/processes_2"))?
+        )),
+        "map_loop_rayon" => Some(format!(
+            "{} for the loop, {} for rayon",
+            time(Rust("map/loop"))?,
+            time(Rust("map/rayon"))?
+        )),
+        "process_pool" => Some(format!(
+            "{} faster than Python's `Pool(2).map`, {} rayon's time",
+            times(Python("map/process_pool"), Rust("map/process_pool"))?,
+            times(Rust("map/process_pool"), Rust("map/rayon"))?
+        )),
+        "pool_per_number" => Some(format!(
+            "{} per number for chapter 7's thread pool, {} for its process pool, {} for \
+             Python's `Pool(2)`, against {} for the plain loop",
+            per_number(Rust("map/thread_pool"))?,
+            per_number(Rust("map/process_pool"))?,
+            per_number(Python("map/process_pool"))?,
+            per_number(Rust("map/loop"))?
+        )),
+        "shared_memory_pool" => Some(format!(
+            "{} per map, {} faster than Python's `Pool(2).map`, {} faster than the pipe \
+             pool, {} rayon's time",
+            time(Rust("map/shared_memory_pool"))?,
+            times(Python("map/process_pool"), Rust("map/shared_memory_pool"))?,
+            times(Rust("map/process_pool"), Rust("map/shared_memory_pool"))?,
+            times(Rust("map/shared_memory_pool"), Rust("map/rayon"))?
+        )),
+        _ => None,
     }
-}
-
-/// The other sentences of findings.md for chapters 1 to 8, by anchor. Each
-/// `{...}` is a number from results.json:
-///
-/// * `{rust:ID}` or `{python:ID}`: that measurement, shown in the unit of
-///   its rows in the table (a time, or a rate for the pipes and queues);
-/// * `{A / B}`, A and B as above: A's time over B's, as `12.3×`;
-/// * `{per number A}`: A's time divided by the numbers of a map.
-pub const SENTENCES: &[(&str, &str)] = &[
-    (
-        "process_start_range",
-        "from {rust:process/fork_floor} (Rust's fork) to {python:process/mp_spawn} \
-         (Python's spawn)",
-    ),
-    (
-        "thread_start",
-        "{python:thread/spawn_join} against {rust:thread/spawn_join} in Rust, \
-         {python:thread/spawn_join / rust:thread/spawn_join} as long",
-    ),
-    (
-        "process_vs_floor",
-        "{rust:process/process_start_join / rust:process/fork_floor} the time of the bare calls",
-    ),
-    (
-        "python_fork",
-        "{python:process/os_fork} against {rust:process/fork_floor} from Rust, \
-         {python:process/os_fork / rust:process/fork_floor} as long",
-    ),
-    ("python_mp_fork", "{python:process/mp_fork} in all"),
-    (
-        "spawn_forkserver",
-        "{python:process/mp_forkserver} with forkserver, {python:process/mp_spawn} with spawn",
-    ),
-    (
-        "bin_true",
-        "{rust:process/command_true} from Rust, {python:process/subprocess_true} from Python",
-    ),
-    (
-        "fork_vs_thread",
-        "{rust:process/process_start_join}, \
-         {rust:process/process_start_join / rust:thread/spawn_join} a thread's start",
-    ),
-    (
-        "bare_pipe",
-        "{rust:pipe/raw_64k_floor} from Rust, {python:pipe/os_write_read} from Python",
-    ),
-    (
-        "framing_vs_floor",
-        "{rust:pipe/raw_64k_floor / rust:pipe/framed_64k} the bare loop's rate",
-    ),
-    (
-        "vec_vs_bytes",
-        "{rust:pipe/framed_64k_seq} against {rust:pipe/framed_64k_vec}: \
-         {rust:pipe/framed_64k_seq / rust:pipe/framed_64k_vec} slower",
-    ),
-    (
-        "vec_vs_pickle",
-        "{rust:pipe/framed_64k_vec} against pickle's {python:pipe/send_pickled}",
-    ),
-    (
-        "queue",
-        "{python:queue/mp_queue / rust:queue/small_items} the items per second of \
-         `multiprocessing.Queue`, and {rust:queue/write_read_floor / rust:queue/small_items} \
-         the rate of one `write` and one `read` per item",
-    ),
-    (
-        "ring_queue",
-        "{rust:queue/ring_items}, {python:queue/mp_queue / rust:queue/ring_items} the rate \
-         of `multiprocessing.Queue`, {rust:queue/small_items / rust:queue/ring_items} the \
-         rate of the pipe queue and {rust:queue/write_read_floor / rust:queue/ring_items} \
-         the rate of one `write` and one `read` per item",
-    ),
-    (
-        "lock_costs",
-        "a `Mutex` costs {rust:counter/mutex_1} when nobody else wants it, an atomic \
-         {rust:counter/atomic_1}, and Python's `with lock:` {python:counter/lock_1}",
-    ),
-    (
-        "contended_lock",
-        "{rust:counter/mutex_2} per increment on two threads against {rust:counter/mutex_1} \
-         on one",
-    ),
-    (
-        "one_thread_speedup",
-        "{python:cpu/threads_1 / rust:cpu/threads_1} faster",
-    ),
-    (
-        "gil_threads",
-        "{python:cpu/threads_2} on two threads against {python:cpu/threads_1} on one",
-    ),
-    (
-        "rust_two_threads",
-        "{rust:cpu/threads_1 / rust:cpu/threads_2} as fast",
-    ),
-    (
-        "python_two_processes",
-        "{python:cpu/processes_2}, {python:cpu/threads_1 / python:cpu/processes_2} the speed \
-         of one thread",
-    ),
-    (
-        "map_loop_rayon",
-        "{rust:map/loop} for the loop, {rust:map/rayon} for rayon",
-    ),
-    (
-        "process_pool",
-        "{python:map/process_pool / rust:map/process_pool} faster than Python's \
-         `Pool(2).map`, {rust:map/process_pool / rust:map/rayon} rayon's time",
-    ),
-    (
-        "pool_per_number",
-        "{per number rust:map/thread_pool} per number for chapter 7's thread pool, \
-         {per number rust:map/process_pool} for its process pool, \
-         {per number python:map/process_pool} for Python's `Pool(2)`, against \
-         {per number rust:map/loop} for the plain loop",
-    ),
-    (
-        "shared_memory_pool",
-        "{rust:map/shared_memory_pool} per map, \
-         {python:map/process_pool / rust:map/shared_memory_pool} faster than Python's \
-         `Pool(2).map`, {rust:map/process_pool / rust:map/shared_memory_pool} faster than \
-         the pipe pool, {rust:map/shared_memory_pool / rust:map/rayon} rayon's time",
-    ),
-];
-
-/// A template of [`SENTENCES`] with its numbers, or `None` when one of them
-/// was not measured.
-fn fill(template: &'static str, results: &Results) -> Option<String> {
-    let measured = |text: &'static str| match text.split_once(':') {
-        Some(("rust", id)) => Measured::Rust(id),
-        Some(("python", id)) => Measured::Python(id),
-        _ => panic!("{text:?} in a finding names no rust: or python: measurement"),
-    };
-    let number = |expr: &'static str| -> Option<String> {
-        if let Some((a, b)) = expr.split_once(" / ") {
-            return Some(format_ratio(
-                results.get(measured(a))? / results.get(measured(b))?,
-            ));
-        }
-        if let Some(m) = expr.strip_prefix("per number ") {
-            let seconds = results.get(measured(m))?;
-            return Some(format_time(seconds / crate::workloads::MAP_LEN as f64));
-        }
-        let m = measured(expr);
-        let unit = rows()
-            .into_iter()
-            .find(|row| row.measured().contains(&Some(m)))
-            .map_or(Unit::Time, |row| row.unit);
-        Some(unit.format(results.get(m)?))
-    };
-    let mut sentence = String::new();
-    let mut rest = template;
-    while let Some((before, after)) = rest.split_once('{') {
-        let (expr, after) = after.split_once('}').expect("a `{` in a finding is closed");
-        sentence.push_str(before);
-        sentence.push_str(&number(expr)?);
-        rest = after;
-    }
-    sentence.push_str(rest);
-    Some(sentence)
 }
 
 /// The anchor names of [`findings`] for chapters 1 to 8, in the order of
