@@ -14,16 +14,12 @@
 //! error: the run says so, and the rows say "not measured" with the reason.
 
 use std::collections::BTreeMap;
-use std::io::Read;
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
+use std::time::Duration;
 
-use nix::sys::signal::{Signal, killpg};
-use nix::unistd::Pid;
 use serde::Deserialize;
+use testkit::{Limits, NotRun, run_command};
 
 use crate::report::{Measured, Results, Row, Unit, format_ratio, format_time};
 
@@ -252,12 +248,7 @@ fn mpirun_with(program: &Path, args: &[&str], no_single_copy: bool) -> Result<Li
         .arg(RANKS.to_string())
         .arg(program)
         .args(args)
-        .env("OMPI_MCA_btl", "self,vader")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        // Its own process group, so that a stuck run is killed whole.
-        .process_group(0);
+        .env("OMPI_MCA_btl", "self,vader");
     if no_single_copy {
         command.env("OMPI_MCA_btl_vader_single_copy_mechanism", "none");
     }
@@ -271,57 +262,39 @@ fn mpirun_with(program: &Path, args: &[&str], no_single_copy: bool) -> Result<Li
         program.display(),
         args.join(" ")
     );
-    let mut child = command
-        .spawn()
-        .map_err(|e| format!("could not start `{shown}`: {e}"))?;
-    let stdout = read_on_thread(child.stdout.take());
-    let stderr = read_on_thread(child.stderr.take());
-    let finished = wait_or_kill(&mut child, DEADLINE);
-    let stdout = stdout.join().unwrap_or_default();
-    let stderr = stderr.join().unwrap_or_default();
-    let status = finished
-        .ok_or_else(|| format!("`{shown}` did not finish within {DEADLINE:?} and was killed"))?;
-    if !status.success() {
-        let said: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    run_ranks(&mut command, &shown, DEADLINE)
+}
+
+/// Runs `command` (an `mpirun`, shown as `shown` in messages) in a process
+/// group of its own, reads both its outputs, ends the whole group
+/// (mpirun passes SIGTERM on to its ranks; SIGKILL two seconds later) if it
+/// has not finished within `deadline`, and reads rank 0's JSON line.
+fn run_ranks(command: &mut Command, shown: &str, deadline: Duration) -> Result<Line, String> {
+    let limits = Limits {
+        until_first_output: None,
+        in_all: deadline,
+        own_group: true,
+    };
+    let run = run_command(command, limits).map_err(|not_run| match not_run {
+        NotRun::Start(e) => format!("could not start `{shown}`: {e}"),
+        NotRun::Overstayed { .. } => {
+            format!("`{shown}` did not finish within {deadline:?} and was killed")
+        }
+    })?;
+    if !run.status.success() {
+        let said: Vec<&str> = run
+            .stderr
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .collect();
         return Err(format!(
-            "`{shown}` failed ({status}): {}",
+            "`{shown}` failed ({}): {}",
+            run.status,
             said[..said.len().min(6)].join(" / ")
         ));
     }
-    Line::parse(&stdout).ok_or_else(|| format!("`{shown}` printed no measurements: {stdout:?}"))
-}
-
-fn read_on_thread<R: Read + Send + 'static>(pipe: Option<R>) -> thread::JoinHandle<String> {
-    thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(mut pipe) = pipe {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    })
-}
-
-/// Waits for `child` at most `deadline`; after that, ends its process group
-/// (mpirun passes SIGTERM on to its ranks; SIGKILL two seconds later) and
-/// returns `None`. The child is always reaped.
-fn wait_or_kill(child: &mut Child, deadline: Duration) -> Option<std::process::ExitStatus> {
-    let group = Pid::from_raw(child.id() as i32);
-    let started = Instant::now();
-    while started.elapsed() < deadline {
-        match child.try_wait() {
-            Ok(Some(status)) => return Some(status),
-            Ok(None) => thread::sleep(Duration::from_millis(20)),
-            Err(_) => break,
-        }
-    }
-    let _ = killpg(group, Signal::SIGTERM);
-    let stop_by = Instant::now() + Duration::from_secs(2);
-    while child.try_wait().ok().flatten().is_none() && Instant::now() < stop_by {
-        thread::sleep(Duration::from_millis(20));
-    }
-    let _ = killpg(group, Signal::SIGKILL);
-    let _ = child.wait();
-    None
+    Line::parse(&run.stdout)
+        .ok_or_else(|| format!("`{shown}` printed no measurements: {:?}", run.stdout))
 }
 
 // ------------------------------------------------------------ the page
@@ -340,8 +313,7 @@ pub fn rows() -> Vec<Row> {
                      program's repeats",
             rust: Some(ROUND_TRIP),
             python: Some(ROUND_TRIP),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "mpi_bandwidth",
@@ -350,8 +322,8 @@ pub fn rows() -> Vec<Row> {
                      bytes both ways",
             rust: Some(BANDWIDTH),
             python: Some(BANDWIDTH),
-            floor: None,
             unit: Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES),
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -362,8 +334,7 @@ pub fn rows() -> Vec<Row> {
                      rank squaring with a list comprehension; two ranks of `mpirun -np 2`",
             rust: Some(SQUARE_MAP),
             python: Some(SQUARE_MAP),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
     ]
 }
@@ -456,6 +427,43 @@ mod tests {
         // 2 MiB there and back at 4194.3 MB/s: 0.5 ms.
         assert!((seconds[BANDWIDTH] - 5.0e-4).abs() < 1e-8, "{seconds:?}");
         assert_eq!(Line::parse("no json here\n"), None);
+    }
+
+    #[test]
+    fn reads_rank_zeros_line_and_reports_a_failed_or_stuck_run() {
+        let sh = |script: &str| {
+            let mut command = Command::new("sh");
+            command.args(["-c", script]);
+            command
+        };
+        let line = run_ranks(
+            &mut sh(r#"echo '{"round_trip_us": 2, "bandwidth_mb_s": 1, "square_map_ms": 3}'"#),
+            "ok",
+            Duration::from_secs(30),
+        );
+        assert_eq!(line.map(|l| l.round_trip_us), Ok(2.0));
+        let failed = run_ranks(
+            &mut sh("echo 'not enough slots' >&2; exit 3"),
+            "mpirun -np 2 x",
+            Duration::from_secs(30),
+        )
+        .expect_err("a failed run has no measurements");
+        assert!(
+            failed.starts_with("`mpirun -np 2 x` failed (exit status: 3): not enough slots"),
+            "the error names the command, its status and what it said: {failed}"
+        );
+        let silent = run_ranks(&mut sh("echo hello"), "quiet", Duration::from_secs(30));
+        assert_eq!(
+            silent,
+            Err("`quiet` printed no measurements: \"hello\\n\"".to_string())
+        );
+        let stuck = run_ranks(
+            &mut sh("exec sleep 30"),
+            "stuck",
+            Duration::from_millis(200),
+        )
+        .expect_err("a stuck run is stopped");
+        assert_eq!(stuck, "`stuck` did not finish within 200ms and was killed");
     }
 
     #[test]

@@ -123,6 +123,30 @@ pub struct Row {
     pub unit: Unit,
 }
 
+impl Row {
+    /// What the row measures on each side, Rust, Python and floor, where it
+    /// names a benchmark.
+    pub fn measured(&self) -> [Option<Measured>; 3] {
+        [
+            self.rust.map(Measured::Rust),
+            self.python.map(Measured::Python),
+            self.floor.map(Measured::Rust),
+        ]
+    }
+
+    /// A row of times that measures nothing: the rows below name what they
+    /// measure and take the rest (no side, no floor, time per operation) from it.
+    pub const TIMED: Row = Row {
+        section: "",
+        title: "",
+        detail: "",
+        rust: None,
+        python: None,
+        floor: None,
+        unit: Unit::Time,
+    };
+}
+
 /// A chart: one section of rows.
 #[derive(Debug, Clone, Copy)]
 pub struct Section {
@@ -190,7 +214,7 @@ fn chapter_rows() -> Vec<Row> {
             rust: Some("thread/spawn_join"),
             python: Some("thread/spawn_join"),
             floor: Some("thread/pthread_floor"),
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "processes",
@@ -201,7 +225,7 @@ fn chapter_rows() -> Vec<Row> {
             rust: Some("process/process_start_join"),
             python: Some("process/mp_fork"),
             floor: Some("process/fork_floor"),
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "processes",
@@ -210,8 +234,7 @@ fn chapter_rows() -> Vec<Row> {
                      (`os.fork`, `os._exit`, `os.waitpid`)",
             rust: Some("process/fork_floor"),
             python: Some("process/os_fork"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "processes",
@@ -220,28 +243,23 @@ fn chapter_rows() -> Vec<Row> {
                      `subprocess.run([\"/bin/true\"])`",
             rust: Some("process/command_true"),
             python: Some("process/subprocess_true"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "processes",
             title: "Python Process, forkserver",
             detail: "`multiprocessing.Process` with the forkserver start method \
                      (no Rust counterpart)",
-            rust: None,
             python: Some("process/mp_forkserver"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "processes",
             title: "Python Process, spawn",
             detail: "`multiprocessing.Process` with the spawn start method: a fresh \
                      interpreter that imports the main module (compare with `/bin/true`)",
-            rust: None,
             python: Some("process/mp_spawn"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "pipes",
@@ -282,8 +300,8 @@ fn chapter_rows() -> Vec<Row> {
                      `readinto` from Python",
             rust: Some("pipe/raw_64k_floor"),
             python: Some("pipe/os_write_read"),
-            floor: None,
             unit: bytes,
+            ..Row::TIMED
         },
         Row {
             section: "queues",
@@ -313,8 +331,7 @@ fn chapter_rows() -> Vec<Row> {
             detail: "`Mutex<u64>` · `with threading.Lock(): counter += 1`",
             rust: Some("counter/mutex_1"),
             python: Some("counter/lock_1"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "counters",
@@ -322,26 +339,21 @@ fn chapter_rows() -> Vec<Row> {
             detail: "the same, the increments split over two threads",
             rust: Some("counter/mutex_2"),
             python: Some("counter/lock_2"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "counters",
             title: "Atomic counter, 1 thread",
             detail: "`AtomicU64::fetch_add` (Python has no atomic integer)",
             rust: Some("counter/atomic_1"),
-            python: None,
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "counters",
             title: "Atomic counter, 2 threads",
             detail: "the same, the increments split over two threads",
             rust: Some("counter/atomic_2"),
-            python: None,
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "cpu",
@@ -349,8 +361,7 @@ fn chapter_rows() -> Vec<Row> {
             detail: "trial division of every number below 200 000 on one thread",
             rust: Some("cpu/threads_1"),
             python: Some("cpu/threads_1"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "cpu",
@@ -359,18 +370,15 @@ fn chapter_rows() -> Vec<Row> {
                      thread run at a time)",
             rust: Some("cpu/threads_2"),
             python: Some("cpu/threads_2"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "cpu",
             title: "Primes, 2 processes",
             detail: "Python's way around the GIL: `Pool(2).starmap` over the two shares, \
                      pool start included",
-            rust: None,
             python: Some("cpu/processes_2"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -379,8 +387,7 @@ fn chapter_rows() -> Vec<Row> {
                      before timing",
             rust: Some("map/process_pool"),
             python: Some("map/process_pool"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -389,8 +396,7 @@ fn chapter_rows() -> Vec<Row> {
                      chunk numbers on the pipes · `multiprocessing.Pool(2).map`",
             rust: Some("map/shared_memory_pool"),
             python: Some("map/process_pool"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -398,17 +404,14 @@ fn chapter_rows() -> Vec<Row> {
             detail: "chapter 7's thread pool · `multiprocessing.pool.ThreadPool(2).map`",
             rust: Some("map/thread_pool"),
             python: Some("map/thread_pool"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "map",
             title: "map: rayon",
             detail: "`par_iter().map(square).collect()` (no Python counterpart)",
             rust: Some("map/rayon"),
-            python: None,
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
         Row {
             section: "map",
@@ -416,8 +419,7 @@ fn chapter_rows() -> Vec<Row> {
             detail: "`iter().map(square).collect()` · `[square(n) for n in range(10**6)]`",
             rust: Some("map/loop"),
             python: Some("map/list_comprehension"),
-            floor: None,
-            unit: Unit::Time,
+            ..Row::TIMED
         },
     ]
 }
@@ -676,9 +678,8 @@ pub fn render_markdown(results: &Results) -> String {
     let rows = rows();
     for section in SECTIONS {
         for row in rows.iter().filter(|r| r.section == section.name) {
-            let rust = row.rust.and_then(|id| results.get(Measured::Rust(id)));
-            let python = row.python.and_then(|id| results.get(Measured::Python(id)));
-            let floor = row.floor.and_then(|id| results.get(Measured::Rust(id)));
+            let measured = row.measured();
+            let [rust, python, floor] = measured.map(|m| results.get(m?));
             let show = |s: Option<f64>, m: Option<Measured>| match s {
                 Some(s) => row.unit.format(s),
                 None if m.and_then(|m| results.why_not_measured(m)).is_some() => {
@@ -698,9 +699,9 @@ pub fn render_markdown(results: &Results) -> String {
                 md,
                 "| {} | {} | {} | {} | {} | {} |",
                 row.title,
-                show(rust, row.rust.map(Measured::Rust)),
-                show(python, row.python.map(Measured::Python)),
-                show(floor, row.floor.map(Measured::Rust)),
+                show(rust, measured[0]),
+                show(python, measured[1]),
+                show(floor, measured[2]),
                 vs_python,
                 vs_floor
             );

@@ -38,35 +38,18 @@ pub struct GroupConfig {
 }
 
 pub const GROUPS: &[GroupConfig] = &[
-    GroupConfig {
-        group: "thread",
-        sample_size: 50,
-    },
-    GroupConfig {
-        group: "process",
-        sample_size: 30,
-    },
-    GroupConfig {
-        group: "pipe",
-        sample_size: 20,
-    },
-    GroupConfig {
-        group: "queue",
-        sample_size: 20,
-    },
-    GroupConfig {
-        group: "counter",
-        sample_size: 30,
-    },
-    GroupConfig {
-        group: "cpu",
-        sample_size: 20,
-    },
-    GroupConfig {
-        group: "map",
-        sample_size: 20,
-    },
+    group("thread", 50),
+    group("process", 30),
+    group("pipe", 20),
+    group("queue", 20),
+    group("counter", 30),
+    group("cpu", 20),
+    group("map", 20),
 ];
+
+const fn group(group: &'static str, sample_size: usize) -> GroupConfig {
+    GroupConfig { group, sample_size }
+}
 
 /// Every Rust benchmark, in the order they run. The process, pipe and queue
 /// benchmarks fork, so they run before anything starts a thread pool that

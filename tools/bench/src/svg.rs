@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use timeline::draw::{self, Axis, escape, palette};
 
-use crate::report::{Measured, Results, Row, Section, Unit, format_time, rows, three_digits};
+use crate::report::{Results, Row, Section, Unit, format_time, rows, three_digits};
 
 /// Above this ratio of largest to smallest value, the axis is logarithmic.
 pub const LOG_SCALE_ABOVE: f64 = 30.0;
@@ -85,13 +85,9 @@ pub fn chart_for(section: &Section, results: &Results) -> Option<Chart> {
     let groups: Vec<Group> = section_rows
         .iter()
         .filter_map(|row| {
-            let sides = [
-                (Side::Rust, row.rust.map(Measured::Rust)),
-                (Side::Python, row.python.map(Measured::Python)),
-                (Side::Floor, row.floor.map(Measured::Rust)),
-            ];
-            let bars: Vec<Bar> = sides
+            let bars: Vec<Bar> = [Side::Rust, Side::Python, Side::Floor]
                 .into_iter()
+                .zip(row.measured())
                 .filter_map(|(side, m)| {
                     Some(Bar {
                         side,

@@ -101,10 +101,8 @@ fn run(options: &Options) -> io::Result<()> {
     let mut machine = machine::describe();
     let only = options.only.as_deref();
 
-    eprintln!(
-        "== Rust ({})",
-        if options.quick { "quick" } else { "criterion" }
-    );
+    let mode = if options.quick { "quick" } else { "criterion" };
+    eprintln!("== Rust ({mode})");
     let rust = if options.quick {
         suite::all()
             .iter()
@@ -135,7 +133,7 @@ fn run(options: &Options) -> io::Result<()> {
     machine.load_after = machine::load();
 
     let mut results = Results {
-        mode: if options.quick { "quick" } else { "criterion" }.to_string(),
+        mode: mode.to_string(),
         machine,
         rust,
         python: python_run.seconds(),
