@@ -74,6 +74,17 @@ fn run(options: &Options) -> io::Result<()> {
     };
     if options.render || options.cold_start || options.mpi {
         let out = out.ok_or_else(|| io::Error::other("--render needs an output folder"))?;
+        // These modes update the results.json already in `out`: say so now,
+        // not after minutes of measuring.
+        let existing = out.join("results.json");
+        if !existing.is_file() {
+            return Err(io::Error::other(format!(
+                "{} does not exist: --render, --cold-start and --mpi update the results of \
+                 an earlier run (cargo course bench --quick --out {} makes one)",
+                existing.display(),
+                out.display()
+            )));
+        }
         // Measured before results.json is read: the sequence takes minutes,
         // and the file may change meanwhile.
         let cold = if options.cold_start {
@@ -86,7 +97,7 @@ fn run(options: &Options) -> io::Result<()> {
             eprintln!("== MPI (chapter 9), {} ranks", mpi::RANKS);
             mpi::run(&repository(), mpi_repeats(options.quick))
         });
-        let json = std::fs::read_to_string(out.join("results.json"))?;
+        let json = std::fs::read_to_string(&existing)?;
         let mut results: Results = serde_json::from_str(&json).map_err(io::Error::other)?;
         if cold.is_some() {
             results.cold_start = cold;
