@@ -866,11 +866,16 @@ pub fn reap_children() {
 
 /// Runs `work` in a forked child of the grader and waits for it: its exit
 /// code, or `None` if it could not fork or the child did not exit normally.
-/// `work` must only make system calls (the grader has threads: a forked
-/// copy may not allocate).
-fn in_child(work: impl FnOnce() -> i32) -> Option<i32> {
-    // SAFETY: the child only runs `work` (system calls, by the contract
-    // above) and leaves with _exit.
+///
+/// # Safety
+///
+/// The grader has threads, so the child is a copy in which another thread
+/// may have held a lock (malloc's, stdout's) at the fork: `work` may only
+/// make async-signal-safe calls (system calls through nix, no allocation,
+/// no printing, no lock).
+unsafe fn in_child(work: impl FnOnce() -> i32) -> Option<i32> {
+    // SAFETY: the child runs only `work`, async-signal-safe by the caller's
+    // promise, and leaves with _exit.
     match unsafe { fork() } {
         // SAFETY: _exit is async-signal-safe and takes no pointers; it runs
         // no exit handler and flushes no buffer that belongs to the parent.
@@ -886,10 +891,14 @@ fn in_child(work: impl FnOnce() -> i32) -> Option<i32> {
 /// Sends SIGKILL, as `uid`, to every process it may signal (`kill(-1)`):
 /// exactly the processes of that uid. Only root may call this.
 fn kill_every_process_of(uid: u32) {
-    in_child(|| match setuid(Uid::from_raw(uid)) {
-        Ok(()) => kill(Pid::from_raw(-1), Signal::SIGKILL).map_or(1, |()| 0),
-        Err(_) => 1,
-    });
+    // SAFETY: the child makes two system calls, setuid(2) and kill(2),
+    // through nix, which allocates nothing for them.
+    unsafe {
+        in_child(|| match setuid(Uid::from_raw(uid)) {
+            Ok(()) => kill(Pid::from_raw(-1), Signal::SIGKILL).map_or(1, |()| 0),
+            Err(_) => 1,
+        })
+    };
 }
 
 /// Whether RLIMIT_NPROC stops a test's user from forking: a probe becomes
@@ -907,10 +916,14 @@ pub fn process_limit_enforced(isolation: Isolation) -> bool {
             return 3;
         }
         // 0 when the fork is refused; a grandchild that starts exits at once.
-        match in_child(|| 0) {
+        // SAFETY: the grandchild returns a number and leaves with _exit.
+        match unsafe { in_child(|| 0) } {
             Some(_) => 1,
             None => 0,
         }
     };
-    in_child(probe) == Some(0)
+    // SAFETY: the probe makes system calls only: setgroups(2) with an empty
+    // list, setgid(2), setuid(2), setrlimit(2), fork(2) and waitpid(2), all
+    // through nix, which passes the slice's pointer and allocates nothing.
+    unsafe { in_child(probe) == Some(0) }
 }
