@@ -438,7 +438,8 @@ test('no chart draws its text below 10 px at 390 px, and the page does not scrol
       for (const svg of document.querySelectorAll('main figure svg')) {
         const view = svg.viewBox.baseVal;
         const scale = svg.getBoundingClientRect().width / (view && view.width ? view.width : svg.width.baseVal.value);
-        result.push({ name: svg.querySelector('title')?.textContent ?? svg.closest('figure').textContent.trim().slice(0, 60), px: smallest(svg, scale) });
+        const caption = svg.closest('figure').querySelector('figcaption')?.textContent ?? svg.querySelector('title')?.textContent ?? '';
+        result.push({ name: caption.trim().slice(0, 70), px: smallest(svg, scale) });
       }
       // mdBook 0.5 keeps a second, hidden copy of each image for its zoom view.
       for (const img of [...document.querySelectorAll('main img[src$=".svg"]')].filter((i) => !i.closest('.img-wrapper'))) {
