@@ -4,13 +4,20 @@
 // Run it with `cargo course book && node --test tools/browser-test/` (the
 // `.ci/run` script does), after `npm ci` in this folder.
 //
+// The book is served under the sub-path of book.toml's `site-url` (as a host
+// such as GitHub Pages serves it), and a missing page gets 404.html.
+//
 // Checks: every page loads without a console error, a page error or a failed
 // request; no link of any page leaves the built book (except to an external
 // site) or points at a missing page or anchor; the sidebar lists every chapter
 // of src/SUMMARY.md; search finds "Mutex"; each chapter page links to its
-// crate's page and shows its test command; no Python/Rust pane scrolls
-// sideways at 1280 px; tables stay readable at 390 px without the page
-// scrolling sideways; no diagram keeps a white background in the navy theme.
+// crate's page and shows its test command; every Python/Rust pair is labelled
+// and shows as working tabs at 1280 px, as two columns at 2560 px and stacked
+// under its labels at 390 px, and no pane scrolls sideways; tables stay
+// readable at 390 px without the page scrolling sideways, their first column
+// in view; no chart's text is drawn below 10 px at 390 px; the 404 page is
+// styled and its links work under the sub-path; no diagram keeps a white
+// background in the navy theme.
 // Screenshots land in tools/browser-test/screenshots/ (not committed): look at
 // them after a change to the book's CSS.
 
@@ -37,20 +44,33 @@ let server;
 let base;
 let browser;
 
+/** The path the hosted book lives under: book.toml's `site-url`, or "/". */
+const sitePath = (() => {
+  const toml = readFileSync(join(root, 'book.toml'), 'utf8');
+  const url = /^site-url\s*=\s*"([^"]*)"/m.exec(toml)?.[1] ?? '/';
+  return url.endsWith('/') ? url : `${url}/`;
+})();
+
 before(async () => {
   assert.ok(existsSync(join(bookDir, 'index.html')),
     `no book at ${bookDir}: build it first with \`cargo course book\``);
+  // A static host: the book under sitePath, 404.html for anything missing.
   server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    let file = join(bookDir, path);
+    const notFound = () => {
+      res.writeHead(404, { 'content-type': types['.html'] });
+      res.end(readFileSync(join(bookDir, '404.html')));
+    };
+    if (!path.startsWith(sitePath)) { notFound(); return; }
+    let file = join(bookDir, path.slice(sitePath.length));
     if (!file.startsWith(bookDir)) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) { res.writeHead(404).end('not found'); return; }
+    if (!existsSync(file)) { notFound(); return; }
     res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' });
     res.end(readFileSync(file));
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
-  base = `http://127.0.0.1:${server.address().port}`;
+  base = `http://127.0.0.1:${server.address().port}${sitePath.replace(/\/$/, '')}`;
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
@@ -169,7 +189,9 @@ test('each chapter page links to its crate and shows how to test it', async () =
 
 /** The file of the built book that a same-origin URL names, or null. */
 function bookFile(url) {
-  let file = join(bookDir, decodeURIComponent(url.pathname));
+  const path = decodeURIComponent(url.pathname);
+  if (!path.startsWith(sitePath)) return null;
+  let file = join(bookDir, path.slice(sitePath.length));
   if (!file.startsWith(bookDir)) return null;
   if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
   return existsSync(file) ? file : null;
@@ -197,8 +219,9 @@ test('no link leaves the built book', async () => {
       checked += 1;
       const target = new URL(url);
       if (target.protocol === 'mailto:') continue;
-      if ((target.protocol === 'http:' || target.protocol === 'https:') && target.origin !== base) continue;
-      if (target.origin !== base) {
+      const origin = new URL(base).origin;
+      if ((target.protocol === 'http:' || target.protocol === 'https:') && target.origin !== origin) continue;
+      if (target.origin !== origin) {
         failures.push(`${html}: "${text}" -> ${href} (a ${target.protocol} link, outside the book)`);
         continue;
       }
@@ -230,32 +253,123 @@ test('the landing page, as a reader first sees it', async () => {
   await page.close();
 });
 
-test('Python and Rust panes do not scroll sideways at 1280 px', async () => {
+/** The side-by-side blocks of an open page: their labels and how their panes are laid out. */
+function sideBySideBlocks(page) {
+  return page.locator('main .side-by-side').evaluateAll((blocks) => blocks.map((block, index) => {
+    const shown = (el) => el && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+    const labels = [...block.querySelectorAll(':scope > label')];
+    const panes = [...block.querySelectorAll(':scope > div')];
+    const box = (el) => { const r = el.getBoundingClientRect(); return { left: r.left, top: r.top, right: r.right, bottom: r.bottom }; };
+    const cut = [...block.querySelectorAll('pre')].filter(shown).map((pre) => {
+      const code = pre.querySelector('code') ?? pre;
+      return Math.max(pre.scrollWidth, code.scrollWidth) - Math.min(pre.clientWidth, code.clientWidth || pre.clientWidth);
+    });
+    const first = (block.querySelector('pre code')?.textContent ?? block.textContent).trim().split('\n')[0].slice(0, 50);
+    return {
+      index, first,
+      labels: labels.map((l) => ({ text: l.textContent.trim(), shown: shown(l), box: box(l), for: l.htmlFor })),
+      panes: panes.map((p) => ({ shown: shown(p), box: box(p) })),
+      widestCut: Math.max(0, ...cut),
+    };
+  }));
+}
+
+/** Pages with side-by-side blocks, each opened at `width`; `check` returns failures for one page. */
+async function eachSideBySidePage(width, check) {
   const pages = pagesContaining(/class="side-by-side"/);
   assert.ok(pages.length > 0, 'no page has side-by-side listings: was the class renamed?');
   const failures = [];
-  let panes = 0;
+  let blocks = 0;
   for (const html of pages) {
-    const { page } = await open(html, { width: 1280, height: 900 });
-    const cut = await page.locator('.side-by-side pre').evaluateAll((pres) => pres.map((pre) => {
-      const code = pre.querySelector('code') ?? pre;
-      const widest = Math.max(pre.scrollWidth, code.scrollWidth);
-      const shown = Math.min(pre.clientWidth, code.clientWidth || pre.clientWidth);
-      const first = code.textContent.split('\n').find((l) => l.trim()) ?? '';
-      return { over: widest - shown, first: first.trim().slice(0, 50) };
-    }));
-    panes += cut.length;
-    for (const { over, first } of cut.filter((c) => c.over > 1)) {
-      failures.push(`${html}: a pane is ${over}px too narrow (listing starting "${first}")`);
-    }
+    const { page } = await open(html, { width, height: 900 });
+    const found = await sideBySideBlocks(page);
+    blocks += found.length;
+    failures.push(...(await check(html, page, found)));
     if (html === pages[0]) {
       await page.locator('.side-by-side').first().scrollIntoViewIfNeeded();
-      await page.screenshot({ path: join(shotsDir, 'side-by-side-1280.png') });
+      await page.screenshot({ path: join(shotsDir, `side-by-side-${width}.png`) });
     }
     await page.close();
   }
-  assert.ok(panes > 0, 'side-by-side blocks were found but no listing in them');
-  assert.deepEqual(failures, [], `${failures.length} of ${panes} panes scroll sideways at 1280 px (stack them: src/assets/course.css):\n${failures.join('\n')}`);
+  assert.ok(blocks > 0, 'pages mention side-by-side but no block was found');
+  return { failures, blocks };
+}
+
+/** A block's labels: exactly two, each with text, each naming a radio of the block. */
+function labelProblems(html, b) {
+  const where = `${html}: block ${b.index + 1} ("${b.first}")`;
+  if (b.labels.length !== 2 || b.panes.length !== 2) {
+    return [`${where} has ${b.labels.length} labels and ${b.panes.length} panes; it needs a <label> for each of its two panes (markup: src/assets/course.css)`];
+  }
+  return b.labels.filter((l) => !l.text || !l.for).map(() => `${where} has a label without text or without its radio button`);
+}
+
+test('Python and Rust are tabs at 1280 px: labelled, one click switches, no pane scrolls sideways', async () => {
+  const { failures, blocks } = await eachSideBySidePage(1280, async (html, page, found) => {
+    const problems = [];
+    for (const b of found) {
+      const where = `${html}: block ${b.index + 1} ("${b.first}")`;
+      const labels = labelProblems(html, b);
+      if (labels.length) { problems.push(...labels); continue; }
+      if (!b.labels.every((l) => l.shown)) problems.push(`${where}: a tab label is not visible`);
+      const visible = () => sideBySideBlocks(page).then((all) => all[b.index].panes.map((p) => p.shown));
+      const columns = b.panes.every((p) => p.shown) && b.panes[0].box.top === b.panes[1].box.top;
+      if (columns) continue;
+      if (JSON.stringify(await visible()) !== '[true,false]') {
+        problems.push(`${where}: expected the first pane shown and the second hidden before a click, got ${JSON.stringify(await visible())}`);
+        continue;
+      }
+      if (b.widestCut > 1) problems.push(`${where}: the first pane is ${b.widestCut}px too narrow`);
+      await page.locator('main .side-by-side').nth(b.index).locator(':scope > label').nth(1).click();
+      const after = await visible();
+      if (JSON.stringify(after) !== '[false,true]') {
+        problems.push(`${where}: clicking the "${b.labels[1].text}" tab should show its pane alone, got ${JSON.stringify(after)}`);
+        continue;
+      }
+      const cut = (await sideBySideBlocks(page))[b.index].widestCut;
+      if (cut > 1) problems.push(`${where}: the "${b.labels[1].text}" pane is ${cut}px too narrow`);
+      await page.locator('main .side-by-side').nth(b.index).locator(':scope > label').nth(0).click();
+      if (JSON.stringify(await visible()) !== '[true,false]') problems.push(`${where}: clicking "${b.labels[0].text}" does not switch back`);
+    }
+    return problems;
+  });
+  assert.deepEqual(failures, [], `${failures.length} problems in ${blocks} side-by-side blocks at 1280 px:\n${failures.join('\n')}`);
+});
+
+test('Python and Rust are two labelled columns at 2560 px', async () => {
+  const { failures, blocks } = await eachSideBySidePage(2560, async (html, page, found) => found.flatMap((b) => {
+    const where = `${html}: block ${b.index + 1} ("${b.first}")`;
+    const labels = labelProblems(html, b);
+    if (labels.length) return labels;
+    const [a, c] = b.panes;
+    const problems = [];
+    if (!(a.shown && c.shown && a.box.right <= c.box.left && Math.abs(a.box.top - c.box.top) < 2)) {
+      problems.push(`${where}: the two panes are not side by side (${JSON.stringify(b.panes.map((p) => p.box))})`);
+    }
+    b.labels.forEach((l, i) => {
+      const pane = b.panes[i].box;
+      if (!(l.shown && l.box.bottom <= pane.top + 1 && l.box.left < pane.right && l.box.right > pane.left)) {
+        problems.push(`${where}: the label "${l.text}" does not head its column`);
+      }
+    });
+    if (b.widestCut > 1) problems.push(`${where}: a pane scrolls sideways by ${b.widestCut}px`);
+    return problems;
+  }));
+  assert.deepEqual(failures, [], `${failures.length} problems in ${blocks} side-by-side blocks at 2560 px:\n${failures.join('\n')}`);
+});
+
+test('Python and Rust are stacked under their labels at 390 px', async () => {
+  const { failures, blocks } = await eachSideBySidePage(390, async (html, page, found) => found.flatMap((b) => {
+    const where = `${html}: block ${b.index + 1} ("${b.first}")`;
+    const labels = labelProblems(html, b);
+    if (labels.length) return labels;
+    const [l1, l2] = b.labels;
+    const [p1, p2] = b.panes;
+    const order = [l1.box.top, p1.box.top, l2.box.top, p2.box.top];
+    const stacked = l1.shown && l2.shown && p1.shown && p2.shown && order.every((t, i) => i === 0 || t >= order[i - 1]);
+    return stacked ? [] : [`${where}: expected label, pane, label, pane from top to bottom, all visible`];
+  }));
+  assert.deepEqual(failures, [], `${failures.length} problems in ${blocks} side-by-side blocks at 390 px:\n${failures.join('\n')}`);
 });
 
 test('tables are readable at 390 px', async () => {
@@ -272,8 +386,15 @@ test('tables are readable at 390 px', async () => {
         const cells = [...table.querySelectorAll('th, td')].filter((c) => c.textContent.trim().length > 3);
         const narrowest = Math.min(...cells.map((c) => c.getBoundingClientRect().width));
         const scrolls = ['auto', 'scroll'].includes(getComputedStyle(box).overflowX);
-        return { narrowest, wider: table.scrollWidth > box.clientWidth + 1, scrolls,
-          head: table.querySelector('th')?.textContent.trim() ?? '' };
+        // Scrolled to its right end, the table still shows its first column.
+        const wider = table.scrollWidth > box.clientWidth + 1;
+        box.scrollLeft = box.scrollWidth;
+        const firstCell = table.querySelector('tbody tr td');
+        const boxLeft = box.getBoundingClientRect().left;
+        const firstInView = !wider || !firstCell || firstCell.getBoundingClientRect().left >= boxLeft - 1;
+        box.scrollLeft = 0;
+        return { narrowest, wider, scrolls, firstInView,
+          head: table.querySelector('th')?.textContent.trim() || table.querySelectorAll('th')[1]?.textContent.trim() || '' };
       });
       return { pageScroll, tables };
     });
@@ -281,6 +402,7 @@ test('tables are readable at 390 px', async () => {
     for (const t of found.tables) {
       if (t.narrowest < 96) failures.push(`${html}: table "${t.head}..." squeezes a cell to ${Math.round(t.narrowest)}px`);
       if (t.wider && !t.scrolls) failures.push(`${html}: table "${t.head}..." is wider than the page and cannot scroll`);
+      if (!t.firstInView) failures.push(`${html}: table "${t.head}..." loses its first column from view when scrolled sideways`);
     }
     if (!shot && found.tables.some((t) => t.wider)) {
       await page.locator('main table').first().scrollIntoViewIfNeeded();
@@ -292,8 +414,95 @@ test('tables are readable at 390 px', async () => {
   assert.deepEqual(failures, [], `tables that a phone reader cannot read:\n${failures.join('\n')}`);
 });
 
+test('no chart draws its text below 10 px at 390 px, and the page does not scroll sideways', async () => {
+  const pages = pagesContaining(/<figure class="chart"|<img[^>]* src="[^"]+\.svg"/);
+  assert.ok(pages.length > 0, 'no page shows a chart');
+  const failures = [];
+  let charts = 0;
+  let shot = false;
+  for (const html of pages) {
+    const { page } = await open(html, { width: 390, height: 844 });
+    await page.evaluate(() => document.querySelectorAll('main details').forEach((d) => { d.open = true; }));
+    const found = await page.evaluate(async () => {
+      const pageScroll = document.documentElement.scrollWidth - window.innerWidth;
+      const smallest = (svg, scale) => Math.min(...[...svg.querySelectorAll('text')].map((t) => {
+        let el = t;
+        let size = null;
+        while (el && el.getAttribute && size === null) {
+          size = el.getAttribute('font-size') ?? (el.style?.fontSize || null);
+          el = el.parentNode;
+        }
+        return parseFloat(size ?? '16') * scale;
+      }));
+      const result = [];
+      for (const svg of document.querySelectorAll('main figure svg')) {
+        const view = svg.viewBox.baseVal;
+        const scale = svg.getBoundingClientRect().width / (view && view.width ? view.width : svg.width.baseVal.value);
+        const caption = svg.closest('figure').querySelector('figcaption')?.textContent ?? svg.querySelector('title')?.textContent ?? '';
+        result.push({ name: caption.trim().slice(0, 70), px: smallest(svg, scale) });
+      }
+      // mdBook 0.5 keeps a second, hidden copy of each image for its zoom view.
+      for (const img of [...document.querySelectorAll('main img[src$=".svg"]')].filter((i) => !i.closest('.img-wrapper'))) {
+        const text = await (await fetch(img.src)).text();
+        const svg = new DOMParser().parseFromString(text, 'image/svg+xml').documentElement;
+        const width = svg.viewBox?.baseVal?.width || parseFloat(svg.getAttribute('width'));
+        result.push({ name: img.getAttribute('src'), px: smallest(svg, img.getBoundingClientRect().width / width) });
+      }
+      return { pageScroll, charts: result };
+    });
+    charts += found.charts.length;
+    if (found.pageScroll > 1) failures.push(`${html}: the page scrolls sideways by ${found.pageScroll}px at 390 px`);
+    for (const c of found.charts.filter((c) => c.px < 10)) {
+      failures.push(`${html}: "${c.name}" draws text at ${c.px.toFixed(1)} px (a chart should keep its size and scroll sideways on a phone: src/assets/course.css)`);
+    }
+    if (!shot && html.includes('timeline')) {
+      await page.locator('main figure').first().scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(shotsDir, 'chart-390.png') });
+      shot = true;
+    }
+    await page.close();
+  }
+  assert.ok(charts > 0, 'pages mention charts but none was found');
+  assert.deepEqual(failures, [], `charts a phone reader cannot read (${failures.length} of ${charts}):\n${failures.join('\n')}`);
+});
+
+test('a chart embedded in a page shows the times of its bars on hover', async () => {
+  const { page } = await open('07-pools/timeline.html');
+  const bar = page.locator('main figure svg rect.span').first();
+  assert.ok(await bar.count(), 'the timeline page should embed its charts inline (<figure class="chart">), with <rect class="span"> bars');
+  const tooltip = await bar.evaluate((rect) => (rect.querySelector('title') ?? rect.parentNode.querySelector('title'))?.textContent ?? '');
+  assert.match(tooltip, /ms/, `a bar's <title> (its tooltip) should give its times; it is "${tooltip}"`);
+  await page.close();
+});
+
+test('the 404 page is styled and its links work under the sub-path', async () => {
+  for (const missing of ['no-such-page.html', '01-threads/no/such/page.html']) {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    const failed = [];
+    page.on('requestfailed', (req) => failed.push(req.url()));
+    page.on('response', (res) => { if (res.status() >= 400 && !res.url().endsWith(missing)) failed.push(`${res.status()} ${res.url()}`); });
+    const response = await page.goto(`${base}/${missing}`, { waitUntil: 'load' });
+    assert.equal(response.status(), 404, `the test server should answer ${missing} with 404`);
+    const seen = await page.evaluate(() => ({
+      padding: getComputedStyle(document.documentElement).getPropertyValue('--page-padding').trim(),
+      ours: getComputedStyle(document.documentElement).getPropertyValue('--content-max-width').trim(),
+      font: getComputedStyle(document.body).fontFamily,
+      sidebar: [...document.querySelectorAll('#mdbook-sidebar a, .sidebar a')].map((a) => a.href),
+    }));
+    await page.screenshot({ path: join(shotsDir, `404-390-${missing.replace(/[^a-z0-9]+/gi, '-')}.png`) });
+    assert.deepEqual(failed, [], `the 404 page at /${missing} failed to load: ${failed.join(', ')} (book.toml's site-url must be the path the book is served under, ${sitePath})`);
+    assert.equal(seen.padding, '15px', `the 404 page at /${missing} has no mdBook styles (book.toml's site-url)`);
+    assert.equal(seen.ours, '940px', `the 404 page at /${missing} did not load src/assets/course.css`);
+    const chapter = seen.sidebar.find((href) => href.endsWith('01-threads/index.html'));
+    assert.ok(chapter && chapter.startsWith(`${base}/`), `the 404 page's sidebar should link chapter 1 under ${sitePath}; it links ${chapter}`);
+    const res = await page.request.get(chapter);
+    assert.equal(res.status(), 200, `the 404 page's link ${chapter} should load`);
+    await page.close();
+  }
+});
+
 test('diagrams follow the navy theme: no white background', async () => {
-  const pages = pagesContaining(/<img[^>]* src="[^"]+\.svg"/);
+  const pages = pagesContaining(/<img[^>]* src="[^"]+\.svg"|<figure class="chart"/);
   assert.ok(pages.length > 0, 'no page shows an SVG diagram');
   const failures = [];
   let images = 0;
@@ -303,7 +512,7 @@ test('diagrams follow the navy theme: no white background', async () => {
       `${html} did not switch to the navy theme`);
     // Diagrams in a closed <details> are out of sight until it is opened.
     await page.evaluate(() => document.querySelectorAll('main details').forEach((d) => { d.open = true; }));
-    const svgs = page.locator('main img[src$=".svg"] >> visible=true');
+    const svgs = page.locator('main img[src$=".svg"], main figure.chart > svg').filter({ visible: true });
     for (let i = 0; i < await svgs.count(); i += 1) {
       const img = svgs.nth(i);
       await img.scrollIntoViewIfNeeded();
@@ -328,7 +537,7 @@ test('diagrams follow the navy theme: no white background', async () => {
         return bright / total;
       }, png);
       images += 1;
-      const src = await img.getAttribute('src');
+      const src = (await img.getAttribute('src')) ?? `${html}-figure-${i + 1}`;
       if (white > 0.2) failures.push(`${html}: ${src} is ${Math.round(white * 100)}% white in the navy theme`);
       if (images === 1 || html.startsWith('results/')) {
         await img.screenshot({ path: join(shotsDir, `navy-${src.replace(/[^a-z0-9]+/gi, '-')}.png`) });

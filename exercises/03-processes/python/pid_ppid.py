@@ -1,32 +1,48 @@
-"""The quick tour: two children print their pid and their parent's pid.
+"""Who is whose parent: two child processes report their process ids.
 
-One child gets positional arguments, the other keyword arguments; the
-singer is a daemon, so Python terminates it when the main program ends."""
-import multiprocessing
+The quick tour's example, written anew. The singer takes its arguments by
+position and is a daemon; the dancer takes them by keyword. The output lines
+are the tour's, so they can be compared with `cargo run -p processes --bin
+pid_ppid`.
+
+Run: python3 exercises/03-processes/python/pid_ppid.py
+"""
 import os
+from multiprocessing import Process
 
 
-def vocal_performance(count, artist):
+def report(show_parent):
+    """The lines every child prints first: its own id, maybe its parent's."""
     print("Child process ID:", os.getpid())
-    print("Parent process ID:", os.getppid())
-    for i in range(count):
-        print(f"{artist} performing song... {i + 1} time(s)")
+    if show_parent:
+        print("Parent process ID:", os.getppid())
 
 
-def movement_routine(count, performer):
-    print("Child process ID:", os.getpid())
-    for _ in range(count):
-        print(f"{performer} dancing...")
+def sing(songs, singer_name):
+    report(show_parent=True)
+    for number in range(1, songs + 1):
+        print(f"{singer_name} performing song... {number} time(s)")
+
+
+def dance(count, performer):
+    report(show_parent=False)
+    print(f"{performer} dancing...\n" * count, end="")
+
+
+def main():
+    # flush: a forked child inherits unwritten output and would print it again.
+    print("Main process ID:", os.getpid(), flush=True)
+    children = {
+        "singer": Process(target=sing, args=(3, "Ming"), daemon=True),
+        "dancer": Process(target=dance, kwargs={"performer": "Xiaohong", "count": 2}),
+    }
+    for child in children.values():
+        child.start()
+    # A daemon child is terminated when the main program ends, perhaps in the
+    # middle of a song: join both to hear everything (the Rust version does).
+    for name in ("dancer", "singer"):
+        children[name].join()
 
 
 if __name__ == "__main__":
-    print("Main process ID:", os.getpid(), flush=True)
-    singer = multiprocessing.Process(target=vocal_performance, args=(3, "Ming"))
-    singer.daemon = True
-    dancer = multiprocessing.Process(
-        target=movement_routine, kwargs={"count": 2, "performer": "Xiaohong"}
-    )
-    singer.start()
-    dancer.start()
-    dancer.join()
-    singer.join()  # without it, the singer is terminated at exit, maybe mid-song
+    main()

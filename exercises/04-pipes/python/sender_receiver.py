@@ -1,32 +1,43 @@
-"""The Pipe example: a sender process and a receiver process.
+"""One process sends a greeting through a pipe; another prints what arrives.
 
-Run: python3 sender_receiver.py
+The multiprocessing guide's Pipe example, written anew. Run it with
+python3 exercises/04-pipes/python/sender_receiver.py
 """
-import multiprocessing as mp
+from multiprocessing import Pipe, Process
+
+GREETING = "Hello from sender"
 
 
-def sender(conn):
-    conn.send("Hello from sender")  # pickle + 4-byte length header
-    conn.close()
+def send_greeting(write_end):
+    # send() pickles the string and writes a length, then the bytes.
+    write_end.send(GREETING)
+    write_end.close()
 
 
-def receiver(conn):
-    print(f"Received: {conn.recv()}")
+def print_greeting(read_end):
+    message = read_end.recv()
+    print("Received:", message)
+
+
+def main():
+    # Pipe() alone would give two duplex ends (a socket pair on Unix); with
+    # duplex=False it is a one-way pipe, like the Rust version's.
+    read_end, write_end = Pipe(duplex=False)
+    workers = [
+        ("sender", Process(target=send_greeting, args=(write_end,))),
+        ("receiver", Process(target=print_greeting, args=(read_end,))),
+    ]
+    for _, process in workers:
+        process.start()
+    # Each child has its own copy of the end it uses now. Closing ours means
+    # the receiver would see end-of-file if the sender died (eof_leak.py).
+    write_end.close()
+    read_end.close()
+    for _, process in workers:
+        process.join()
+    for name, process in workers:
+        print(f"{name} exit code {process.exitcode}")
 
 
 if __name__ == "__main__":
-    # Pipe() is duplex by default: a socketpair on Unix. Pipe(duplex=False)
-    # would be a real one-way pipe, as in the Rust version.
-    receiving_end, sending_end = mp.Pipe(duplex=False)
-    sender_process = mp.Process(target=sender, args=(sending_end,))
-    receiver_process = mp.Process(target=receiver, args=(receiving_end,))
-    sender_process.start()
-    receiver_process.start()
-    # The parent's own copies: close them, or a receiver that loops until
-    # EOFError would wait for ever (see eof_leak.py).
-    sending_end.close()
-    receiving_end.close()
-    sender_process.join()
-    receiver_process.join()
-    print(f"sender exit code {sender_process.exitcode}")
-    print(f"receiver exit code {receiver_process.exitcode}")
+    main()

@@ -20,7 +20,6 @@ pub fn decrement(counter: &Mutex<i64>) {
 }
 // ANCHOR_END: increment
 
-// ANCHOR: locked_counter
 /// Starts `incrementers` threads that each call [`increment`] `per_thread`
 /// times and `decrementers` threads that each call [`decrement`] as often,
 /// waits for all of them, and returns the final value of the counter.
@@ -40,6 +39,7 @@ pub fn decrement(counter: &Mutex<i64>) {
 #[doc = "```compile_fail,E0277"]
 #[doc = include_str!("../../compile_fail/rc_across_threads.rs")]
 #[doc = "```"]
+// ANCHOR: locked_counter
 pub fn locked_counter(incrementers: usize, decrementers: usize, per_thread: usize) -> i64 {
     let counter = Arc::new(Mutex::new(0_i64));
     let mut workers = Vec::new();
