@@ -10,6 +10,7 @@ where criterion's `iter_custom` gets the same kind of function.
     python3 harness.py            # full run, JSON on stdout, progress on stderr
     python3 harness.py --quick    # fewer operations and repeats
     python3 harness.py --only pipe
+    python3 harness.py --list     # each benchmark's (ops, repeat), nothing run
 """
 import argparse
 import json
@@ -39,7 +40,20 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="fewer ops and repeats")
     parser.add_argument("--only", help="run only ids containing this text")
+    parser.add_argument(
+        "--list", action="store_true", help="print each benchmark's (ops, repeat), run nothing"
+    )
     args = parser.parse_args()
+
+    if args.list:
+        listing = {
+            bench.id: {"full": list(bench.full), "quick": list(bench.quick)}
+            for module in MODULES
+            for bench in module.BENCHMARKS
+        }
+        json.dump(listing, sys.stdout, indent=1)
+        print()
+        return
 
     results = {}
     for module in MODULES:

@@ -22,6 +22,7 @@ pub mod python;
 pub mod quick;
 pub mod report;
 pub mod ring_queue;
+pub mod steady;
 pub mod suite;
 pub mod svg;
 pub mod workloads;

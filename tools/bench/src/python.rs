@@ -35,6 +35,32 @@ impl PythonRun {
     }
 }
 
+/// Operations per measurement of each Python benchmark in a `--quick` run,
+/// by id, from `harness.py --list` (nothing is run).
+pub fn quick_ops() -> io::Result<BTreeMap<String, u64>> {
+    #[derive(Deserialize)]
+    struct Listed {
+        quick: (u64, u64),
+    }
+    let output = Command::new("python3")
+        .arg(python_dir().join("harness.py"))
+        .arg("--list")
+        .stderr(Stdio::inherit())
+        .output()?;
+    if !output.status.success() {
+        return Err(io::Error::other(format!(
+            "harness.py --list failed ({})",
+            output.status
+        )));
+    }
+    let listed: BTreeMap<String, Listed> = serde_json::from_slice(&output.stdout)
+        .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+    Ok(listed
+        .into_iter()
+        .map(|(id, listed)| (id, listed.quick.0))
+        .collect())
+}
+
 /// Parses the harness's output.
 pub fn parse(json: &str) -> io::Result<PythonRun> {
     serde_json::from_str(json).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))

@@ -21,6 +21,8 @@ use pools::demos::process_pool::ProcessPool;
 use pools::demos::shared_pool::SharedMemoryPool;
 use pools::demos::thread_pool::ThreadPool;
 use processes::demos::process::{ExitStatus, Process};
+
+use crate::steady::{start_at_line, timed};
 use queues::demos::queue::queue;
 use rayon::prelude::*;
 use serde_bytes::ByteBuf;
@@ -161,21 +163,21 @@ pub fn pipe_framed_seq(iters: u64) -> Duration {
     framed_transfer::<Numbers>(iters)
 }
 
-/// The framed transfer both pipe benchmarks time: the child sends `iters`
+/// The framed transfer the pipe benchmarks time: the child sends `iters`
 /// 64 KiB payloads of type `M` (which decides how serde sees the bytes); the
 /// parent receives them as `M` until end-of-file and checks that none was
-/// lost or cut short.
+/// lost or cut short. The child is started before the clock
+/// ([`steady`](crate::steady)): the figure is the transfer alone.
 fn framed_transfer<M>(iters: u64) -> Duration
 where
     M: serde::Serialize + serde::de::DeserializeOwned + AsRef<[u8]> + From<Vec<u8>>,
 {
     let payload = M::from(vec![0x5a_u8; MESSAGE_BYTES]);
-    let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     // SAFETY: the child encodes (allocation is allowed: glibc's malloc
     // survives fork) and writes to a pipe with write(2).
     let mut sender = unsafe {
-        Process::start(move || {
+        start_at_line(move || {
             for _ in 0..iters {
                 if framing::send(&mut writer, &payload).is_err() {
                     return 1;
@@ -183,20 +185,21 @@ where
             }
             0
         })
-    }
-    .expect("fork failed");
-    let mut received = 0;
-    while let Some(message) = framing::recv::<M>(&mut reader).expect("recv failed") {
-        assert_eq!(
-            message.as_ref().len(),
-            MESSAGE_BYTES,
-            "a message was cut short"
-        );
-        received += 1;
-    }
-    let status = sender.join().expect("waitpid failed");
-    let elapsed = start.elapsed();
-    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
+    };
+    let (received, elapsed) = timed(|| {
+        sender.go();
+        let mut received = 0;
+        while let Some(message) = framing::recv::<M>(&mut reader).expect("recv failed") {
+            assert_eq!(
+                message.as_ref().len(),
+                MESSAGE_BYTES,
+                "a message was cut short"
+            );
+            received += 1;
+        }
+        received
+    });
+    assert_eq!(sender.join(), ExitStatus::Exited(0), "the sender failed");
     assert_eq!(received, iters, "messages were lost");
     elapsed
 }
@@ -206,11 +209,10 @@ where
 pub fn pipe_raw(iters: u64) -> Duration {
     let block = vec![0x5a_u8; MESSAGE_BYTES];
     let mut buffer = vec![0_u8; MESSAGE_BYTES];
-    let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     // SAFETY: the child writes a block to a pipe with write(2).
     let mut sender = unsafe {
-        Process::start(move || {
+        start_at_line(move || {
             for _ in 0..iters {
                 if writer.write_all(&block).is_err() {
                     return 1;
@@ -218,16 +220,18 @@ pub fn pipe_raw(iters: u64) -> Duration {
             }
             0
         })
-    }
-    .expect("fork failed");
-    let mut received = 0;
-    while framing::read_until_full(&mut reader, &mut buffer).expect("read failed") == MESSAGE_BYTES
-    {
-        received += 1;
-    }
-    let status = sender.join().expect("waitpid failed");
-    let elapsed = start.elapsed();
-    assert_eq!(status, ExitStatus::Exited(0), "the sender failed");
+    };
+    let (received, elapsed) = timed(|| {
+        sender.go();
+        let mut received = 0;
+        while framing::read_until_full(&mut reader, &mut buffer).expect("read failed")
+            == MESSAGE_BYTES
+        {
+            received += 1;
+        }
+        received
+    });
+    assert_eq!(sender.join(), ExitStatus::Exited(0), "the sender failed");
     assert_eq!(received, iters, "blocks were lost");
     elapsed
 }
@@ -250,10 +254,12 @@ pub fn queue_items(iters: u64) -> Duration {
     }
 }
 
-/// Times one producer process that calls `send` with `0..iters` (stopping
-/// at the first `false`), while the parent takes items with `recv` until it
-/// gives `None`; then checks that every item arrived, unchanged, and that
-/// the producer succeeded. The queue's and the ring's rows share it.
+/// Times the transfer from one producer process that calls `send` with
+/// `0..iters` (stopping at the first `false`), while the parent takes items
+/// with `recv` until it gives `None`; then checks that every item arrived,
+/// unchanged, and that the producer succeeded. The producer is started
+/// before the clock ([`steady`](crate::steady)). The queue's and the ring's
+/// rows share it.
 ///
 /// # Safety
 ///
@@ -264,11 +270,10 @@ pub(crate) unsafe fn one_producer_process(
     mut send: impl FnMut(u64) -> bool,
     mut recv: impl FnMut() -> Option<u64>,
 ) -> Duration {
-    let start = Instant::now();
     // SAFETY: `send` keeps `start`'s contract (our caller's promise); the
     // loop around it only counts.
     let mut producer = unsafe {
-        Process::start(move || {
+        start_at_line(move || {
             for item in 0..iters {
                 if !send(item) {
                     return 1;
@@ -276,17 +281,22 @@ pub(crate) unsafe fn one_producer_process(
             }
             0
         })
-    }
-    .expect("fork failed");
-    let mut sum = 0_u64;
-    let mut received = 0_u64;
-    while let Some(item) = recv() {
-        sum = sum.wrapping_add(item);
-        received += 1;
-    }
-    let status = producer.join().expect("waitpid failed");
-    let elapsed = start.elapsed();
-    assert_eq!(status, ExitStatus::Exited(0), "the producer failed");
+    };
+    let ((received, sum), elapsed) = timed(|| {
+        producer.go();
+        let mut sum = 0_u64;
+        let mut received = 0_u64;
+        while let Some(item) = recv() {
+            sum = sum.wrapping_add(item);
+            received += 1;
+        }
+        (received, sum)
+    });
+    assert_eq!(
+        producer.join(),
+        ExitStatus::Exited(0),
+        "the producer failed"
+    );
     assert_eq!(received, iters, "items were lost");
     assert_eq!(
         sum,
@@ -304,11 +314,10 @@ pub const QUEUE_RECORD_BYTES: usize = 16;
 /// record per item in the child, one `read(2)` per record in the parent.
 /// No framing, no encoding, no read lock.
 pub fn queue_floor(iters: u64) -> Duration {
-    let start = Instant::now();
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     // SAFETY: the child writes records to a pipe with write(2).
     let mut producer = unsafe {
-        Process::start(move || {
+        start_at_line(move || {
             for item in 0..iters {
                 let mut record = [0_u8; QUEUE_RECORD_BYTES];
                 record[..8].copy_from_slice(&item.to_le_bytes());
@@ -318,20 +327,25 @@ pub fn queue_floor(iters: u64) -> Duration {
             }
             0
         })
-    }
-    .expect("fork failed");
-    let mut record = [0_u8; QUEUE_RECORD_BYTES];
-    let mut received = 0_u64;
-    loop {
-        match reader.read_exact(&mut record) {
-            Ok(()) => received += 1,
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-            Err(e) => panic!("read failed: {e}"),
+    };
+    let (received, elapsed) = timed(|| {
+        producer.go();
+        let mut record = [0_u8; QUEUE_RECORD_BYTES];
+        let mut received = 0_u64;
+        loop {
+            match reader.read_exact(&mut record) {
+                Ok(()) => received += 1,
+                Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
+                Err(e) => panic!("read failed: {e}"),
+            }
         }
-    }
-    let status = producer.join().expect("waitpid failed");
-    let elapsed = start.elapsed();
-    assert_eq!(status, ExitStatus::Exited(0), "the producer failed");
+        received
+    });
+    assert_eq!(
+        producer.join(),
+        ExitStatus::Exited(0),
+        "the producer failed"
+    );
     assert_eq!(received, iters, "records were lost");
     elapsed
 }

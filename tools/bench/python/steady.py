@@ -1,0 +1,30 @@
+"""How a throughput benchmark is timed: the process start stays outside the clock.
+
+The same method as the Rust side (tools/bench/src/steady.rs): the child is
+forked first and waits at a start line; the clock starts when the parent
+lets it go and stops when the parent has taken the last message; joining the
+child comes after. Starting processes is measured on its own
+(bench_processes.py).
+"""
+import multiprocessing
+
+fork = multiprocessing.get_context("fork")
+
+
+def start_at_line(work, *args):
+    """Forks a multiprocessing child that calls work(*args) once released.
+    Returns (process, go): call go() right after starting the clock."""
+    ready = fork.Event()
+    released = fork.Event()
+
+    def child():
+        ready.set()
+        released.wait()
+        work(*args)
+
+    process = fork.Process(target=child)
+    process.start()
+    if not ready.wait(timeout=60):
+        process.kill()
+        raise RuntimeError("the child never reached the start line")
+    return process, released.set
