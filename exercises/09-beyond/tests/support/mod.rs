@@ -2,16 +2,53 @@
 //! printed by rank. Every test of the chapter goes through here, so the
 //! settings that only a test machine needs live here, never in a student's
 //! code: running as root (CI runs as root), oversubscribing two cores with
-//! four ranks, and shared-memory transport only.
+//! four ranks, shared-memory transport only, and the two adversaries of
+//! [`Setup`]: sends that are never buffered, and ranks on two hosts of the
+//! chapter's lab (`cargo run -p beyond --bin lab -- up`).
 
 // Each test file uses a part of these helpers.
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus};
-use std::time::Duration;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
 
 use testkit::{Limits, NotRun, run_command};
+
+/// How a test starts its ranks, beyond the defaults (one machine, Open MPI's
+/// own buffering of small messages).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Setup {
+    /// Preload `ssend.c` into every rank: each `send` returns only once its
+    /// receive has started, as the MPI standard allows any send to. A program
+    /// that works only because Open MPI buffers small ("eager") messages
+    /// deadlocks on every run.
+    pub synchronous_sends: bool,
+    /// Start the ranks on the lab's hosts `mpilab-h1` and `mpilab-h2` (two
+    /// network namespaces with their own host names, joined by TCP), half on
+    /// each. Tests that set it call [`lab_or_skip`] first.
+    pub across_hosts: bool,
+    /// The program prints only when all its work is done (a measurement): it
+    /// may stay silent for up to [`MPI_FINISH_DEADLINE`].
+    pub quiet_until_done: bool,
+}
+
+impl Setup {
+    /// Every `send` synchronous, on one machine.
+    pub const SYNCHRONOUS: Setup = Setup {
+        synchronous_sends: true,
+        across_hosts: false,
+        quiet_until_done: false,
+    };
+    /// Every `send` synchronous, ranks on two hosts of the lab.
+    pub const TWO_HOSTS: Setup = Setup {
+        synchronous_sends: true,
+        across_hosts: true,
+        quiet_until_done: false,
+    };
+}
 
 /// How long one `mpirun` may take before any rank has printed anything, on
 /// an idle machine: [`first_output_deadline`] stretches it by the load. A
@@ -90,9 +127,9 @@ impl MpiRun {
 /// [`first_output_deadline`] for a first line. If a rank fails, the test fails with the rank's own
 /// message (a `todo!` or a panic) first; if the run does not finish in
 /// time, every process of it is killed and the test fails with
-/// `likely_cause`.
+/// `likely_cause` on the first line (name the clause there: `clause 4 (...): ...`).
 pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> MpiRun {
-    mpirun_within(program, ranks, args, likely_cause, first_output_deadline())
+    mpirun_with(Setup::default(), program, ranks, args, likely_cause)
 }
 
 /// [`mpirun`] for a program that prints only when all its work is done (a
@@ -103,74 +140,37 @@ pub fn mpirun_quiet_until_done(
     args: &[&str],
     likely_cause: &str,
 ) -> MpiRun {
-    mpirun_within(program, ranks, args, likely_cause, MPI_FINISH_DEADLINE)
+    let setup = Setup {
+        quiet_until_done: true,
+        ..Setup::default()
+    };
+    mpirun_with(setup, program, ranks, args, likely_cause)
 }
 
-fn mpirun_within(
+/// How an `mpirun` that was not expected to succeed ended.
+pub enum Ended {
+    /// It ended by itself, with this status and output.
+    Exited(MpiRun),
+    /// It was killed after this long, having printed this.
+    Overstayed(Duration, MpiRun),
+}
+
+/// [`mpirun`] with a [`Setup`].
+pub fn mpirun_with(
+    setup: Setup,
     program: &str,
     ranks: u32,
     args: &[&str],
     likely_cause: &str,
-    silent_for_at_most: Duration,
 ) -> MpiRun {
-    let mut command = Command::new("mpirun");
-    command
-        .args([
-            "--oversubscribe",
-            "--bind-to",
-            "none",
-            "--tag-output",
-            "-np",
-        ])
-        .arg(ranks.to_string())
-        .arg(program)
-        .args(args)
-        // Shared memory between ranks of one machine, and no network probing.
-        .env("OMPI_MCA_btl", "self,vader")
-        .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
-        .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
-    if nix::unistd::geteuid().is_root() {
-        // Open MPI refuses root unless told twice; CI runs as root.
-        command
-            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
-            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
-    }
-    let limits = Limits {
-        until_first_output: Some(silent_for_at_most),
-        in_all: MPI_FINISH_DEADLINE,
-        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
-        own_group: true,
-    };
-    let run = match run_command(&mut command, limits) {
-        Ok(run) => {
-            let (stdout, other) = split_output(&run.stdout, &run.stderr);
-            MpiRun {
-                status: run.status,
-                stdout,
-                other,
-            }
-        }
-        Err(NotRun::Start(e)) => panic!(
-            "could not start mpirun ({e}). Chapter 9 needs Open MPI: \
-             apt-get install libopenmpi-dev openmpi-bin libclang-dev"
+    let run = match try_mpirun(setup, program, ranks, args) {
+        Ended::Exited(run) => run,
+        Ended::Overstayed(after, run) => panic!(
+            "{likely_cause}.\n`mpirun -np {ranks}`{} did not finish within {after:?} and was \
+             killed. What the ranks printed before that:\n{}",
+            describe_setup(setup),
+            run.describe()
         ),
-        Err(NotRun::Overstayed {
-            after,
-            stdout,
-            stderr,
-        }) => {
-            let (per_rank, other) = split_output(&stdout, &stderr);
-            let run = MpiRun {
-                status: ExitStatus::default(),
-                stdout: per_rank,
-                other,
-            };
-            panic!(
-                "`mpirun -np {ranks}` did not finish within {after:?} and was killed: \
-                 {likely_cause}.\nWhat the ranks printed before that:\n{}",
-                run.describe()
-            );
-        }
     };
     if !run.status.success() {
         // The first rank that panicked, in the words of its panic: a `todo!`
@@ -190,12 +190,158 @@ fn mpirun_within(
             })
             .unwrap_or_else(|| "a rank failed".to_owned());
         panic!(
-            "`mpirun -np {ranks}` failed ({}): {first_panic}\n{}",
+            "`mpirun -np {ranks}`{} failed ({}): {first_panic}\n{}",
+            describe_setup(setup),
             run.status,
             run.describe()
         );
     }
     run
+}
+
+fn describe_setup(setup: Setup) -> &'static str {
+    match (setup.synchronous_sends, setup.across_hosts) {
+        (false, false) => "",
+        (true, false) => " (every send synchronous: no message is buffered)",
+        (false, true) => " (ranks on two hosts of the lab)",
+        (true, true) => " (ranks on two hosts of the lab, every send synchronous)",
+    }
+}
+
+/// Runs the job and says how it ended, without judging it.
+pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> Ended {
+    let mut command = mpirun_command(setup, ranks);
+    command.arg(program).args(args);
+    let limits = Limits {
+        until_first_output: Some(if setup.quiet_until_done {
+            MPI_FINISH_DEADLINE
+        } else {
+            first_output_deadline()
+        }),
+        in_all: MPI_FINISH_DEADLINE,
+        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
+        own_group: true,
+    };
+    match run_command(&mut command, limits) {
+        Ok(run) => {
+            let (stdout, other) = split_output(&run.stdout, &run.stderr);
+            Ended::Exited(MpiRun {
+                status: run.status,
+                stdout,
+                other,
+            })
+        }
+        Err(NotRun::Start(e)) => panic!(
+            "could not start mpirun ({e}). Chapter 9 needs Open MPI: \
+             apt-get install libopenmpi-dev openmpi-bin libclang-dev"
+        ),
+        Err(NotRun::Overstayed {
+            after,
+            stdout,
+            stderr,
+        }) => {
+            let (per_rank, other) = split_output(&stdout, &stderr);
+            Ended::Overstayed(
+                after,
+                MpiRun {
+                    status: ExitStatus::default(),
+                    stdout: per_rank,
+                    other,
+                },
+            )
+        }
+    }
+}
+
+/// `mpirun` (or, across hosts, the lab's `lab mpirun`, which runs it on
+/// the lab's first host with a hostfile of the lab) with the options every
+/// test uses, up to `-np ranks`; the program and its arguments follow.
+pub fn mpirun_command(setup: Setup, ranks: u32) -> Command {
+    let mut command = if setup.across_hosts {
+        let mut lab = Command::new(testkit::bin_path!("lab"));
+        lab.arg("mpirun");
+        lab
+    } else {
+        let mut local = Command::new("mpirun");
+        local
+            .arg("--oversubscribe")
+            // Shared memory between ranks of one machine, and no network probing.
+            .env("OMPI_MCA_btl", "self,vader")
+            .env("OMPI_MCA_btl_vader_single_copy_mechanism", "none")
+            .env("OMPI_MCA_rmaps_base_oversubscribe", "1");
+        local
+    };
+    command.args(["--bind-to", "none", "--tag-output"]);
+    if setup.synchronous_sends {
+        command
+            .arg("-x")
+            .arg(format!("LD_PRELOAD={}", synchronous_send_shim().display()));
+    }
+    command.arg("-np").arg(ranks.to_string());
+    if nix::unistd::geteuid().is_root() {
+        // Open MPI refuses root unless told twice; CI runs as root.
+        command
+            .env("OMPI_ALLOW_RUN_AS_ROOT", "1")
+            .env("OMPI_ALLOW_RUN_AS_ROOT_CONFIRM", "1");
+    }
+    command
+}
+
+/// `ssend.c` built with `mpicc` into the test target's scratch folder (once
+/// per test binary; the build lands under a name of its own and is renamed
+/// into place, so test binaries running side by side never load half a file).
+pub fn synchronous_send_shim() -> &'static Path {
+    static SHIM: OnceLock<PathBuf> = OnceLock::new();
+    SHIM.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let source = dir.join(format!("ssend-{}.c", std::process::id()));
+        let built = dir.join(format!("libssend-{}.so", std::process::id()));
+        let shim = dir.join("libssend.so");
+        std::fs::write(&source, include_str!("ssend.c"))
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", source.display()));
+        let status = Command::new("mpicc")
+            .args(["-shared", "-fPIC", "-o"])
+            .arg(&built)
+            .arg(&source)
+            .status()
+            .unwrap_or_else(|e| {
+                panic!("cannot run mpicc ({e}): apt-get install libopenmpi-dev")
+            });
+        assert!(
+            status.success(),
+            "mpicc could not build {} ({status})",
+            source.display()
+        );
+        let _ = std::fs::remove_file(&source);
+        std::fs::rename(&built, &shim)
+            .unwrap_or_else(|e| panic!("cannot move {} into place: {e}", built.display()));
+        shim
+    })
+}
+
+/// Whether the chapter's lab is up (`lab up`, as root), so that a test can
+/// run its ranks on two hosts. Otherwise it prints why the test is skipped
+/// and returns false.
+pub fn lab_or_skip(test: &str) -> bool {
+    let status = Command::new(testkit::bin_path!("lab"))
+        .arg("check")
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run the lab program: {e}"));
+    if status.status.success() {
+        return true;
+    }
+    eprintln!(
+        "SKIPPED {test}: the lab of two hosts is not up ({}). As root: \
+         `cargo run -p beyond --bin lab -- up`, then run the tests again \
+         (`.ci/run` does both).",
+        String::from_utf8_lossy(&status.stderr).trim()
+    );
+    false
+}
+
+/// Seconds since `start`, for a message.
+pub fn seconds_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64()
 }
 
 /// Sorts the ranks' standard output by rank; everything else goes together.
