@@ -224,6 +224,9 @@ pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> End
     };
     match run_command(&mut command, limits) {
         Ok(run) => {
+            // Across hosts, the shell that started the other host's daemon
+            // may outlive mpirun by a moment, and is then handed to us.
+            reap_orphans();
             let (stdout, other) = split_output(&run.stdout, &run.stderr);
             Ended::Exited(MpiRun {
                 status: run.status,
@@ -240,6 +243,7 @@ pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> End
             stdout,
             stderr,
         }) => {
+            reap_orphans();
             let (per_rank, other) = split_output(&stdout, &stderr);
             Ended::Overstayed(
                 after,
@@ -249,6 +253,23 @@ pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> End
                     other,
                 },
             )
+        }
+    }
+}
+
+/// Waits for the ranks that a killed `mpirun` left behind: killed with its
+/// process group, they were handed to this test process (a child
+/// subreaper, see `testkit::process_scope`) and must be reaped. Tests that
+/// start processes run one at a time, so every child left is one of them.
+/// Gives up after a few seconds; the scope's check reports what is left.
+pub fn reap_orphans() {
+    use nix::sys::wait::{WaitPidFlag, WaitStatus, waitpid};
+    let give_up_at = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < give_up_at {
+        match waitpid(None, Some(WaitPidFlag::WNOHANG | WaitPidFlag::__WALL)) {
+            Ok(WaitStatus::StillAlive) => std::thread::sleep(Duration::from_millis(20)),
+            Ok(_) => {}
+            Err(_) => return, // ECHILD: none left
         }
     }
 }
