@@ -7,7 +7,7 @@ use support::{Setup, mpirun, mpirun_quiet_until_done, mpirun_with, number_after}
 
 #[test]
 fn each_rank_knows_its_rank_the_size_and_its_own_pid() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun(testkit::bin_path!("ranks"), 4, &[], "MPI did not start");
     let mut pids = Vec::new();
     for rank in 0..4 {
@@ -25,7 +25,7 @@ fn each_rank_knows_its_rank_the_size_and_its_own_pid() {
 
 #[test]
 fn ping_pong_reports_a_round_trip_time() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun(
         testkit::bin_path!("ping_pong"),
         2,
@@ -51,7 +51,7 @@ fn ping_pong_reports_a_round_trip_time() {
 /// `send_receive` never does, whatever the size.
 #[test]
 fn sending_first_deadlocks_without_buffering_and_send_receive_never_does() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     match support::try_mpirun(
         Setup::SYNCHRONOUS,
         testkit::bin_path!("send_deadlock"),
@@ -78,6 +78,7 @@ fn sending_first_deadlocks_without_buffering_and_send_receive_never_does() {
             &[bytes, "--together"],
             "send_receive deadlocked",
         );
+        run.assert_ended();
         for rank in 0..2 {
             let line = run.line(rank, &format!("rank {rank} received"));
             assert_eq!(
@@ -91,7 +92,7 @@ fn sending_first_deadlocks_without_buffering_and_send_receive_never_does() {
 
 #[test]
 fn mpi_measure_refuses_a_single_rank() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     match support::try_mpirun(
         Setup::default(),
         testkit::bin_path!("mpi_measure"),
@@ -114,7 +115,7 @@ fn mpi_measure_refuses_a_single_rank() {
 
 #[test]
 fn scatter_gather_squares_in_rank_order() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun(
         testkit::bin_path!("square_map"),
         4,
@@ -130,7 +131,7 @@ fn scatter_gather_squares_in_rank_order() {
 
 #[test]
 fn reduce_reaches_rank_zero_and_all_reduce_every_rank() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun(
         testkit::bin_path!("shared_count"),
         4,
@@ -151,7 +152,7 @@ fn reduce_reaches_rank_zero_and_all_reduce_every_rank() {
 
 #[test]
 fn no_rank_starts_phase_two_before_every_rank_finished_phase_one() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun(
         testkit::bin_path!("barrier"),
         4,
@@ -177,7 +178,7 @@ fn no_rank_starts_phase_two_before_every_rank_finished_phase_one() {
 
 #[test]
 fn the_measurements_come_out_as_one_json_line_on_rank_zero() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     let run = mpirun_quiet_until_done(
         testkit::bin_path!("mpi_measure"),
         2,

@@ -90,11 +90,12 @@ fn check_count(setup: Setup, size: u32, limit: u64) {
             run.describe()
         );
     }
+    run.assert_ended();
 }
 
 #[test]
 fn every_rank_knows_the_total_with_two_and_four_ranks() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_count(Setup::default(), 2, 1000);
     check_count(Setup::default(), 4, 1003);
 }
@@ -104,7 +105,7 @@ fn every_rank_knows_the_total_with_two_and_four_ranks() {
 /// messages, and deadlock here on every run.
 #[test]
 fn the_total_arrives_when_no_send_is_buffered() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_count(Setup::SYNCHRONOUS, 2, 1000);
     check_count(Setup::SYNCHRONOUS, 4, 1003);
 }
@@ -112,7 +113,7 @@ fn the_total_arrives_when_no_send_is_buffered() {
 /// The same program, its ranks on two hosts of the chapter's lab.
 #[test]
 fn the_count_spans_two_hosts() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     if !lab_or_skip("the_count_spans_two_hosts") {
         return;
     }

@@ -18,7 +18,7 @@ const END_AFTER_KILL: Duration = Duration::from_secs(60);
 
 #[test]
 fn ranks_take_turns_on_the_two_hosts() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     if !lab_or_skip("ranks_take_turns_on_the_two_hosts") {
         return;
     }
@@ -33,6 +33,7 @@ fn ranks_take_turns_on_the_two_hosts() {
         "MPI did not start across the lab: `lab status` shows the hosts, and `lab mpirun` \
          the command line",
     );
+    run.assert_ended();
     for rank in 0..4u32 {
         let line = run.line(rank, &format!("rank {rank} of 4: pid"));
         let host = if rank % 2 == 0 { "mpilab-h1" } else { "mpilab-h2" };
@@ -48,7 +49,7 @@ fn ranks_take_turns_on_the_two_hosts() {
 
 #[test]
 fn a_rank_killed_on_one_host_ends_the_job_with_an_error() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     if !lab_or_skip("a_rank_killed_on_one_host_ends_the_job_with_an_error") {
         return;
     }

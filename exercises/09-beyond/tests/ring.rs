@@ -77,18 +77,19 @@ fn check_ring(setup: Setup, size: u32, start: u64) {
             run.describe()
         );
     }
+    run.assert_ended();
 }
 
 #[test]
 fn the_token_goes_round_two_and_four_ranks_adding_each_rank() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_ring(Setup::default(), 2, 100);
     check_ring(Setup::default(), 4, 7);
 }
 
 #[test]
 fn a_single_rank_keeps_its_token() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_ring(Setup::default(), 1, 42);
 }
 
@@ -98,7 +99,7 @@ fn a_single_rank_keeps_its_token() {
 /// receive, so such a ring deadlocks on every run.
 #[test]
 fn the_ring_moves_when_no_send_is_buffered() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_ring(Setup::SYNCHRONOUS, 1, 42);
     check_ring(Setup::SYNCHRONOUS, 2, 100);
     check_ring(Setup::SYNCHRONOUS, 4, 7);
@@ -109,7 +110,7 @@ fn the_ring_moves_when_no_send_is_buffered() {
 /// other, so that every hop of the ring crosses the network.
 #[test]
 fn the_ring_crosses_two_hosts() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     if !lab_or_skip("the_ring_crosses_two_hosts") {
         return;
     }

@@ -85,18 +85,19 @@ fn check_spread(setup: Setup, size: u32, n: u64) {
              Some(..): only rank 0 returns the results, the others None"
         );
     }
+    run.assert_ended();
 }
 
 #[test]
 fn squares_spread_evenly_over_two_and_four_ranks() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_spread(Setup::default(), 2, 8);
     check_spread(Setup::default(), 4, 10);
 }
 
 #[test]
 fn uneven_and_tiny_inputs() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_spread(Setup::default(), 2, 7);
     check_spread(Setup::default(), 4, 3);
 }
@@ -106,7 +107,7 @@ fn uneven_and_tiny_inputs() {
 /// because Open MPI buffers small messages deadlocks on every run.
 #[test]
 fn large_inputs_with_no_send_buffered() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     check_spread(Setup::SYNCHRONOUS, 4, 10);
     check_spread(Setup::SYNCHRONOUS, 2, 20_001);
 }
@@ -115,7 +116,7 @@ fn large_inputs_with_no_send_buffered() {
 /// network namespaces joined by TCP).
 #[test]
 fn the_map_spreads_over_two_hosts() {
-    let _clean = testkit::process_scope();
+    let _clean = support::scope();
     if !lab_or_skip("the_map_spreads_over_two_hosts") {
         return;
     }

@@ -10,12 +10,16 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::io::Read;
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus};
-use std::sync::OnceLock;
+use std::process::{Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-use testkit::{Limits, NotRun, run_command};
+use nix::sys::signal::{Signal, killpg};
+use nix::unistd::Pid;
 
 /// How a test starts its ranks, beyond the defaults (one machine, Open MPI's
 /// own buffering of small messages).
@@ -77,6 +81,11 @@ pub struct MpiRun {
     /// Everything that was not a rank's standard output: the ranks' standard
     /// error and mpirun's own messages.
     pub other: String,
+    /// Set when every rank printed but the job then did not end (a rank
+    /// stuck in a `send` nobody receives, after printing): after how long it
+    /// was stopped, and the likely cause to report. The test checks what
+    /// the ranks printed first, then [`MpiRun::assert_ended`].
+    pub stuck: Option<(Duration, String)>,
 }
 
 impl MpiRun {
@@ -97,6 +106,17 @@ impl MpiRun {
                     self.describe()
                 )
             })
+    }
+
+    /// Fails the test if the job did not end by itself (see [`MpiRun::stuck`]).
+    pub fn assert_ended(&self) {
+        if let Some((after, likely_cause)) = &self.stuck {
+            panic!(
+                "{likely_cause}.\nEvery rank printed its line, but the job did not end: it \
+                 was stopped after {after:?}. What the ranks printed:\n{}",
+                self.describe()
+            );
+        }
     }
 
     /// Everything the run printed, for a failure message.
@@ -129,7 +149,9 @@ impl MpiRun {
 /// time, every process of it is killed and the test fails with
 /// `likely_cause` on the first line (name the clause there: `clause 4 (...): ...`).
 pub fn mpirun(program: &str, ranks: u32, args: &[&str], likely_cause: &str) -> MpiRun {
-    mpirun_with(Setup::default(), program, ranks, args, likely_cause)
+    let run = mpirun_with(Setup::default(), program, ranks, args, likely_cause);
+    run.assert_ended();
+    run
 }
 
 /// [`mpirun`] for a program that prints only when all its work is done (a
@@ -144,7 +166,9 @@ pub fn mpirun_quiet_until_done(
         quiet_until_done: true,
         ..Setup::default()
     };
-    mpirun_with(setup, program, ranks, args, likely_cause)
+    let run = mpirun_with(setup, program, ranks, args, likely_cause);
+    run.assert_ended();
+    run
 }
 
 /// How an `mpirun` that was not expected to succeed ended.
@@ -165,12 +189,21 @@ pub fn mpirun_with(
 ) -> MpiRun {
     let run = match try_mpirun(setup, program, ranks, args) {
         Ended::Exited(run) => run,
-        Ended::Overstayed(after, run) => panic!(
-            "{likely_cause}.\n`mpirun -np {ranks}`{} did not finish within {after:?} and was \
-             killed. What the ranks printed before that:\n{}",
-            describe_setup(setup),
-            run.describe()
-        ),
+        Ended::Overstayed(after, mut run) => {
+            DEADLOCKED.store(true, Ordering::Release);
+            if (0..ranks).all(|rank| !run.rank_lines(rank).is_empty()) {
+                // What they printed may say more than the hang: the caller
+                // checks it, then `assert_ended`.
+                run.stuck = Some((after, likely_cause.to_owned()));
+                return run;
+            }
+            panic!(
+                "{likely_cause}.\n`mpirun -np {ranks}`{} did not finish within {after:?} and \
+                 was killed. What the ranks printed before that:\n{}",
+                describe_setup(setup),
+                run.describe()
+            )
+        }
     };
     if !run.status.success() {
         // The first rank that panicked, in the words of its panic: a `todo!`
@@ -208,53 +241,137 @@ fn describe_setup(setup: Setup) -> &'static str {
     }
 }
 
-/// Runs the job and says how it ended, without judging it.
+/// Set once a job of this test binary deadlocked: the later tests of the
+/// file fail at once (see [`scope`]) instead of each waiting out its own
+/// deadline, so that a wrong solution is reported within seconds.
+static DEADLOCKED: AtomicBool = AtomicBool::new(false);
+
+/// `testkit::process_scope()` for a test of this chapter: if a job of an
+/// earlier test in this file deadlocked, this test fails at once, saying so
+/// (that test's message, printed first, says what went wrong).
+pub fn scope() -> testkit::ProcessScope {
+    let scope = testkit::process_scope();
+    if DEADLOCKED.load(Ordering::Acquire) {
+        drop(scope);
+        panic!(
+            "not run: a job of an earlier test in this file deadlocked; its message (the \
+             first failure above) says which clause and what to look at"
+        );
+    }
+    scope
+}
+
+/// Runs the job and says how it ended, without judging it. The job is
+/// stuck when it prints nothing for [`first_output_deadline`] (for
+/// [`MPI_FINISH_DEADLINE`] if `setup.quiet_until_done`), or runs longer
+/// than [`MPI_FINISH_DEADLINE`] in all: then its whole process group is
+/// stopped (SIGTERM, which mpirun forwards to the ranks; SIGKILL two seconds
+/// later). Silence, not a total time, is the sign of a deadlock: the ranks
+/// of a correct program print as they finish, and a rank stuck in `send` or
+/// `receive` never does.
 pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> Ended {
     let mut command = mpirun_command(setup, ranks);
     command.arg(program).args(args);
-    let limits = Limits {
-        until_first_output: Some(if setup.quiet_until_done {
-            MPI_FINISH_DEADLINE
-        } else {
-            first_output_deadline()
-        }),
-        in_all: MPI_FINISH_DEADLINE,
-        // mpirun forwards SIGTERM to its ranks and cleans up; SIGKILL after.
-        own_group: true,
+    let silent_for_at_most = if setup.quiet_until_done {
+        MPI_FINISH_DEADLINE
+    } else {
+        first_output_deadline()
     };
-    match run_command(&mut command, limits) {
-        Ok(run) => {
-            // Across hosts, the shell that started the other host's daemon
-            // may outlive mpirun by a moment, and is then handed to us.
-            reap_orphans();
-            let (stdout, other) = split_output(&run.stdout, &run.stderr);
-            Ended::Exited(MpiRun {
-                status: run.status,
-                stdout,
-                other,
-            })
-        }
-        Err(NotRun::Start(e)) => panic!(
+    let mut child = match command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => panic!(
             "could not start mpirun ({e}). Chapter 9 needs Open MPI: \
              apt-get install libopenmpi-dev openmpi-bin libclang-dev"
         ),
-        Err(NotRun::Overstayed {
-            after,
+    };
+    let last_output = Arc::new(Mutex::new(Instant::now()));
+    let stdout = read_on_thread(child.stdout.take(), Arc::clone(&last_output));
+    let stderr = read_on_thread(child.stderr.take(), Arc::clone(&last_output));
+    let started = Instant::now();
+    let group = Pid::from_raw(child.id() as i32);
+    let ended = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            Ok(None) => {}
+            Err(e) => panic!("could not wait for mpirun: {e}"),
+        }
+        let silent = last_output
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .elapsed();
+        if silent > silent_for_at_most || started.elapsed() > MPI_FINISH_DEADLINE {
+            let _ = killpg(group, Signal::SIGTERM);
+            let stop_by = Instant::now() + Duration::from_secs(2);
+            while child.try_wait().ok().flatten().is_none() && Instant::now() < stop_by {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            break None;
+        }
+        // Polling a child process, not synchronising threads.
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    let after = started.elapsed();
+    // Whatever is left of the group (ranks, the other host's daemon) goes too,
+    // and what was handed to us when mpirun ended is reaped.
+    let _ = killpg(group, Signal::SIGKILL);
+    let _ = child.wait();
+    reap_orphans();
+    let (stdout, other) = split_output(
+        &stdout.join().unwrap_or_default(),
+        &stderr.join().unwrap_or_default(),
+    );
+    match ended {
+        Some(status) => Ended::Exited(MpiRun {
+            status,
             stdout,
-            stderr,
-        }) => {
-            reap_orphans();
-            let (per_rank, other) = split_output(&stdout, &stderr);
+            other,
+            stuck: None,
+        }),
+        None => {
             Ended::Overstayed(
                 after,
                 MpiRun {
                     status: ExitStatus::default(),
-                    stdout: per_rank,
+                    stdout,
                     other,
+                    stuck: None,
                 },
             )
         }
     }
+}
+
+/// Reads a pipe to its end on a thread of its own, noting when it last
+/// brought something.
+fn read_on_thread<R: Read + Send + 'static>(
+    pipe: Option<R>,
+    last_output: Arc<Mutex<Instant>>,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let Some(mut pipe) = pipe else {
+            return String::new();
+        };
+        let mut bytes = Vec::new();
+        let mut buffer = [0u8; 4096];
+        loop {
+            match pipe.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => {
+                    bytes.extend_from_slice(&buffer[..n]);
+                    *last_output.lock().unwrap_or_else(|p| p.into_inner()) = Instant::now();
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => break,
+            }
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
 
 /// Waits for the ranks that a killed `mpirun` left behind: killed with its
