@@ -81,11 +81,7 @@ fn sending_first_deadlocks_without_buffering_and_send_receive_never_does() {
         run.assert_ended();
         for rank in 0..2 {
             let line = run.line(rank, &format!("rank {rank} received"));
-            assert_eq!(
-                number_after(line, "received").to_string(),
-                bytes,
-                "{line}"
-            );
+            assert_eq!(number_after(line, "received").to_string(), bytes, "{line}");
         }
     }
 }

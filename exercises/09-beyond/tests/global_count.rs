@@ -29,6 +29,7 @@ fn check_count(setup: Setup, size: u32, limit: u64) {
          Every rank must call the same reduction, and no program may count on MPI \
          buffering a send",
     );
+    run.assert_complete(size);
     let want = primes_below(limit);
     let mut reports = Vec::new();
     for rank in 0..size {

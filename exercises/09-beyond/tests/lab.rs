@@ -36,7 +36,11 @@ fn ranks_take_turns_on_the_two_hosts() {
     run.assert_ended();
     for rank in 0..4u32 {
         let line = run.line(rank, &format!("rank {rank} of 4: pid"));
-        let host = if rank % 2 == 0 { "mpilab-h1" } else { "mpilab-h2" };
+        let host = if rank % 2 == 0 {
+            "mpilab-h1"
+        } else {
+            "mpilab-h2"
+        };
         assert!(
             line.contains(&format!(" on {host} ")),
             "rank {rank} should run on {host} (`--map-by node` deals the ranks out in turn), \

@@ -18,6 +18,7 @@ fn check_spread(setup: Setup, size: u32, n: u64) {
          both send first). Every rank must call the same collectives (broadcast, scatter, \
          gather) in the same order, and no program may count on MPI buffering a send",
     );
+    run.assert_complete(size);
     let shares: Vec<u64> = (0..size)
         .map(|rank| number_after(run.line(rank, &format!("rank {rank} squared")), "squared"))
         .collect();

@@ -68,7 +68,9 @@ fn main() -> ExitCode {
         "exec" => as_root("exec").and_then(|()| exec_on(rest)),
         "agent" => agent(rest),
         "mpirun" => as_root("mpirun").and_then(|()| lab_mpirun(rest)),
-        "kill-demo" => as_root("kill-demo").and_then(|()| kill_demo().map(|report| print!("{report}"))),
+        "kill-demo" => {
+            as_root("kill-demo").and_then(|()| kill_demo().map(|report| print!("{report}")))
+        }
         "record" => as_root("record").and_then(|()| record(rest)),
         _ => Err(format!(
             "unknown command {command:?}.\n\
@@ -177,7 +179,10 @@ fn down() -> Result<(), String> {
             if pids.trim().is_empty() {
                 break;
             }
-            for pid in pids.split_whitespace().filter_map(|p| p.parse::<i32>().ok()) {
+            for pid in pids
+                .split_whitespace()
+                .filter_map(|p| p.parse::<i32>().ok())
+            {
                 let _ = kill(Pid::from_raw(pid), Signal::SIGKILL);
             }
             std::thread::sleep(Duration::from_millis(200));
@@ -227,11 +232,17 @@ fn check() -> Result<(), String> {
         }
         let addresses = ip(&["-n", host, "-brief", "address", "show", IFACE])?;
         if !addresses.contains(&address(i)) {
-            return Err(format!("{host} has no address {}: run `lab up`", address(i)));
+            return Err(format!(
+                "{host} has no address {}: run `lab up`",
+                address(i)
+            ));
         }
     }
     if !hostfile().exists() {
-        return Err(format!("no hostfile {}: run `lab up`", hostfile().display()));
+        return Err(format!(
+            "no hostfile {}: run `lab up`",
+            hostfile().display()
+        ));
     }
     Ok(())
 }
@@ -242,7 +253,10 @@ fn check() -> Result<(), String> {
 /// what runs there.
 fn enter(host: &str) -> Result<(), String> {
     if !HOSTS.contains(&host) {
-        return Err(format!("{host:?} is not a host of the lab ({})", HOSTS.join(", ")));
+        return Err(format!(
+            "{host:?} is not a host of the lab ({})",
+            HOSTS.join(", ")
+        ));
     }
     let netns = File::open(format!("/run/netns/{host}"))
         .map_err(|e| format!("no namespace {host} ({e}): run `lab up`"))?;
@@ -314,7 +328,9 @@ fn lab_mpirun(args: &[String]) -> Result<(), String> {
     let mut mpirun = mpirun_across_lab(args)?;
     enter(HOSTS[0])?;
     let error = mpirun.exec();
-    Err(format!("cannot run mpirun ({error}): apt-get install openmpi-bin"))
+    Err(format!(
+        "cannot run mpirun ({error}): apt-get install openmpi-bin"
+    ))
 }
 
 /// A chapter program next to this one (`heartbeat`, or `sol_heartbeat` in
@@ -393,8 +409,8 @@ fn kill_demo() -> Result<String, String> {
     let heartbeat = heartbeat.to_string_lossy();
     let args = ["--tag-output", "-np", "4", &heartbeat, "120"];
     let (mut child, lines) = spawn_lab_mpirun(&args)?;
-    let mut report = format!("$ sudo target/debug/lab mpirun {}\n", args.join(" "))
-        .replace(&*heartbeat, "target/debug/heartbeat");
+    let mut report = format!("$ sudo target/release/lab mpirun {}\n", args.join(" "))
+        .replace(&*heartbeat, "target/release/heartbeat");
     let started = Instant::now();
     let mut victim = None;
     let mut ready = 0;
@@ -422,7 +438,9 @@ fn kill_demo() -> Result<String, String> {
     let victim = victim.ok_or("rank 1 did not say its pid")?;
     kill(Pid::from_raw(victim), Signal::SIGKILL).map_err(|e| format!("kill {victim}: {e}"))?;
     let killed = Instant::now();
-    report.push_str(&format!("(rank 1, pid {victim} on mpilab-h2, killed with SIGKILL)\n"));
+    report.push_str(&format!(
+        "(rank 1, pid {victim} on mpilab-h2, killed with SIGKILL)\n"
+    ));
     let status = wait_until(&mut child, killed + END_WITHIN);
     let after = killed.elapsed();
     while let Ok(line) = lines.recv_timeout(Duration::from_millis(500)) {
@@ -445,26 +463,63 @@ fn kill_demo() -> Result<String, String> {
 }
 // ANCHOR_END: kill_demo
 
-/// `lab record DIR`: `ranks` across the lab, and the kill demo, each into a
-/// file of DIR, for the book.
+/// Runs `lab mpirun ARGS` to its end (at most [`READY_WITHIN`]) and
+/// returns the command, as a reader would type it, and what it printed.
+fn transcript(args: &[&str], program: &Path, shown_as: &str) -> Result<String, String> {
+    let (mut child, lines) = spawn_lab_mpirun(args)?;
+    let status = wait_until(&mut child, Instant::now() + READY_WITHIN)
+        .ok_or_else(|| format!("`lab mpirun {}` did not finish", args.join(" ")))?;
+    let shown = |text: &str| text.replace(&*program.to_string_lossy(), shown_as);
+    let mut text = format!(
+        "$ sudo target/release/lab mpirun {}\n",
+        shown(&args.join(" "))
+    );
+    while let Ok(line) = lines.recv_timeout(Duration::from_millis(500)) {
+        text.push_str(&shown(&line));
+        text.push('\n');
+    }
+    if !status.success() {
+        return Err(format!("the run failed ({status}):\n{text}"));
+    }
+    Ok(text)
+}
+
+/// `lab record DIR`: `ranks` across the lab, the chapter's measurements on
+/// one host and across two, and the kill demo, each into a file of DIR, for
+/// the book. Build in release mode first, so that the measurements mean
+/// something: `cargo build --release -p beyond --bins`.
 fn record(args: &[String]) -> Result<(), String> {
     let dir = Path::new(args.first().ok_or("usage: lab record DIR")?);
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     let ranks = sibling("ranks")?;
-    let ranks_text = ranks.to_string_lossy();
-    let args = ["-np", "4", &ranks_text];
-    let (mut child, lines) = spawn_lab_mpirun(&args)?;
-    let status = wait_until(&mut child, Instant::now() + READY_WITHIN)
-        .ok_or("ranks did not finish across the lab")?;
-    let mut text = String::from("$ sudo target/debug/lab mpirun -np 4 target/debug/ranks\n");
-    while let Ok(line) = lines.recv_timeout(Duration::from_millis(500)) {
-        text.push_str(&line);
-        text.push('\n');
-    }
-    if !status.success() {
-        return Err(format!("ranks failed across the lab ({status}):\n{text}"));
-    }
+    let text = transcript(
+        &["-np", "4", &ranks.to_string_lossy()],
+        &ranks,
+        "target/release/ranks",
+    )?;
     write(&dir.join("ranks-across-hosts.txt"), &text)?;
+    // The same two ranks, first both on one host (shared memory), then one
+    // on each host (TCP over the lab's bridge).
+    let measure = sibling("mpi_measure")?;
+    let program = measure.to_string_lossy();
+    let one_host = format!("{}:2", HOSTS[0]);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut text = format!(
+        "# measured with a load average of {} on {cores} cores\n",
+        load.split_whitespace().next().unwrap_or("?")
+    );
+    text.push_str(&transcript(
+        &["--host", &one_host, "-np", "2", &program, "5", "100000"],
+        &measure,
+        "target/release/mpi_measure",
+    )?);
+    text.push_str(&transcript(
+        &["-np", "2", &program, "5", "100000"],
+        &measure,
+        "target/release/mpi_measure",
+    )?);
+    write(&dir.join("measure-one-and-two-hosts.txt"), &text)?;
     write(&dir.join("rank-killed.txt"), &kill_demo()?)?;
     Ok(())
 }

@@ -81,9 +81,9 @@ pub struct MpiRun {
     /// Everything that was not a rank's standard output: the ranks' standard
     /// error and mpirun's own messages.
     pub other: String,
-    /// Set when every rank printed but the job then did not end (a rank
-    /// stuck in a `send` nobody receives, after printing): after how long it
-    /// was stopped, and the likely cause to report. The test checks what
+    /// Set when ranks printed but the job then did not end (a rank stuck in
+    /// a `send` nobody receives): after how long it was stopped, and the
+    /// likely cause to report. The test checks what
     /// the ranks printed first, then [`MpiRun::assert_ended`].
     pub stuck: Option<(Duration, String)>,
 }
@@ -108,12 +108,20 @@ impl MpiRun {
             })
     }
 
+    /// Fails the test if the job did not end by itself and some of the
+    /// `ranks` printed nothing: for a check that needs every rank's lines.
+    pub fn assert_complete(&self, ranks: u32) {
+        if (0..ranks).any(|rank| self.rank_lines(rank).is_empty()) {
+            self.assert_ended();
+        }
+    }
+
     /// Fails the test if the job did not end by itself (see [`MpiRun::stuck`]).
     pub fn assert_ended(&self) {
         if let Some((after, likely_cause)) = &self.stuck {
             panic!(
-                "{likely_cause}.\nEvery rank printed its line, but the job did not end: it \
-                 was stopped after {after:?}. What the ranks printed:\n{}",
+                "{likely_cause}.\nThe job did not end: it was stopped after {after:?}. What \
+                 the ranks printed:\n{}",
                 self.describe()
             );
         }
@@ -191,9 +199,10 @@ pub fn mpirun_with(
         Ended::Exited(run) => run,
         Ended::Overstayed(after, mut run) => {
             DEADLOCKED.store(true, Ordering::Release);
-            if (0..ranks).all(|rank| !run.rank_lines(rank).is_empty()) {
+            if run.stdout.values().any(|lines| !lines.is_empty()) {
                 // What they printed may say more than the hang: the caller
-                // checks it, then `assert_ended`.
+                // checks it (`complete` first, where it needs every rank's
+                // lines), then `assert_ended`.
                 run.stuck = Some((after, likely_cause.to_owned()));
                 return run;
             }
@@ -333,17 +342,15 @@ pub fn try_mpirun(setup: Setup, program: &str, ranks: u32, args: &[&str]) -> End
             other,
             stuck: None,
         }),
-        None => {
-            Ended::Overstayed(
-                after,
-                MpiRun {
-                    status: ExitStatus::default(),
-                    stdout,
-                    other,
-                    stuck: None,
-                },
-            )
-        }
+        None => Ended::Overstayed(
+            after,
+            MpiRun {
+                status: ExitStatus::default(),
+                stdout,
+                other,
+                stuck: None,
+            },
+        ),
     }
 }
 
@@ -442,9 +449,7 @@ pub fn synchronous_send_shim() -> &'static Path {
             .arg(&built)
             .arg(&source)
             .status()
-            .unwrap_or_else(|e| {
-                panic!("cannot run mpicc ({e}): apt-get install libopenmpi-dev")
-            });
+            .unwrap_or_else(|e| panic!("cannot run mpicc ({e}): apt-get install libopenmpi-dev"));
         assert!(
             status.success(),
             "mpicc could not build {} ({status})",
