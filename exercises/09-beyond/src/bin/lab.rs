@@ -463,12 +463,20 @@ fn kill_demo() -> Result<String, String> {
 }
 // ANCHOR_END: kill_demo
 
-/// Runs `lab mpirun ARGS` to its end (at most [`READY_WITHIN`]) and
+/// How long one recorded run may take (a measurement across the lab on a
+/// loaded machine takes a minute).
+const RECORD_WITHIN: Duration = Duration::from_secs(300);
+
+/// Runs `lab mpirun ARGS` to its end (at most [`RECORD_WITHIN`]) and
 /// returns the command, as a reader would type it, and what it printed.
 fn transcript(args: &[&str], program: &Path, shown_as: &str) -> Result<String, String> {
     let (mut child, lines) = spawn_lab_mpirun(args)?;
-    let status = wait_until(&mut child, Instant::now() + READY_WITHIN)
-        .ok_or_else(|| format!("`lab mpirun {}` did not finish", args.join(" ")))?;
+    let status = wait_until(&mut child, Instant::now() + RECORD_WITHIN).ok_or_else(|| {
+        format!(
+            "`lab mpirun {}` did not finish within {RECORD_WITHIN:?}",
+            args.join(" ")
+        )
+    })?;
     let shown = |text: &str| text.replace(&*program.to_string_lossy(), shown_as);
     let mut text = format!(
         "$ sudo target/release/lab mpirun {}\n",
@@ -510,12 +518,12 @@ fn record(args: &[String]) -> Result<(), String> {
         load.split_whitespace().next().unwrap_or("?")
     );
     text.push_str(&transcript(
-        &["--host", &one_host, "-np", "2", &program, "5", "100000"],
+        &["--host", &one_host, "-np", "2", &program, "3", "100000"],
         &measure,
         "target/release/mpi_measure",
     )?);
     text.push_str(&transcript(
-        &["-np", "2", &program, "5", "100000"],
+        &["-np", "2", &program, "3", "100000"],
         &measure,
         "target/release/mpi_measure",
     )?);
