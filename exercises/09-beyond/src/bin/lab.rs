@@ -127,8 +127,16 @@ fn lab_namespaces() -> Result<Vec<String>, String> {
         .collect())
 }
 
-// ANCHOR: up
+/// `lab up`: a lab made in full, or, when a step fails, none at all.
 fn up() -> Result<(), String> {
+    build_up().map_err(|error| match down() {
+        Ok(()) => format!("{error} (what was made of the lab is removed again)"),
+        Err(also) => format!("{error}; removing the lab then failed too: {also}"),
+    })
+}
+
+// ANCHOR: up
+fn build_up() -> Result<(), String> {
     // Leftovers of a crashed run first, so that `up` always starts clean.
     down()?;
     ip(&["netns", "add", SWITCH])?;
