@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/heartbeat [SECONDS]`: the ranks add up a count
+//! `mpirun --oversubscribe -np 4 target/debug/heartbeat [SECONDS]`: the ranks add up a count
 //! with `all_reduce`, round after round, for SECONDS (60 by default), then
 //! say how many rounds they made. Each rank first says who it is and that it
 //! runs, so that a rank can be killed while the job is under way: the lab's

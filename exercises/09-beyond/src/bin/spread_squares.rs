@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/spread_squares N`: the spread_map exercise on
+//! `mpirun --oversubscribe -np 4 target/debug/spread_squares N`: the spread_map exercise on
 //! the squares of 0..N. Each rank says how many numbers it squared; rank 0
 //! prints the results (up to a thousand) and a digest of them.
 
