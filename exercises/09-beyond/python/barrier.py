@@ -1,4 +1,4 @@
-"""mpirun -np 4 python3 barrier.py: nobody starts phase 2 early."""
+"""mpirun --oversubscribe -np 4 python3 barrier.py: nobody starts phase 2 early."""
 import time
 
 from mpi4py import MPI

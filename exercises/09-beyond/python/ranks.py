@@ -1,4 +1,4 @@
-"""mpirun -np 4 python3 ranks.py: rank and size beside the pid (mpi4py)."""
+"""mpirun --oversubscribe -np 4 python3 ranks.py: rank and size beside the pid (mpi4py)."""
 import os
 
 from mpi4py import MPI

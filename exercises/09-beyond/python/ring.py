@@ -1,4 +1,4 @@
-"""mpirun -np 4 python3 ring.py: a token around the ring of ranks."""
+"""mpirun --oversubscribe -np 4 python3 ring.py: a token around the ring of ranks."""
 from mpi4py import MPI
 
 world = MPI.COMM_WORLD

@@ -1,4 +1,4 @@
-"""mpirun -np 4 python3 shared_count.py: a counter without shared memory."""
+"""mpirun --oversubscribe -np 4 python3 shared_count.py: a counter without shared memory."""
 from mpi4py import MPI
 
 world = MPI.COMM_WORLD

@@ -1,4 +1,4 @@
-"""mpirun -np 4 python3 square_map.py: map(square) with scatter and gather."""
+"""mpirun --oversubscribe -np 4 python3 square_map.py: map(square) with scatter and gather."""
 from mpi4py import MPI
 
 world = MPI.COMM_WORLD

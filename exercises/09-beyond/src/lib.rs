@@ -4,7 +4,7 @@
 //! shared pipes, queues and `mmap`ed pages. When one machine is not enough,
 //! the processes live on several, and the only thing they share is the
 //! network. MPI (the Message Passing Interface) is the standard engine for
-//! that: `mpirun -np 4 prog` starts four copies of one program, on one
+//! that: `mpirun --oversubscribe -np 4 prog` starts four copies of one program, on one
 //! machine or many, and each copy learns its *rank* (0 to 3) and the *size*
 //! of the group. Python programmers know it as `mpi4py`.
 //!

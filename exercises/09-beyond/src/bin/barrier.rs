@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/barrier`: no rank starts phase 2 before every
+//! `mpirun --oversubscribe -np 4 target/debug/barrier`: no rank starts phase 2 before every
 //! rank has finished phase 1.
 
 use std::time::Duration;

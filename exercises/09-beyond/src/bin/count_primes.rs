@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/count_primes LIMIT`: the global_count exercise on
+//! `mpirun --oversubscribe -np 4 target/debug/count_primes LIMIT`: the global_count exercise on
 //! the primes below LIMIT. Each rank says which numbers it tested.
 
 use std::sync::Mutex;

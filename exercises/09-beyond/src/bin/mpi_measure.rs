@@ -3,6 +3,7 @@
 //! (`map(square)` over `0..N`, a million by default).
 
 use beyond::demos::measure::measure;
+use mpi::traits::*;
 
 fn main() {
     let repeats: usize = std::env::args()
@@ -12,7 +13,12 @@ fn main() {
         .nth(2)
         .map_or(1_000_000, |a| a.parse().expect("N is a number"));
     let universe = mpi::initialize().expect("MPI was already initialised");
-    if let Some(m) = measure(&universe.world(), repeats, n) {
+    let world = universe.world();
+    if world.size() < 2 {
+        eprintln!("mpi_measure needs at least two ranks: mpirun -np 2 ...");
+        std::process::exit(2);
+    }
+    if let Some(m) = measure(&world, repeats, n) {
         println!(
             "{{\"round_trip_us\": {:.3}, \"bandwidth_mb_s\": {:.1}, \"square_map_ms\": {:.3}}}",
             m.round_trip_us, m.bandwidth_mb_s, m.square_map_ms

@@ -1,6 +1,8 @@
-//! `mpirun -np 4 cargo run -p beyond --bin ranks`: rank and size beside pid.
-//! Run it through mpirun: `cargo build -p beyond --bin ranks` then
-//! `mpirun -np 4 target/debug/ranks`.
+//! Rank and size beside pid. Build once, then let mpirun start the binary
+//! (not `cargo run`, which would start one cargo per rank):
+//! `cargo build -p beyond --bin ranks` then
+//! `mpirun -np 2 target/debug/ranks` (or `mpirun --oversubscribe -np 4 ...`
+//! for more ranks than cores).
 
 use beyond::demos::ranks::whoami;
 

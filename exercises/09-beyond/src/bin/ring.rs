@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/ring [START]`: the ring exercise.
+//! `mpirun --oversubscribe -np 4 target/debug/ring [START]`: the ring exercise.
 
 use beyond::exercises::ring::pass_token;
 use mpi::traits::*;

@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/shared_count`: chapter 6's shared counter with
+//! `mpirun --oversubscribe -np 4 target/debug/shared_count`: chapter 6's shared counter with
 //! reduce and all_reduce instead of shared memory.
 
 use beyond::demos::collectives::count_together;

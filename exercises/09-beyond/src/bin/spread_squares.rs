@@ -1,5 +1,6 @@
-//! `mpirun -np 4 target/debug/spread_squares N`: the spread_map exercise on
-//! the squares of 0..N. Each rank says how many numbers it squared.
+//! `mpirun --oversubscribe -np 4 target/debug/spread_squares N`: the spread_map exercise on
+//! the squares of 0..N. Each rank says how many numbers it squared; rank 0
+//! prints the results (up to a thousand) and a digest of them.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -31,7 +32,18 @@ fn main() {
         SQUARED_HERE.load(Ordering::Relaxed)
     );
     if let Some(squares) = result {
-        let text: Vec<String> = squares.iter().map(u64::to_string).collect();
-        println!("rank {} result {}", world.rank(), text.join(","));
+        // The results themselves for a short input; for a long one (mpirun
+        // forwards long output in pieces), their number and a digest that
+        // changes when any result changes or moves.
+        if squares.len() <= 1000 {
+            let text: Vec<String> = squares.iter().map(u64::to_string).collect();
+            println!("rank {} result {}", world.rank(), text.join(","));
+        }
+        println!(
+            "rank {} digest of {} results {}",
+            world.rank(),
+            squares.len(),
+            beyond::demos::collectives::digest(&squares)
+        );
     }
 }

@@ -1,4 +1,4 @@
-//! `mpirun -np 4 target/debug/square_map`: chapter 7's map(square) with
+//! `mpirun --oversubscribe -np 4 target/debug/square_map`: chapter 7's map(square) with
 //! scatter and gather.
 
 use beyond::demos::collectives::square_map;

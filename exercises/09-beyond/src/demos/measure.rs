@@ -24,7 +24,16 @@ pub struct Measured {
 
 /// Runs every measurement `repeats` times (ranks 0 and 1 for the messages,
 /// every rank for the map) and returns the medians on rank 0.
+///
+/// # Panics
+///
+/// With fewer than two ranks, like [`ping_pong`]: there is nobody to send to.
 pub fn measure(world: &SimpleCommunicator, repeats: usize, n: usize) -> Option<Measured> {
+    assert!(
+        world.size() >= 2,
+        "measure needs at least two ranks (mpirun -np 2 ...), got {}",
+        world.size()
+    );
     let mut round_trips = Vec::new();
     let mut bandwidths = Vec::new();
     let mut maps = Vec::new();

@@ -1,5 +1,6 @@
 //! WRONG: every rank counts the whole range, then the counts are added up
 //! EXPECT: some numbers were tested by more than one rank
+//! CLAUSE: 1
 //!
 //! The total comes out `size` times too large, and no time is saved.
 

@@ -1,5 +1,6 @@
 //! WRONG: each slice stops one short of where the next begins (an inclusive end taken as exclusive)
 //! EXPECT: some numbers were tested by no rank
+//! CLAUSE: 1
 //!
 //! `start..start + chunk - 1` leaves out the last number of every slice.
 

@@ -1,5 +1,6 @@
 //! WRONG: each rank returns its own count; the counts are never combined
 //! EXPECT: not its own count
+//! CLAUSE: 3
 //!
 //! Splitting the work is half of the job; the other half is the reduction.
 

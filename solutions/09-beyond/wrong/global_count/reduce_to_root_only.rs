@@ -1,5 +1,6 @@
 //! WRONG: `reduce` to rank 0 instead of `all_reduce`; the other ranks return their own count
 //! EXPECT: every rank must return the total of all ranks' counts (all_reduce)
+//! CLAUSE: 3
 //!
 //! Rank 0's answer is right, which is all a test of rank 0 would see.
 

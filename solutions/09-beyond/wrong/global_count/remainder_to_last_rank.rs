@@ -1,5 +1,6 @@
 //! WRONG: slices of limit / size, and the last rank takes the whole remainder
 //! EXPECT: they must differ by at most one
+//! CLAUSE: 2
 //!
 //! Correct totals, but with 1003 numbers on 4 ranks the last rank tests 253
 //! and the others 250; with larger remainders, one rank holds up all.

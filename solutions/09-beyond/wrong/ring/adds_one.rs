@@ -1,5 +1,6 @@
 //! WRONG: each rank adds 1 to the token instead of its own rank
 //! EXPECT: each rank r adds r (its own rank, not 1)
+//! CLAUSE: 2
 //!
 //! With two ranks the two are the same, which is why the tests use four.
 

@@ -1,5 +1,6 @@
 //! WRONG: rank 0 sends the token and returns without waiting for it to come back
 //! EXPECT: rank 0 should receive the token from rank
+//! CLAUSE: 1
 //!
 //! Rank 0 reports the token it started with; the last rank's message to it
 //! is never received.

@@ -1,5 +1,6 @@
 //! WRONG: every rank, rank 0 included, receives before it sends
 //! EXPECT: every rank is waiting in `receive` for a message that nobody sends
+//! CLAUSE: 4
 //!
 //! The symmetric version looks cleaner, but with blocking receives nobody
 //! ever sends: the ring never moves.

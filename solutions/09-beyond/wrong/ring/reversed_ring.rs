@@ -1,5 +1,6 @@
 //! WRONG: the token travels the ring backwards (send to rank - 1, receive from rank + 1)
 //! EXPECT: the token travels 0 → 1 → … →
+//! CLAUSE: 1
 //!
 //! Every rank gets a token, so the values look plausible; the senders show
 //! the direction is wrong.

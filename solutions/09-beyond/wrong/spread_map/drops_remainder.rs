@@ -1,5 +1,6 @@
 //! WRONG: equal shares of n / size with scatter and gather; the last n % size numbers are dropped
 //! EXPECT: must not be dropped
+//! CLAUSE: 1
 //!
 //! Plain `scatter` needs equal shares, so it is tempting to round down.
 

@@ -1,5 +1,6 @@
 //! WRONG: every rank gets n / size numbers and the last rank also takes the whole remainder
 //! EXPECT: shares must differ by at most one
+//! CLAUSE: 2
 //!
 //! Nothing is lost, but with 10 numbers on 4 ranks the last rank does twice
 //! the work of the others, and everybody waits for it.

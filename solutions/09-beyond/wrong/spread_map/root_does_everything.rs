@@ -1,5 +1,6 @@
 //! WRONG: rank 0 maps the whole input itself; the other ranks do nothing
 //! EXPECT: The work must be spread over every rank
+//! CLAUSE: 2
 //!
 //! The result is right and the program is simple, but it is not parallel:
 //! three of four ranks sit idle.

@@ -1,5 +1,6 @@
 //! WRONG: rank 0 collects the other ranks' results first and appends its own at the end
 //! EXPECT: in input order
+//! CLAUSE: 3
 //!
 //! Every result is there, in the wrong place: rank 0's share is the first
 //! part of the input, not the last.
