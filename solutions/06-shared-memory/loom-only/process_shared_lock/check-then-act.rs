@@ -1,12 +1,19 @@
 //! WRONG: try_lock loads the flag, then stores true: check-then-act
-//! EXPECT: the lock lets two holders in at once
+//! EXPECT: Causality violation
+//! CLAUSE: 1
 //!
 //! Each step is atomic, the pair is not: two processes can both load
 //! `false` before either stores `true`, and both go in.
+//!
+//! Not in `wrong/`: the four-process test of `tests/process_shared_lock.rs`
+//! saw this on every run on a quiet machine and missed it once on a loaded
+//! one. The loom model `lock_excludes_and_publishes` in
+//! `tests/loom_models.rs` finds it every time (run it under
+//! `--cfg shared_memory_loom`).
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -64,7 +71,7 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }
