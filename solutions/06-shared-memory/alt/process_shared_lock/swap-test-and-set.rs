@@ -1,8 +1,8 @@
 //! ALT: test-and-set with `swap(true)` instead of compare_exchange
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 

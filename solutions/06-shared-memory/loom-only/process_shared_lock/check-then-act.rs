@@ -11,9 +11,9 @@
 //! `tests/loom_models.rs` finds it every time (run it under
 //! `--cfg shared_memory_loom`).
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 

@@ -5,9 +5,9 @@
 //! A student who writes `unlock` as a method and never calls it, or an empty
 //! `Drop`, gets a lock that works exactly once.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 

@@ -5,9 +5,9 @@
 //! `compare_exchange` returns `Err` when the lock was taken; dropping the
 //! result with `let _ =` makes every attempt a success.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 

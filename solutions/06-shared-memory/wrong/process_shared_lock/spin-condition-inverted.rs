@@ -6,9 +6,9 @@
 //! it is mine now". Looping while that is `false` inverts the meaning: a
 //! free lock costs two swaps, and a held lock is "taken" anyway.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 

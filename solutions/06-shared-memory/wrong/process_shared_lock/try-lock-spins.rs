@@ -6,9 +6,9 @@
 //! name, and a caller that tries while it holds the lock itself waits for
 //! ever.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
