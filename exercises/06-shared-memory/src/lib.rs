@@ -13,3 +13,4 @@
 
 pub mod demos;
 pub mod exercises;
+pub mod sync;

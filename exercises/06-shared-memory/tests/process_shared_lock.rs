@@ -17,10 +17,11 @@ use testkit::within;
 const PATIENCE: Duration = Duration::from_secs(3);
 
 /// What a lock whose guard does not unlock is told.
-const NOT_RELEASED: &str = "the guard's drop did not release the lock";
+const NOT_RELEASED: &str =
+    "clause 2 (dropping the guard releases the lock): the guard's drop did not release the lock";
 
 /// What a lock that does not exclude is told.
-const TWO_IN: &str = "the lock lets two holders in at once";
+const TWO_IN: &str = "clause 1 (one holder at a time): the lock lets two holders in at once";
 
 /// The CPU time (user + system, in clock ticks of 10 ms, sampled) that
 /// process `pid` has used so far; 0 if it cannot be read.
@@ -44,7 +45,7 @@ fn check_lock_then_unlock<T>(lock: &SpinLock<T>) {
 fn a_released_lock_can_be_taken_again() {
     let pair = within(
         PATIENCE,
-        "locking twice in a row",
+        "clause 2 (dropping the guard releases the lock): locking twice in a row",
         "the guard's drop did not release the lock, so the second lock() spins forever",
         || {
             let lock = SpinLock::<Pair>::default();
@@ -60,7 +61,7 @@ fn a_released_lock_can_be_taken_again() {
     assert_eq!(
         pair,
         Pair { left: 1, right: 1 },
-        "the write made under the first lock was lost"
+        "clause 5 (the next holder sees the previous holder's writes): the write made under the first lock was lost"
     );
 }
 
@@ -68,16 +69,19 @@ fn a_released_lock_can_be_taken_again() {
 fn try_lock_fails_while_the_lock_is_held() {
     within(
         PATIENCE,
-        "try_lock on a lock that is held",
+        "clause 4 (try_lock never waits): try_lock on a lock that is held",
         "try_lock waited for the lock instead of returning None at once: one \
          compare_exchange, no loop",
         || {
             let lock = SpinLock::<Pair>::default();
             let guard = lock.try_lock();
-            assert!(guard.is_some(), "try_lock on a free lock should succeed");
+            assert!(
+                guard.is_some(),
+                "clause 4 (try_lock never waits): try_lock on a free lock should succeed"
+            );
             assert!(
                 lock.try_lock().is_none(),
-                "try_lock should return None while a guard is alive, or {TWO_IN}: is `locked` \
+                "{TWO_IN}: try_lock should return None while a guard is alive: is `locked` \
                  set to true, and is the result of compare_exchange checked?"
             );
             drop(guard);
@@ -97,7 +101,7 @@ fn another_process_waits_for_the_lock() {
     let child_is_trying = SharedValue::<AtomicU32>::new().expect("mmap failed");
     let outcome = within(
         PATIENCE,
-        "a child waiting for the parent's lock",
+        "clause 3 (lock waits for a held lock, then takes it): a child waiting for the parent's lock",
         "the child never got the lock after the parent released it: does lock() spin until \
          it sees the lock free?",
         move || {
@@ -142,16 +146,19 @@ fn another_process_waits_for_the_lock() {
     assert_eq!(
         before,
         Pair::default(),
-        "the child changed the pair while the parent held the lock: {TWO_IN}"
+        "{TWO_IN}: the child changed the pair while the parent held the lock"
     );
-    assert!(child_ok, "the child failed (did lock() panic?)");
+    assert!(
+        child_ok,
+        "clause 3 (lock waits for a held lock, then takes it): the child failed (did lock() panic?)"
+    );
     assert_eq!(
         after,
         Pair {
             left: 11,
             right: 11
         },
-        "the child should have added 10 to the parent's 1, after the parent released the lock"
+        "clause 5 (the next holder sees the previous holder's writes): the child should have added 10 to the parent's 1, after the parent released the lock"
     );
 }
 
@@ -167,7 +174,7 @@ fn the_pair_stays_consistent_with_four_processes() {
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let (pair, most_inside, torn) = within(
         PATIENCE * 2,
-        "four processes taking the lock",
+        "clause 3 (lock waits for a held lock, then takes it): four processes taking the lock",
         "a process never got the lock: does lock() spin until it sees the lock free?",
         move || {
             // Once in the parent first, so that a panic in lock(), or a
@@ -200,7 +207,7 @@ fn the_pair_stays_consistent_with_four_processes() {
                 .expect("fork failed");
                 children.push(child);
             }
-            join_all(&mut children).expect("a child failed (did lock() panic?)");
+            join_all(&mut children).expect("clause 3 (lock waits for a held lock, then takes it): a child failed (did lock() panic?)");
             let pair = *lock.lock();
             (
                 pair,
@@ -211,17 +218,17 @@ fn the_pair_stays_consistent_with_four_processes() {
     );
     assert!(
         most_inside <= 1,
-        "{most_inside} processes were inside the critical section at once: {TWO_IN} (is it \
+        "{TWO_IN}: {most_inside} processes were inside the critical section at once (is it \
          one compare_exchange from false to true, and its result checked? A load, then a \
          store, lets two processes see it free)"
     );
     assert_eq!(
         most_inside, 1,
-        "no process ever counted itself inside the critical section"
+        "clause 3 (lock waits for a held lock, then takes it): no process ever counted itself inside the critical section"
     );
     assert_eq!(
         torn, 0,
-        "{torn} times a process found left != right under the lock"
+        "clause 5 (the next holder sees the previous holder's writes): {torn} times a process found left != right under the lock"
     );
     let total = u64::from(PROCESSES) * ROUNDS;
     assert_eq!(
@@ -230,7 +237,7 @@ fn the_pair_stays_consistent_with_four_processes() {
             left: total,
             right: total
         },
-        "every one of the {total} rounds adds one to each side; a smaller count means two \
+        "clause 1 (one holder at a time): every one of the {total} rounds adds one to each side; a smaller count means two \
          processes updated the pair at the same time"
     );
 }

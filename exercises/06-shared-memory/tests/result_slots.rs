@@ -60,22 +60,28 @@ impl Parent {
 #[test]
 fn results_come_back_in_slot_order() {
     let _clean = testkit::process_scope();
-    let results = within(PATIENCE, "compute_in_children", LIKELY, || {
-        let parent = Parent::here();
-        // SAFETY: the work reads a /proc file (open, read, allocation:
-        // glibc's malloc survives fork), yields, and computes.
-        unsafe {
+    let results =
+        within(
+            PATIENCE,
+            "clause 1 (results in slot order, read after joining): compute_in_children",
+            LIKELY,
+            || {
+                let parent = Parent::here();
+                // SAFETY: the work reads a /proc file (open, read, allocation:
+                // glibc's malloc survives fork), yields, and computes.
+                unsafe {
             compute_in_children(6, |i| {
                 parent.wait_until_joining();
                 (i as u64 + 1).pow(2)
             })
         }
-        .expect("compute_in_children failed")
-    });
+        .expect("clause 1 (results in slot order, read after joining): compute_in_children failed")
+            },
+        );
     assert_eq!(
         results,
         vec![1, 4, 9, 16, 25, 36],
-        "slot i should hold work(i) = (i + 1)^2. A 0 is a slot nobody had written yet: \
+        "clause 1 (results in slot order, read after joining): slot i should hold work(i) = (i + 1)^2. A 0 is a slot nobody had written yet: \
          were the slots read before joining the children? The children wrote only once \
          the parent was waiting in join"
     );
@@ -84,13 +90,18 @@ fn results_come_back_in_slot_order() {
 #[test]
 fn no_children_no_results() {
     let _clean = testkit::process_scope();
-    let results = within(PATIENCE, "compute_in_children(0, ..)", LIKELY, || {
-        // SAFETY: the work only returns 1.
-        unsafe { compute_in_children(0, |_| 1) }.expect("compute_in_children(0, ..) failed")
-    });
+    let results = within(
+        PATIENCE,
+        "clause 2 (n = 0 gives no results): compute_in_children(0, ..)",
+        LIKELY,
+        || {
+            // SAFETY: the work only returns 1.
+            unsafe { compute_in_children(0, |_| 1) }.expect("compute_in_children(0, ..) failed")
+        },
+    );
     assert!(
         results.is_empty(),
-        "n = 0 should give no results, got {results:?}"
+        "clause 2 (n = 0 gives no results): n = 0 should give no results, got {results:?}"
     );
 }
 
@@ -98,25 +109,30 @@ fn no_children_no_results() {
 fn each_result_is_computed_in_a_child_of_its_own() {
     let _clean = testkit::process_scope();
     let parent_pid = u64::from(std::process::id());
-    let pids = within(PATIENCE, "compute_in_children", LIKELY, || {
-        let parent = Parent::here();
-        // SAFETY: the work reads a /proc file (open, read, allocation),
-        // yields, and calls getpid.
-        unsafe {
-            compute_in_children(5, |_| {
-                parent.wait_until_joining();
-                u64::from(std::process::id())
-            })
-        }
-        .expect("compute_in_children failed")
-    });
+    let pids = within(
+        PATIENCE,
+        "clause 3 (each work(i) in a child of its own): compute_in_children",
+        LIKELY,
+        || {
+            let parent = Parent::here();
+            // SAFETY: the work reads a /proc file (open, read, allocation),
+            // yields, and calls getpid.
+            unsafe {
+                compute_in_children(5, |_| {
+                    parent.wait_until_joining();
+                    u64::from(std::process::id())
+                })
+            }
+            .expect("clause 3 (each work(i): compute_in_children failed")
+        },
+    );
     assert!(
         !pids.contains(&parent_pid),
-        "work ran in the parent (pid {parent_pid}): {pids:?}; call it in the child, after fork"
+        "clause 3 (each work(i) in a child of its own): work ran in the parent (pid {parent_pid}): {pids:?}; call it in the child, after fork"
     );
     assert!(
         !pids.contains(&0),
-        "a slot read 0, which no child wrote: {pids:?}. Were the slots read before joining \
+        "clause 1 (results in slot order, read after joining): a slot read 0, which no child wrote: {pids:?}. Were the slots read before joining \
          the children? The children wrote only once the parent was waiting in join"
     );
     let mut distinct = pids.clone();
@@ -125,7 +141,7 @@ fn each_result_is_computed_in_a_child_of_its_own() {
     assert_eq!(
         distinct.len(),
         5,
-        "5 slots should be filled by 5 different processes, got pids {pids:?}"
+        "clause 3 (each work(i) in a child of its own): 5 slots should be filled by 5 different processes, got pids {pids:?}"
     );
 }
 
@@ -138,10 +154,15 @@ fn the_children_run_at_the_same_time() {
     // A start line in shared memory, mapped before the children are forked:
     // every child waits there until all N have arrived.
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
-    let missed = within(PATIENCE, "compute_in_children", LIKELY, move || {
-        // SAFETY: the start line is atomics in shared memory, the clock and
-        // sched_yield; getpid.
-        unsafe {
+    let missed =
+        within(
+            PATIENCE,
+            "clause 4 (all children started before any is joined): compute_in_children",
+            LIKELY,
+            move || {
+                // SAFETY: the start line is atomics in shared memory, the clock and
+                // sched_yield; getpid.
+                unsafe {
             compute_in_children(N as usize, |_| {
                 if u64::from(std::process::id()) == parent {
                     return IN_PARENT;
@@ -152,15 +173,16 @@ fn the_children_run_at_the_same_time() {
                 }
             })
         }
-        .expect("compute_in_children failed")
-    });
+        .expect("clause 4 (all children started before any is joined): compute_in_children failed")
+            },
+        );
     assert!(
         !missed.contains(&IN_PARENT),
-        "work ran in the parent (pid {parent}); call it in the child, after fork"
+        "clause 3 (each work(i) in a child of its own): work ran in the parent (pid {parent}); call it in the child, after fork"
     );
     assert!(
         missed.iter().all(|&m| m == 0),
-        "the children never all ran at the same time (arrivals seen by each child when it gave \
+        "clause 4 (all children started before any is joined): the children never all ran at the same time (arrivals seen by each child when it gave \
          up: {missed:?}): start every child before joining the first one"
     );
 }
@@ -175,48 +197,53 @@ fn a_child_that_fails_is_reported_with_its_slot() {
     let pids = SharedSlice::<AtomicU64>::new(N).expect("mmap failed");
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let parent = std::process::id();
-    let (outcome, pids) = within(PATIENCE, "compute_in_children", LIKELY, move || {
-        // SAFETY: the work stores into an atomic, waits at a start line
-        // (atomics, the clock, sched_yield), computes, and for slot 2 sends
-        // descriptor 2 to /dev/null (open and dup2) and panics, which
-        // Process reports with one write(2).
-        let outcome = unsafe {
-            compute_in_children(N, |i| {
-                pids[i].store(u64::from(std::process::id()), Ordering::Relaxed);
-                let _ = start.wait(N as u32, WAIT_IN_CHILD);
-                if i == 2 {
-                    assert_ne!(
-                        std::process::id(),
-                        parent,
-                        "work ran in the parent (pid {parent}); call it in the child, after fork"
-                    );
-                    testkit::silence_stderr(); // a failure on purpose, not noise
-                    panic!("slot 2 fails on purpose");
-                }
-                i as u64
-            })
-        };
-        let pids: Vec<u64> = pids.iter().map(|p| p.load(Ordering::Relaxed)).collect();
-        (outcome, pids)
-    });
+    let (outcome, pids) = within(
+        PATIENCE,
+        "clause 5 (a failed child is an error naming its slot, after joining all): compute_in_children",
+        LIKELY,
+        move || {
+            // SAFETY: the work stores into an atomic, waits at a start line
+            // (atomics, the clock, sched_yield), computes, and for slot 2 sends
+            // descriptor 2 to /dev/null (open and dup2) and panics, which
+            // Process reports with one write(2).
+            let outcome = unsafe {
+                compute_in_children(N, |i| {
+                    pids[i].store(u64::from(std::process::id()), Ordering::Relaxed);
+                    let _ = start.wait(N as u32, WAIT_IN_CHILD);
+                    if i == 2 {
+                        assert_ne!(
+                            std::process::id(),
+                            parent,
+                            "clause 3 (each work(i) in a child of its own): work ran in the parent (pid {parent}); call it in the child, after fork"
+                        );
+                        testkit::silence_stderr(); // a failure on purpose, not noise
+                        panic!("slot 2 fails on purpose");
+                    }
+                    i as u64
+                })
+            };
+            let pids: Vec<u64> = pids.iter().map(|p| p.load(Ordering::Relaxed)).collect();
+            (outcome, pids)
+        },
+    );
     for (i, &pid) in pids.iter().enumerate() {
         let pid = i32::try_from(pid).expect("a pid fits in an i32");
         if pid != 0 {
             assert_eq!(
                 proc_state(pid),
                 None,
-                "the child for slot {i} (pid {pid}) was left behind (a zombie, or running) \
+                "clause 5 (a failed child is an error naming its slot, after joining all): the child for slot {i} (pid {pid}) was left behind (a zombie, or running) \
                  when compute_in_children returned: join every child before returning the \
                  error"
             );
         }
     }
     let error = outcome.expect_err(
-        "the child for slot 2 panicked (exit code 101), so its slot holds no result: \
+        "clause 5 (a failed child is an error naming its slot, after joining all): the child for slot 2 panicked (exit code 101), so its slot holds no result: \
          compute_in_children should return an error, not Ok",
     );
     assert!(
         error.to_string().contains("slot 2"),
-        "the error should name the failed slot as `slot 2`, got: {error}"
+        "clause 5 (a failed child is an error naming its slot, after joining all): the error should name the failed slot as `slot 2`, got: {error}"
     );
 }

@@ -43,9 +43,14 @@ fn count_here(data: &[u8], buckets: usize, bucket_of: impl Fn(u8) -> usize) -> V
     counts
 }
 
+const EVERY_BYTE: &str = "clause 1 (every byte counted once, in its bucket)";
+const NOT_LOST: &str = "clause 4 (concurrent adds to one bucket are not lost)";
+
 /// Compares the counts with the expected ones and, if they differ, fails
-/// with what the difference suggests.
-fn check_counts(got: &[u64], want: &[u64], setting: &str) {
+/// with what the difference suggests, naming the clause: `if_short` when
+/// some bytes were counted but too few (in a setting where every chunk is
+/// whole, only lost updates do that), clause 1 otherwise.
+fn check_counts(got: &[u64], want: &[u64], if_short: &str, setting: &str) {
     if got == want {
         return;
     }
@@ -66,7 +71,14 @@ fn check_counts(got: &[u64], want: &[u64], setting: &str) {
              store loses the updates another process makes in between (lost updates)"
         )
     };
-    panic!("{setting}: the counts differ from a count in one process, first at {first}. {cause}");
+    let clause = if counted > 0 && counted < total {
+        if_short
+    } else {
+        EVERY_BYTE
+    };
+    panic!(
+        "{clause}: {setting}: the counts differ from a count in one process, first at {first}. {cause}"
+    );
 }
 
 #[test]
@@ -74,11 +86,17 @@ fn counts_every_byte_value_exactly() {
     let _clean = testkit::process_scope();
     let data = sample(200_000);
     let want = count_here(&data, 256, usize::from);
-    let got = within(PATIENCE, "histogram", LIKELY, move || {
-        // SAFETY: bucket_of is a conversion.
-        unsafe { histogram(&data, 256, 4, usize::from) }.expect("histogram failed")
-    });
-    check_counts(&got, &want, "4 workers, 256 buckets");
+    let got = within(
+        PATIENCE,
+        "clause 1 (every byte counted once, in its bucket): histogram",
+        LIKELY,
+        move || {
+            // SAFETY: bucket_of is a conversion.
+            unsafe { histogram(&data, 256, 4, usize::from) }
+                .expect("clause 1 (every byte counted once, in its bucket): histogram failed")
+        },
+    );
+    check_counts(&got, &want, NOT_LOST, "4 workers, 256 buckets");
 }
 
 #[test]
@@ -87,23 +105,41 @@ fn coarse_buckets_and_uneven_chunks() {
     let data = sample(10_007); // not a multiple of 3
     let by_sixteen = |b: u8| usize::from(b / 16);
     let want = count_here(&data, 16, by_sixteen);
-    let got = within(PATIENCE, "histogram", LIKELY, move || {
-        // SAFETY: bucket_of is a division.
-        unsafe { histogram(&data, 16, 3, by_sixteen) }.expect("histogram failed")
-    });
-    check_counts(&got, &want, "3 workers over 10_007 bytes, 16 buckets");
+    let got = within(
+        PATIENCE,
+        "clause 1 (every byte counted once, in its bucket): histogram",
+        LIKELY,
+        move || {
+            // SAFETY: bucket_of is a division.
+            unsafe { histogram(&data, 16, 3, by_sixteen) }
+                .expect("clause 1 (every byte counted once, in its bucket): histogram failed")
+        },
+    );
+    check_counts(
+        &got,
+        &want,
+        EVERY_BYTE,
+        "3 workers over 10_007 bytes, 16 buckets",
+    );
 }
 
 #[test]
 fn more_workers_than_bytes() {
     let _clean = testkit::process_scope();
-    let got = within(PATIENCE, "histogram", LIKELY, || {
-        // SAFETY: bucket_of is a conversion.
-        unsafe { histogram(&[3, 1, 3], 4, 8, usize::from) }.expect("histogram failed")
-    });
+    let got = within(
+        PATIENCE,
+        "clause 1 (every byte counted once, in its bucket): histogram",
+        LIKELY,
+        || {
+            // SAFETY: bucket_of is a conversion.
+            unsafe { histogram(&[3, 1, 3], 4, 8, usize::from) }
+                .expect("clause 1 (every byte counted once, in its bucket): histogram failed")
+        },
+    );
     check_counts(
         &got,
         &[0, 1, 0, 2],
+        EVERY_BYTE,
         "8 workers over 3 bytes (five chunks are empty)",
     );
 }
@@ -111,15 +147,22 @@ fn more_workers_than_bytes() {
 #[test]
 fn zero_workers_is_invalid_input() {
     let _clean = testkit::process_scope();
-    let outcome = within(PATIENCE, "histogram with 0 workers", LIKELY, || {
-        // SAFETY: bucket_of is a conversion.
-        unsafe { histogram(&[1, 2, 3], 4, 0, usize::from) }
-    });
-    let error = outcome.expect_err("0 workers cannot count anything: expected an error");
+    let outcome = within(
+        PATIENCE,
+        "clause 2 (0 workers is InvalidInput): histogram with 0 workers",
+        LIKELY,
+        || {
+            // SAFETY: bucket_of is a conversion.
+            unsafe { histogram(&[1, 2, 3], 4, 0, usize::from) }
+        },
+    );
+    let error = outcome.expect_err(
+        "clause 2 (0 workers is InvalidInput): 0 workers cannot count anything: expected an error",
+    );
     assert_eq!(
         error.kind(),
         ErrorKind::InvalidInput,
-        "wrong kind of error: {error}"
+        "clause 2 (0 workers is InvalidInput): wrong kind of error: {error}"
     );
 }
 
@@ -136,18 +179,22 @@ fn the_workers_are_children_counting_at_the_same_time() {
     let data = sample(4_000);
     let data_copy = data.clone();
     let parent = u64::from(std::process::id());
-    let (got, seen_pids, missed) = within(PATIENCE, "histogram", LIKELY, move || {
-        // Private memory: after the fork, each child has a copy of its own.
-        let first_call = Cell::new(true);
-        // SAFETY: bucket_of uses a Cell of the child's own memory, atomics
-        // in shared memory, getpid, the clock and sched_yield.
-        let got = unsafe {
+    let (got, seen_pids, missed) = within(
+        PATIENCE,
+        "clause 3 (counted in the workers, all at once): histogram",
+        LIKELY,
+        move || {
+            // Private memory: after the fork, each child has a copy of its own.
+            let first_call = Cell::new(true);
+            // SAFETY: bucket_of uses a Cell of the child's own memory, atomics
+            // in shared memory, getpid, the clock and sched_yield.
+            let got = unsafe {
             histogram(&data, 2, WORKERS, |b| {
                 if first_call.replace(false) {
                     assert_ne!(
                         u64::from(std::process::id()),
                         parent,
-                        "bucket_of ran in the parent (pid {parent}): count in the children"
+                        "clause 3 (counted in the workers, all at once): bucket_of ran in the parent (pid {parent}): count in the children"
                     );
                     let me = u64::from(std::process::id());
                     let _ = pids.iter().find(|slot| {
@@ -161,31 +208,33 @@ fn the_workers_are_children_counting_at_the_same_time() {
                 usize::from(b & 1)
             })
         }
-        .expect("histogram failed");
-        let seen: Vec<u64> = pids
-            .iter()
-            .map(|p| p.load(Ordering::Relaxed))
-            .filter(|&p| p != 0)
-            .collect();
-        (got, seen, missed.load(Ordering::Relaxed))
-    });
+        .expect("clause 3 (counted in the workers, all at once): histogram failed");
+            let seen: Vec<u64> = pids
+                .iter()
+                .map(|p| p.load(Ordering::Relaxed))
+                .filter(|&p| p != 0)
+                .collect();
+            (got, seen, missed.load(Ordering::Relaxed))
+        },
+    );
     assert!(
         !seen_pids.contains(&parent),
-        "bucket_of ran in the parent (pid {parent}): count in the children"
+        "clause 3 (counted in the workers, all at once): bucket_of ran in the parent (pid {parent}): count in the children"
     );
     assert_eq!(
         seen_pids.len(),
         WORKERS,
-        "expected {WORKERS} worker processes to call bucket_of, saw pids {seen_pids:?}"
+        "clause 3 (counted in the workers, all at once): expected {WORKERS} worker processes to call bucket_of, saw pids {seen_pids:?}"
     );
     assert_eq!(
         missed, 0,
-        "{missed} of the workers gave up waiting for the others: they did not count at the \
+        "clause 3 (counted in the workers, all at once): {missed} of the workers gave up waiting for the others: they did not count at the \
          same time. Start every child before joining the first one"
     );
     check_counts(
         &got,
         &count_here(&data_copy, 2, |b| usize::from(b & 1)),
+        EVERY_BYTE,
         "4 workers, 2 buckets",
     );
 }
@@ -194,27 +243,32 @@ fn the_workers_are_children_counting_at_the_same_time() {
 fn a_worker_that_fails_makes_the_call_fail() {
     let _clean = testkit::process_scope();
     let parent = std::process::id();
-    let outcome = within(PATIENCE, "histogram", LIKELY, move || {
-        // Byte 200 falls in bucket 200 of 4: the worker that meets it panics.
-        // SAFETY: bucket_of converts, and before byte 200 sends descriptor 2
-        // to /dev/null (open and dup2); the panic is reported with write(2).
-        unsafe {
-            histogram(&[1, 2, 200, 3], 4, 2, |b| {
-                assert_ne!(
-                    std::process::id(),
-                    parent,
-                    "bucket_of ran in the parent (pid {parent}): count in the children"
-                );
-                if b == 200 {
-                    testkit::silence_stderr(); // a failure on purpose, not noise
-                }
-                usize::from(b)
-            })
-        }
-    });
+    let outcome = within(
+        PATIENCE,
+        "clause 5 (a failed worker fails the call): histogram",
+        LIKELY,
+        move || {
+            // Byte 200 falls in bucket 200 of 4: the worker that meets it panics.
+            // SAFETY: bucket_of converts, and before byte 200 sends descriptor 2
+            // to /dev/null (open and dup2); the panic is reported with write(2).
+            unsafe {
+                histogram(&[1, 2, 200, 3], 4, 2, |b| {
+                    assert_ne!(
+                        std::process::id(),
+                        parent,
+                        "clause 3 (counted in the workers, all at once): bucket_of ran in the parent (pid {parent}): count in the children"
+                    );
+                    if b == 200 {
+                        testkit::silence_stderr(); // a failure on purpose, not noise
+                    }
+                    usize::from(b)
+                })
+            }
+        },
+    );
     assert!(
         outcome.is_err(),
-        "a worker died (bucket 200 of 4), so the counts are incomplete: expected an error, \
+        "clause 5 (a failed worker fails the call): a worker died (bucket 200 of 4), so the counts are incomplete: expected an error, \
          got {outcome:?}. Check the exit status of every worker"
     );
 }
@@ -229,28 +283,34 @@ fn concurrent_adds_to_one_bucket_are_not_lost() {
     let start = SharedValue::<StartLine>::new().expect("mmap failed");
     let data = vec![7u8; WORKERS * EACH];
     let parent = u64::from(std::process::id());
-    let got = within(PATIENCE, "histogram", LIKELY, move || {
-        let first_call = Cell::new(true);
-        // SAFETY: bucket_of uses a Cell of the child's own memory and the
-        // start line (atomics in shared memory, the clock, sched_yield).
-        unsafe {
+    let got = within(
+        PATIENCE,
+        "clause 4 (concurrent adds to one bucket are not lost): histogram",
+        LIKELY,
+        move || {
+            let first_call = Cell::new(true);
+            // SAFETY: bucket_of uses a Cell of the child's own memory and the
+            // start line (atomics in shared memory, the clock, sched_yield).
+            unsafe {
             histogram(&data, 1, WORKERS, |_| {
                 if first_call.replace(false) {
                     assert_ne!(
                         u64::from(std::process::id()),
                         parent,
-                        "bucket_of ran in the parent (pid {parent}): count in the children"
+                        "clause 3 (counted in the workers, all at once): bucket_of ran in the parent (pid {parent}): count in the children"
                     );
                     let _ = start.wait(WORKERS as u32, WAIT_IN_CHILD);
                 }
                 0
             })
         }
-        .expect("histogram failed")
-    });
+        .expect("clause 4 (concurrent adds to one bucket are not lost): histogram failed")
+        },
+    );
     check_counts(
         &got,
         &[(WORKERS * EACH) as u64],
+        NOT_LOST,
         "4 workers adding to one bucket at the same time",
     );
 }

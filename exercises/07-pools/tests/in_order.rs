@@ -31,13 +31,13 @@ fn assert_yields<T: Clone + Debug + PartialEq>(
     let arrival: Vec<Result<T, OrderError>> = source.iter().map(|(_, v)| Ok(v.clone())).collect();
     assert!(
         got != arrival,
-        "the values came out in arrival order (the order the pairs came in), not in index order: \
+        "clause 1 (values in index order): the values came out in arrival order (the order the pairs came in), not in index order: \
          from {source:?} it yielded {got:?}, expected {expected:?}"
     );
     if let Some(error) = got.iter().position(Result::is_err) {
         assert!(
             error + 1 >= got.len(),
-            "after an error, nothing more: from {source:?} it yielded {got:?}, expected {expected:?}"
+            "clause 5 (after an error or the end, None for ever): after an error, nothing more: from {source:?} it yielded {got:?}, expected {expected:?}"
         );
     }
     panic!("{rule}: from {source:?} it yielded {got:?}, expected {expected:?}");
@@ -48,7 +48,7 @@ fn pairs_already_in_order_pass_through() {
     assert_yields(
         &[(0, 'a'), (1, 'b'), (2, 'c')],
         &[Ok('a'), Ok('b'), Ok('c')],
-        "pairs in order come out as they are",
+        "clause 1 (values in index order): pairs in order come out as they are",
     );
 }
 
@@ -57,7 +57,7 @@ fn pairs_in_reverse_come_out_in_order() {
     assert_yields(
         &[(3, 'd'), (2, 'c'), (1, 'b'), (0, 'a')],
         &[Ok('a'), Ok('b'), Ok('c'), Ok('d')],
-        "values come out in index order",
+        "clause 1 (values in index order): values come out in index order",
     );
 }
 
@@ -68,15 +68,24 @@ fn ten_thousand_shuffled_pairs() {
     let mut by_index = source.clone();
     by_index.sort();
     let expected: Vec<Result<usize, OrderError>> = by_index.iter().map(|&(_, v)| Ok(v)).collect();
-    assert_yields(&source, &expected, "10 000 values in index order");
+    assert_yields(
+        &source,
+        &expected,
+        "clause 1 (values in index order): 10 000 values in index order",
+    );
 }
 
 #[test]
 fn no_pairs_nothing_out() {
-    assert_yields::<u8>(&[], &[], "no pairs, nothing out");
+    assert_yields::<u8>(
+        &[],
+        &[],
+        "clause 1 (values in index order): no pairs, nothing out",
+    );
 }
 
-const PULLED_TOO_MUCH: &str = "in_order pulled more than it needed";
+const PULLED_TOO_MUCH: &str =
+    "clause 2 (each value as soon as it can be): in_order pulled more than it needed";
 
 #[test]
 fn it_pulls_no_more_than_it_needs() {
@@ -96,19 +105,39 @@ fn it_pulls_no_more_than_it_needs() {
     assert_eq!(
         first,
         Some(Ok('a')),
-        "from [(1, 'b'), (0, 'a'), ...] the first value is index 0's"
+        "clause 1 (values in index order): from [(1, 'b'), (0, 'a'), ...] the first value is index 0's"
     );
-    assert_eq!(ordered.waiting(), 1, "index 1 waits inside");
+    assert_eq!(
+        ordered.waiting(),
+        1,
+        "clause 2 (each value as soon as it can be): index 1 waits inside"
+    );
     let second = ordered.next();
     assert!(
         pulled.get() == 2,
         "{PULLED_TOO_MUCH}: index 1 was waiting inside, yet it pulled another pair (look in \
          what waits before pulling)"
     );
-    assert_eq!(second, Some(Ok('b')));
-    assert_eq!(ordered.waiting(), 0, "a value yielded no longer waits");
-    assert_eq!(ordered.next(), Some(Ok('c')));
-    assert_eq!(pulled.get(), 3);
+    assert_eq!(
+        second,
+        Some(Ok('b')),
+        "clause 1 (values in index order): the second value is index 1's"
+    );
+    assert_eq!(
+        ordered.waiting(),
+        0,
+        "clause 2 (each value as soon as it can be): a value yielded no longer waits"
+    );
+    assert_eq!(
+        ordered.next(),
+        Some(Ok('c')),
+        "clause 1 (values in index order): the third value is index 2's"
+    );
+    assert_eq!(
+        pulled.get(),
+        3,
+        "clause 2 (each value as soon as it can be): three pairs pulled for three values"
+    );
 }
 
 #[test]
@@ -120,7 +149,7 @@ fn it_yields_while_the_source_is_still_open() {
     results.send((0, "zero")).unwrap();
     let (ordered, results) = within(
         QUICK,
-        "in_order over an open channel",
+        "clause 2 (each value as soon as it can be): in_order over an open channel",
         &format!(
             "{PULLED_TOO_MUCH}: it waited for more pairs although index 0 and then index 1 \
              had arrived; yield each value as soon as it has arrived, and look in what waits \
@@ -129,14 +158,22 @@ fn it_yields_while_the_source_is_still_open() {
         move || {
             let mut ordered = in_order(arrivals);
             let first_two = [ordered.next(), ordered.next()];
-            assert_eq!(first_two, [Some(Ok("zero")), Some(Ok("one"))]);
+            assert_eq!(
+                first_two,
+                [Some(Ok("zero")), Some(Ok("one"))],
+                "clause 1 (values in index order): index 0's value, then index 1's"
+            );
             (ordered, results)
         },
     );
     results.send((2, "two")).unwrap();
     drop(results);
     let rest: Vec<_> = ordered.collect();
-    assert_eq!(rest, vec![Ok("two")]);
+    assert_eq!(
+        rest,
+        vec![Ok("two")],
+        "clause 1 (values in index order): index 2's value, then the end"
+    );
 }
 
 #[test]
@@ -144,12 +181,12 @@ fn a_repeated_index_is_an_error() {
     assert_yields(
         &[(0, 'a'), (1, 'b'), (1, 'B'), (2, 'c')],
         &[Ok('a'), Ok('b'), Err(OrderError::Duplicate(1))],
-        "an index already yielded came again: Err(Duplicate(1))",
+        "clause 3 (a repeated index is Err(Duplicate)): an index already yielded came again: Err(Duplicate(1))",
     );
     assert_yields(
         &[(2, 'c'), (2, 'C'), (0, 'a')],
         &[Err(OrderError::Duplicate(2))],
-        "an index already waiting came again: Err(Duplicate(2))",
+        "clause 3 (a repeated index is Err(Duplicate)): an index already waiting came again: Err(Duplicate(2))",
     );
 }
 
@@ -158,7 +195,7 @@ fn a_missing_index_is_an_error_at_the_end() {
     assert_yields(
         &[(0, 'a'), (2, 'c'), (3, 'd')],
         &[Ok('a'), Err(OrderError::Missing(1))],
-        "the source ended while index 1 was missing, with 2 and 3 waiting behind it: \
+        "clause 4 (a missing index is Err(Missing) at the end): the source ended while index 1 was missing, with 2 and 3 waiting behind it: \
          Err(Missing(1)), not a quiet end",
     );
 }
@@ -168,15 +205,19 @@ fn after_the_end_it_stays_ended() {
     assert_yields(
         &[(1, 'b')],
         &[Err(OrderError::Missing(0))],
-        "index 0 never came: Err(Missing(0)), then nothing more",
+        "clause 4 (a missing index is Err(Missing) at the end): index 0 never came: Err(Missing(0)), then nothing more",
     );
     let mut ordered = in_order(vec![(0, 'a')]);
-    assert_eq!(ordered.next(), Some(Ok('a')));
+    assert_eq!(
+        ordered.next(),
+        Some(Ok('a')),
+        "clause 1 (values in index order): the one value"
+    );
     for _ in 0..3 {
         assert_eq!(
             ordered.next(),
             None,
-            "after the end, next() keeps returning None"
+            "clause 5 (after an error or the end, None for ever): after the end, next() keeps returning None"
         );
     }
 }

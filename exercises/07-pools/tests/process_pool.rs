@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use nix::libc;
 use pools::demos::process_pool::{ProcessPool, python_chunksize};
 use pools::demos::tasks::{square, worker_pid};
-use processes::demos::process::ExitStatus;
+use processes::demos::process::{ExitStatus, Process};
 use serde::{Deserialize, Serialize};
 use testkit::{DEADLINE, within};
 
@@ -21,27 +21,29 @@ use crashes::{
 const HANG: &str = "deadlock: map never returned. A worker that died or a reply that never \
      came: look at how the pool waits for replies (poll on every busy worker's result pipe)";
 
+// Every `map` and `imap` below is `unsafe`: the tasks these tests give a
+// pool (square, worker_pid, shout, the `*_on_seven` functions, gated_square,
+// garble_on_seven, odds_up_to, count_odds, never_ends_on_one) compute,
+// allocate, panic, or make async-signal-safe calls (read, write, fcntl,
+// fstat, getpid, kill, setrlimit, abort, _exit, pause, open, dup2); none
+// takes a lock, reads the environment or starts a thread. Each SAFETY
+// comment says "tasks of this file" for that.
+
 fn pool(workers: usize) -> ProcessPool {
-    // SAFETY: the tasks these tests give a pool (square, worker_pid, shout,
-    // the `*_on_seven` functions, gated_square, garble_on_seven, odds_up_to,
-    // count_odds, never_ends_on_one) compute, allocate, panic, or make
-    // async-signal-safe calls (read, write, fcntl, fstat, getpid, kill,
-    // setrlimit, abort, _exit, pause, open, dup2); none takes a lock, reads the
-    // environment or starts a thread.
-    unsafe { ProcessPool::new(workers) }.expect("could not start the pool")
+    ProcessPool::new(workers).expect("could not start the pool")
 }
 
 /// A pool whose workers also keep the descriptors in `keep`.
 fn pool_keeping(workers: usize, keep: &[RawFd]) -> ProcessPool {
-    // SAFETY: as in `pool`: the same tasks.
-    unsafe { ProcessPool::new_keeping_fds(workers, keep) }.expect("could not start the pool")
+    ProcessPool::new_keeping_fds(workers, keep).expect("could not start the pool")
 }
 
 #[test]
 fn the_tutorials_example() {
     let _clean = testkit::process_scope();
     let result = within(DEADLINE, "map(square, [1..5])", HANG, || {
-        pool(4).map(square, &[1, 2, 3, 4, 5]).expect("map failed")
+        // SAFETY: tasks of this file (see the note above `pool`).
+        unsafe { pool(4).map(square, &[1, 2, 3, 4, 5]) }.expect("map failed")
     });
     assert_eq!(result, vec![1, 4, 9, 16, 25]);
 }
@@ -51,7 +53,8 @@ fn results_come_back_in_input_order() {
     let _clean = testkit::process_scope();
     let numbers: Vec<u64> = (0..1000).rev().collect();
     let result = within(DEADLINE, "map over 1000 numbers", HANG, move || {
-        pool(3).map(square, &numbers).expect("map failed")
+        // SAFETY: tasks of this file (see the note above `pool`).
+        unsafe { pool(3).map(square, &numbers) }.expect("map failed")
     });
     let expected: Vec<u64> = (0..1000u64).rev().map(|x| x * x).collect();
     assert_eq!(
@@ -65,7 +68,8 @@ fn a_hundred_thousand_items_all_come_back() {
     let _clean = testkit::process_scope();
     let numbers: Vec<u64> = (0..100_000).collect();
     let result = within(DEADLINE, "map over 100 000 numbers", HANG, move || {
-        pool(4).map(square, &numbers).expect("map failed")
+        // SAFETY: tasks of this file (see the note above `pool`).
+        unsafe { pool(4).map(square, &numbers) }.expect("map failed")
     });
     assert_eq!(result.len(), 100_000, "one result per item");
     let wrong = (0..100_000u64).find(|&i| result[i as usize] != i * i);
@@ -77,8 +81,8 @@ fn the_tasks_run_in_the_workers_not_in_the_parent() {
     let _clean = testkit::process_scope();
     let (pids, ran_in) = within(DEADLINE, "map(worker_pid)", HANG, || {
         let mut pool = pool(3);
-        let ran_in = pool
-            .imap(worker_pid, &[0u64; 60], 1)
+        // SAFETY: tasks of this file (see the note above `pool`).
+        let ran_in = unsafe { pool.imap(worker_pid, &[0u64; 60], 1) }
             .unwrap()
             .collect::<Result<Vec<_>, _>>();
         (pool.pids(), ran_in.expect("map failed"))
@@ -97,7 +101,8 @@ fn the_tasks_run_in_the_workers_not_in_the_parent() {
 fn no_items_no_results() {
     let _clean = testkit::process_scope();
     let result = within(DEADLINE, "map over nothing", HANG, || {
-        pool(2).map(square, &[]).expect("map failed")
+        // SAFETY: tasks of this file (see the note above `pool`).
+        unsafe { pool(2).map(square, &[]) }.expect("map failed")
     });
     assert!(result.is_empty());
 }
@@ -128,8 +133,8 @@ fn items_larger_than_a_pipe_cross_both_ways() {
     let texts: Vec<String> = (0..6).map(|i| format!("{i}").repeat(300_000)).collect();
     let result = within(DEADLINE, "map over 300 KB strings", HANG, move || {
         let mut pool = pool(2);
-        let result = pool
-            .imap(shout, &texts, 2)
+        // SAFETY: tasks of this file (see the note above `pool`).
+        let result = unsafe { pool.imap(shout, &texts, 2) }
             .unwrap()
             .collect::<Result<Vec<_>, _>>();
         result.expect("map failed")
@@ -154,15 +159,15 @@ fn crash(task: fn(u64) -> u64) -> Crash {
             let mut pool = pool(2);
             let before = pool.pids();
             let items: Vec<u64> = (0..20).collect();
-            let outcome = pool
-                .imap(task, &items, 3)
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let outcome = unsafe { pool.imap(task, &items, 3) }
                 .unwrap()
                 .collect::<Result<Vec<_>, _>>();
             let error = outcome.expect_err("map succeeded although a worker died");
             let after = pool.pids();
-            let again = pool
-                .map(square, &items)
-                .expect("the pool is unusable after a crash");
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let again =
+                unsafe { pool.map(square, &items) }.expect("the pool is unusable after a crash");
             assert_eq!(again, items.iter().map(|x| x * x).collect::<Vec<_>>());
             Crash {
                 error,
@@ -217,7 +222,8 @@ fn dropping_the_pool_leaves_no_worker_behind() {
         "a worker never saw its task pipe close",
         || {
             let mut pool = pool(4);
-            pool.map(square, &[1, 2, 3]).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            unsafe { pool.map(square, &[1, 2, 3]) }.unwrap();
             drop(pool);
         },
     );
@@ -232,10 +238,12 @@ fn close_then_join_waits_for_clean_exits() {
         "a worker never saw end-of-file",
         || {
             let mut pool = pool(3);
-            pool.map(square, &[1, 2, 3]).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            unsafe { pool.map(square, &[1, 2, 3]) }.unwrap();
             pool.close();
             assert!(
-                pool.map(square, &[1]).is_err(),
+                // SAFETY: tasks of this file (see the note above `pool`).
+                unsafe { pool.map(square, &[1]) }.is_err(),
                 "map on a closed pool must fail, not hang"
             );
             pool.join().unwrap()
@@ -302,7 +310,8 @@ fn a_worker_holds_only_its_own_pipes() {
         let mut pool = pool(2);
         // One chunk per worker: once both results are in, both workers have
         // started their loop, so whatever they close at the start is closed.
-        pool.map(square, &[1, 2]).expect("map failed");
+        // SAFETY: tasks of this file (see the note above `pool`).
+        unsafe { pool.map(square, &[1, 2]) }.expect("map failed");
         let held: Vec<(i32, Vec<(RawFd, String)>)> = pool
             .pids()
             .into_iter()
@@ -341,12 +350,10 @@ fn two_pools_alive_at_once_close_and_join_without_hanging() {
         || {
             let mut first = pool(2);
             let mut second = pool(2);
-            first
-                .map(square, &[1, 2, 3])
-                .expect("map on the first pool");
-            second
-                .map(square, &[4, 5, 6])
-                .expect("map on the second pool");
+            // SAFETY: tasks of this file (see the note above `pool`).
+            unsafe { first.map(square, &[1, 2, 3]) }.expect("map on the first pool");
+            // SAFETY: tasks of this file (see the note above `pool`).
+            unsafe { second.map(square, &[4, 5, 6]) }.expect("map on the second pool");
             first.close();
             let statuses = first.join().expect("join the first pool");
             drop(second);
@@ -357,6 +364,60 @@ fn two_pools_alive_at_once_close_and_join_without_hanging() {
         statuses,
         vec![ExitStatus::Exited(0); 2],
         "each worker of the first pool sees its task pipe close and exits normally"
+    );
+}
+
+/// A child of the test process that has nothing to do with the pool: it waits
+/// for a signal. Forked with chapter 3's `Process::start`, it inherits every
+/// descriptor open at that moment, the pool's ends of its task pipes too.
+fn bystander() -> Process {
+    // SAFETY: the child only calls `pause(2)`, async-signal-safe, until the
+    // test kills it.
+    unsafe {
+        Process::start(|| {
+            loop {
+                nix::unistd::pause();
+            }
+        })
+    }
+    .expect("could not start the bystander child")
+}
+
+/// Issue 20, defect 2: `join` must not wait for end-of-file on the task pipes,
+/// which any child forked later (by this program, a library, another thread)
+/// holds open.
+#[test]
+fn join_ends_while_a_bystander_child_holds_the_task_pipes() {
+    let _clean = testkit::process_scope();
+    let (statuses, mut bystanders) = within(
+        DEADLINE,
+        "close + join with a bystander child alive",
+        "deadlock: join waited for workers that never stopped. A child started after the \
+         pool (by this program or a library) inherits the pool's write ends of the task \
+         pipes, so closing the parent's copy is no end-of-file: tell each worker to stop \
+         with a message of its own",
+        || {
+            let before = bystander();
+            let mut pool = pool(2);
+            let during = bystander();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            unsafe { pool.map(square, &[1, 2, 3]) }.expect("map failed");
+            let after_map = bystander();
+            pool.close();
+            (
+                pool.join().expect("join failed"),
+                [before, during, after_map],
+            )
+        },
+    );
+    for child in &mut bystanders {
+        child.kill().unwrap();
+        child.join().unwrap();
+    }
+    assert_eq!(
+        statuses,
+        vec![ExitStatus::Exited(0); 2],
+        "each worker stops at the pool's request and exits normally"
     );
 }
 
@@ -425,7 +486,8 @@ fn imap_yields_in_input_order_when_workers_finish_out_of_order() {
         || {
             let (mut pool, mut pipes) = gated_pool(0);
             let items = [0, 1, 2, 3];
-            let mut results = pool.imap(gated_square, &items, 1).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let mut results = unsafe { pool.imap(gated_square, &items, 1) }.unwrap();
             // Item 1 finishes while item 0 waits at the gate...
             assert_eq!(next_report(&mut pipes), 1, "item 1 should finish first");
             pipes.gate.write_all(b"go").unwrap();
@@ -450,7 +512,8 @@ fn imap_yields_each_result_as_soon_as_the_ones_before_it_are_in() {
         || {
             let (mut pool, mut pipes) = gated_pool(3);
             let items = [0, 1, 2, 3];
-            let mut results = pool.imap(gated_square, &items, 1).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let mut results = unsafe { pool.imap(gated_square, &items, 1) }.unwrap();
             // Item 3 is still at the gate: these three cannot wait for it.
             for expected in [0, 1, 4] {
                 assert_eq!(results.next().unwrap().unwrap(), expected);
@@ -472,13 +535,14 @@ fn a_dropped_imap_does_not_leak_results_into_the_next_map() {
     let (first, again) = within(DEADLINE, "imap dropped early, then map", HANG, || {
         let mut pool = pool(3);
         let items: Vec<u64> = (0..30).collect();
-        let first: Vec<u64> = pool
-            .imap(square, &items, 1)
+        // SAFETY: tasks of this file (see the note above `pool`).
+        let first: Vec<u64> = unsafe { pool.imap(square, &items, 1) }
             .unwrap()
             .take(2)
             .map(Result::unwrap)
             .collect();
-        let again = pool.map(square, &[100, 200, 300]).unwrap();
+        // SAFETY: tasks of this file (see the note above `pool`).
+        let again = unsafe { pool.map(square, &[100, 200, 300]) }.unwrap();
         (first, again)
     });
     assert_eq!(first, vec![0, 1]);
@@ -565,14 +629,14 @@ fn a_reply_that_does_not_decode_kills_the_live_worker_instead_of_joining_it_for_
             let mut pool = pool(2);
             let before = pool.pids();
             let items: Vec<u64> = (0..20).collect();
-            let outcome = pool
-                .imap(garble_on_seven, &items, 3)
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let outcome = unsafe { pool.imap(garble_on_seven, &items, 3) }
                 .unwrap()
                 .collect::<Result<Vec<_>, _>>();
             let error = outcome.expect_err("map succeeded although a reply was garbage");
             let after = pool.pids();
-            let again = pool
-                .map(square, &items)
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let again = unsafe { pool.map(square, &items) }
                 .expect("the pool is unusable after a bad reply");
             assert_eq!(again, items.iter().map(|x| x * x).collect::<Vec<_>>());
             (error.to_string(), before, after)
@@ -620,13 +684,13 @@ fn a_serialization_error_is_reported_as_such_not_as_a_panic() {
         within(DEADLINE, "map with types serde refuses", HANG, || {
             let mut pool = pool(2);
             let before = pool.pids();
-            let in_worker = pool
-                .map(odds_up_to, &[1, 2, 3])
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let in_worker = unsafe { pool.map(odds_up_to, &[1, 2, 3]) }
                 .expect_err("the results cannot be encoded");
             let inputs = [Odds(vec![1, 2])];
-            let in_parent = pool
-                .map(count_odds, &inputs)
-                .expect_err("the items cannot be encoded");
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let in_parent =
+                unsafe { pool.map(count_odds, &inputs) }.expect_err("the items cannot be encoded");
             let kept = pool.pids() == before;
             (in_worker.to_string(), in_parent.to_string(), kept)
         });
@@ -662,15 +726,16 @@ fn dropping_an_imap_does_not_wait_for_a_task_that_never_ends() {
          not wait for a task; leave the reply for later, or kill the worker",
         || {
             let mut pool = pool(2);
-            let mut results = pool.imap(never_ends_on_one, &[0, 1], 1).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let mut results = unsafe { pool.imap(never_ends_on_one, &[0, 1], 1) }.unwrap();
             let first = results
                 .next()
                 .expect("a first result")
                 .expect("item 0 squares");
             drop(results);
-            let again = pool
-                .map(square, &[2, 3, 4])
-                .expect("map after the dropped imap");
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let again =
+                unsafe { pool.map(square, &[2, 3, 4]) }.expect("map after the dropped imap");
             drop(pool);
             (first, again)
         },
@@ -693,7 +758,8 @@ fn dropping_a_pool_whose_task_never_ends_does_not_hang() {
          workers as Python's `with Pool()` does, do not just close and join",
         || {
             let mut pool = pool(1);
-            let results = pool.imap(never_ends_on_one, &[1], 1).unwrap();
+            // SAFETY: tasks of this file (see the note above `pool`).
+            let results = unsafe { pool.imap(never_ends_on_one, &[1], 1) }.unwrap();
             // The Imap is never dropped: only the pool's own drop can help.
             std::mem::forget(results);
             drop(pool);

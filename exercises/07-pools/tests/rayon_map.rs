@@ -35,9 +35,9 @@ fn the_three_pools_agree() {
     let by_rayon = par_squares(&numbers);
     let by_threads = ThreadPool::new(3).map(square, numbers.clone()).unwrap();
     let by_processes = within(DEADLINE, "process map", "the pool hung", move || {
+        let mut pool = ProcessPool::new(3).unwrap();
         // SAFETY: `square` only computes.
-        let mut pool = unsafe { ProcessPool::new(3) }.unwrap();
-        pool.map(square, &numbers).unwrap()
+        unsafe { pool.map(square, &numbers) }.unwrap()
     });
     assert!(by_rayon == by_threads, "rayon and the thread pool disagree");
     assert!(

@@ -8,7 +8,7 @@ use nix::sys::signal::{Signal, kill};
 use pools::demos::process_pool::{PoolError, python_chunksize};
 use pools::demos::shared_pool::{InSharedMemory, SharedMemoryPool};
 use pools::demos::tasks::square;
-use processes::demos::process::ExitStatus;
+use processes::demos::process::{ExitStatus, Process};
 use testkit::{DEADLINE, within};
 
 mod crashes;
@@ -217,6 +217,50 @@ fn join_lets_every_worker_exit_cleanly() {
         pool.join().expect("join failed")
     });
     assert_eq!(statuses, vec![ExitStatus::Exited(0); 3]);
+}
+
+/// Issue 20, defect 2: `join` must not wait for end-of-file on the task pipes,
+/// which any child forked later (by this program, a library, another thread)
+/// holds open.
+#[test]
+fn join_ends_while_a_bystander_child_holds_the_task_pipes() {
+    fn bystander() -> Process {
+        // SAFETY: the child only calls `pause(2)`, async-signal-safe, until
+        // the test kills it.
+        unsafe {
+            Process::start(|| {
+                loop {
+                    nix::unistd::pause();
+                }
+            })
+        }
+        .expect("could not start the bystander child")
+    }
+    let _clean = testkit::process_scope();
+    let (statuses, mut bystanders) = within(
+        DEADLINE,
+        "join with a bystander child alive",
+        "deadlock: join waited for workers that never stopped. A child started after the \
+         pool (by this program or a library) inherits the pool's write ends of the task \
+         pipes, so closing the parent's copy is no end-of-file: tell each worker to stop \
+         with a message of its own",
+        || {
+            let before = bystander();
+            let mut pool = pool(2, 10, square);
+            let during = bystander();
+            pool.map(&[1, 2, 3]).expect("map failed");
+            let after_map = bystander();
+            (
+                pool.join().expect("join failed"),
+                [before, during, after_map],
+            )
+        },
+    );
+    for child in &mut bystanders {
+        child.kill().unwrap();
+        child.join().unwrap();
+    }
+    assert_eq!(statuses, vec![ExitStatus::Exited(0); 2]);
 }
 
 // ---------------------------------------------------------------------------

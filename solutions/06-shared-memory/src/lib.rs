@@ -5,3 +5,5 @@
 #[path = "../../../exercises/06-shared-memory/src/demos/mod.rs"]
 pub mod demos;
 pub mod exercises;
+#[path = "../../../exercises/06-shared-memory/src/sync.rs"]
+pub mod sync;

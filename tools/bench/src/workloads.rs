@@ -506,11 +506,10 @@ pub fn primes(threads: u64, iters: u64) -> Duration {
 /// Chapter 7's `ProcessPool::map(square, &input)` on 2 worker processes,
 /// forked before the clock starts (as Python's pool is made before timing).
 pub fn map_process_pool(iters: u64) -> Duration {
-    // SAFETY: the only task is `square`, which only computes.
-    let mut pool = unsafe { ProcessPool::new(2) }.expect("could not fork the pool's workers");
+    let mut pool = ProcessPool::new(2).expect("could not fork the pool's workers");
     let elapsed = time_map(iters, |input| {
-        pool.map(pools::demos::tasks::square, input)
-            .expect("the process pool failed")
+        // SAFETY: the only task is `square`, which only computes.
+        unsafe { pool.map(pools::demos::tasks::square, input) }.expect("the process pool failed")
     });
     pool.close();
     let statuses = pool.join().expect("could not join the pool's workers");

@@ -7,13 +7,18 @@
 //! lock here guards a [`Pair`] of plain, non-atomic fields that must always
 //! be changed together.
 //!
+//! Build the lock from [`crate::sync`]'s `AtomicBool`, `Ordering` and
+//! `yield_now`: std's in a normal build, loom's when `tests/loom_models.rs`
+//! model-checks your lock (every interleaving of two holders, and whether
+//! your orderings publish the pair), under `--cfg shared_memory_loom`.
+//!
 //! Run the tests with `cargo test -p shared-memory --test process_shared_lock`.
 
 #![allow(unused_variables, dead_code)]
 
+use crate::sync::AtomicBool;
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::AtomicBool;
 
 use crate::demos::region::ProcessShared;
 

@@ -10,12 +10,12 @@ use pools::demos::thread_pool::ThreadPool;
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let numbers = vec![1, 2, 3, 4, 5];
 
-    // SAFETY: the tasks are `square`, which only computes, and `worker_pid`,
-    // which calls getpid (async-signal-safe).
-    let mut processes = unsafe { ProcessPool::new(2) }?;
-    let result = processes.map(square, &numbers)?;
+    let mut processes = ProcessPool::new(2)?;
+    // SAFETY: `square` only computes: fine in a forked worker.
+    let result = unsafe { processes.map(square, &numbers) }?;
     println!("ProcessPool::map  {result:?}");
-    let pids = processes.map(worker_pid, &numbers)?;
+    // SAFETY: `worker_pid` calls getpid, async-signal-safe.
+    let pids = unsafe { processes.map(worker_pid, &numbers) }?;
     println!("  ran in          {pids:?} (parent {})", std::process::id());
 
     let threads = ThreadPool::new(2);

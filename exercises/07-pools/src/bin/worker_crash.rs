@@ -21,16 +21,19 @@ fn square_or_die(x: u64) -> u64 {
 // ANCHOR: main
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let numbers: Vec<u64> = (1..=8).collect();
-    // SAFETY: the tasks are `square`, which only computes, and
-    // `square_or_die`, which also calls getpid and kill (async-signal-safe).
-    let mut pool = unsafe { ProcessPool::new(2) }?;
+    let mut pool = ProcessPool::new(2)?;
     println!("workers before: {:?}", pool.pids());
-    match pool.map(square_or_die, &numbers) {
+    // SAFETY: `square_or_die` computes, and calls getpid and kill
+    // (async-signal-safe).
+    match unsafe { pool.map(square_or_die, &numbers) } {
         Ok(result) => println!("unexpected success: {result:?}"),
         Err(e) => println!("map failed: {e}"),
     }
     println!("workers after:  {:?}", pool.pids());
-    println!("map again:      {:?}", pool.map(square, &numbers)?);
+    // SAFETY: `square` only computes.
+    println!("map again:      {:?}", unsafe {
+        pool.map(square, &numbers)
+    }?);
     Ok(())
 }
 // ANCHOR_END: main

@@ -25,12 +25,11 @@ pub fn process_pool(
     items: &[u64],
     chunksize: usize,
 ) -> Result<Timeline, PoolError> {
-    // SAFETY: the only task is `timed_busy_square`: computation, getpid,
-    // clock_gettime (async-signal-safe) and allocation for its span.
-    let mut pool = unsafe { ProcessPool::new(workers) }?;
-    let results: Vec<(u64, Span)> = pool
-        .imap(timed_busy_square, items, chunksize)?
-        .collect::<Result<_, _>>()?;
+    let mut pool = ProcessPool::new(workers)?;
+    // SAFETY: `timed_busy_square` computes, calls getpid and clock_gettime
+    // (async-signal-safe) and allocates for its span.
+    let results: Vec<(u64, Span)> =
+        unsafe { pool.imap(timed_busy_square, items, chunksize) }?.collect::<Result<_, _>>()?;
     let spans = results.into_iter().map(|(_, span)| span).collect();
     Ok(Timeline::new(spans).title(&format!(
         "ProcessPool: {workers} processes, {} items in chunks of {chunksize}",

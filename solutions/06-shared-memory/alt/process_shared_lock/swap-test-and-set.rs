@@ -1,8 +1,8 @@
 //! ALT: test-and-set with `swap(true)` instead of compare_exchange
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -51,7 +51,7 @@ impl<T> SpinLock<T> {
         // swap(true) returns the old value: false means we set it.
         while self.locked.swap(true, Ordering::Acquire) {
             while self.locked.load(Ordering::Relaxed) {
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
         SpinGuard { lock: self }

@@ -5,7 +5,7 @@
 
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
+use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -66,7 +66,7 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }

@@ -1,12 +1,13 @@
 //! WRONG: the guard's drop forgets to release the lock
 //! EXPECT: the guard's drop did not release the lock
+//! CLAUSE: 2
 //!
 //! A student who writes `unlock` as a method and never calls it, or an empty
 //! `Drop`, gets a lock that works exactly once.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -64,7 +65,7 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }

@@ -1,12 +1,13 @@
 //! WRONG: try_lock runs the compare_exchange but ignores whether it worked
 //! EXPECT: the lock lets two holders in at once
+//! CLAUSE: 1
 //!
 //! `compare_exchange` returns `Err` when the lock was taken; dropping the
 //! result with `let _ =` makes every attempt a success.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -64,7 +65,7 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }

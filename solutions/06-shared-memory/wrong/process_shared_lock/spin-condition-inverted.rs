@@ -1,13 +1,14 @@
 //! WRONG: the spin loop's condition is inverted (`while !locked.swap(true)`)
 //! EXPECT: the lock lets two holders in at once
+//! CLAUSE: 1
 //!
 //! `swap(true)` returns the value it replaced: `false` means "it was free,
 //! it is mine now". Looping while that is `false` inverts the meaning: a
 //! free lock costs two swaps, and a held lock is "taken" anyway.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -57,7 +58,7 @@ impl<T> SpinLock<T> {
         // value was `true` (somebody held it). The `!` turns that round: a
         // held lock is "taken" by the second swap.
         while !self.locked.swap(true, Ordering::Acquire) {
-            std::thread::yield_now();
+            crate::sync::yield_now();
         }
         SpinGuard { lock: self }
     }

@@ -1,13 +1,14 @@
 //! WRONG: try_lock spins until the lock is free, like lock
 //! EXPECT: try_lock waited
+//! CLAUSE: 4
 //!
 //! A `try_` operation must give up at once; this one is `lock` by another
 //! name, and a caller that tries while it holds the lock itself waits for
 //! ever.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -65,7 +66,7 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }
@@ -77,7 +78,7 @@ impl<T> SpinLock<T> {
             .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
             .is_err()
         {
-            std::thread::yield_now();
+            crate::sync::yield_now();
         }
         Some(SpinGuard { lock: self })
     }

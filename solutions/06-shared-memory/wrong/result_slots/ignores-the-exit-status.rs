@@ -1,5 +1,6 @@
 //! WRONG: joins every child but never looks at how it ended
 //! EXPECT: should return an error, not Ok
+//! CLAUSE: 5
 //!
 //! A child that died before storing leaves a 0 in its slot, and 0 looks
 //! like a result.

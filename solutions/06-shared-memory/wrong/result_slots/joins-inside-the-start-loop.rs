@@ -1,5 +1,6 @@
 //! WRONG: joins each child right after starting it
 //! EXPECT: start every child before joining the first one
+//! CLAUSE: 4
 //!
 //! Every result is right, but the children run one after the other: n
 //! processes for the speed of one.

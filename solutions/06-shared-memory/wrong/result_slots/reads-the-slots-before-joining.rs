@@ -1,5 +1,6 @@
 //! WRONG: reads the slots as soon as the children are started, then joins
 //! EXPECT: read before joining
+//! CLAUSE: 1
 //!
 //! On a fast machine with quick work the children are often done by then,
 //! so it seems to work; a slot read before its child stored into it reads 0.

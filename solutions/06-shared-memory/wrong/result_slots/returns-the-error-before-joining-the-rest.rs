@@ -1,5 +1,6 @@
 //! WRONG: returns at the first failed child, leaving the later ones unjoined
 //! EXPECT: join every child before returning
+//! CLAUSE: 5
 //!
 //! The error is right; the children after the failed one are left as
 //! zombies (or still running) for as long as the parent lives.

@@ -1,5 +1,6 @@
 //! WRONG: computes `work(i)` in the parent and forks a child only to store it
 //! EXPECT: work ran in the parent
+//! CLAUSE: 3
 //!
 //! The results are right and the slots are used, but the work, the part
 //! worth a process of its own, runs one call after the other in the parent.

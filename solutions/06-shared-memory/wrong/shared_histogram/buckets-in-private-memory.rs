@@ -1,5 +1,6 @@
 //! WRONG: the buckets are a Vec of atomics in the parent's own memory
 //! EXPECT: are the buckets shared
+//! CLAUSE: 1
 //!
 //! Atomics make threads agree; a forked child adds to its own copy of the
 //! Vec, which the parent never sees.

@@ -1,5 +1,6 @@
 //! WRONG: chunks of `len / workers` bytes, so the last `len % workers` bytes are never counted
 //! EXPECT: every byte belong to exactly one chunk
+//! CLAUSE: 1
 //!
 //! Right whenever the length divides evenly, which the first example a
 //! student tries usually does.

@@ -1,5 +1,6 @@
 //! WRONG: calls `bucket_of` in the parent and leaves only the adding to the workers
 //! EXPECT: bucket_of ran in the parent
+//! CLAUSE: 3
 //!
 //! The counts are right, but the work that was worth spreading over
 //! processes, classifying every byte, runs in one process.

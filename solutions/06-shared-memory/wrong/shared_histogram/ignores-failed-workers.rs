@@ -1,5 +1,6 @@
 //! WRONG: joins every worker but never checks how it ended
 //! EXPECT: so the counts are incomplete
+//! CLAUSE: 5
 //!
 //! A worker that panicked half-way leaves its chunk partly counted, and the
 //! totals look plausible.

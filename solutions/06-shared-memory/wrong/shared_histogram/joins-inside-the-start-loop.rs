@@ -1,5 +1,6 @@
 //! WRONG: joins each worker right after starting it
 //! EXPECT: Start every child before joining the first one
+//! CLAUSE: 3
 //!
 //! The counts are right, but the workers run one after the other.
 

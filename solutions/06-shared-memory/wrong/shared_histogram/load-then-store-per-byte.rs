@@ -1,5 +1,6 @@
 //! WRONG: adds with a load and then a store instead of fetch_add
 //! EXPECT: lost updates
+//! CLAUSE: 4
 //!
 //! Each of the two steps is atomic, the pair is not: between one worker's
 //! load and its store, another worker's increments of the same bucket are

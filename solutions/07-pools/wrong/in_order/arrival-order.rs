@@ -1,5 +1,6 @@
 //! WRONG: values yielded in the order they arrive (finishing order)
 //! EXPECT: arrival order
+//! CLAUSE: 1
 //!
 //! What `imap_unordered` does: simple, and the indexes are ignored.
 #![allow(dead_code)]

@@ -1,5 +1,6 @@
 //! WRONG: after an error it carries on with the next pairs
 //! EXPECT: after an error, nothing more
+//! CLAUSE: 5
 //!
 //! `done` is never set, so the caller who stops at the first `Err` is fine,
 //! but one who keeps calling `next` gets values after the error.

@@ -1,5 +1,6 @@
 //! WRONG: a repeated index is not detected; the later value replaces the earlier
 //! EXPECT: Duplicate
+//! CLAUSE: 3
 //!
 //! `BTreeMap::insert` overwrites quietly, and an index below the next one
 //! waits in `early` for ever.

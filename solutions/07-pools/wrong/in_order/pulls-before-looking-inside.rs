@@ -1,5 +1,6 @@
 //! WRONG: pulls from the source before looking at the values waiting inside
 //! EXPECT: more than it needed
+//! CLAUSE: 2
 //!
 //! It only looks in `early` once the source has ended, so a value that has
 //! already arrived waits for the next pair, or for ever on an open channel.

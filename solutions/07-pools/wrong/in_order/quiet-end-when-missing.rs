@@ -1,5 +1,6 @@
 //! WRONG: when the source ends with values still waiting, it just ends
 //! EXPECT: Missing
+//! CLAUSE: 4
 //!
 //! The values behind the missing index are dropped without a word: a lost
 //! result looks like a short, successful run.

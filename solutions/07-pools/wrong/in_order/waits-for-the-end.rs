@@ -1,5 +1,6 @@
 //! WRONG: pulls every pair first, then yields them in order
 //! EXPECT: more than it needed
+//! CLAUSE: 2
 //!
 //! Correct order and errors, but nothing comes out before the source ends:
 //! a pool would hold every result until the last worker finishes, and over

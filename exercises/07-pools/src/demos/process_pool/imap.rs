@@ -15,7 +15,7 @@ use serde::de::DeserializeOwned;
 
 use super::ProcessPool;
 use super::error::PoolError;
-use super::wire::{Outcome, Reply, Task, encode};
+use super::wire::{Order, Outcome, Reply, Task, encode};
 
 /// The items of chunk `chunk` when `len` items are cut in chunks of `size`.
 fn chunk_items(chunk: usize, size: usize, len: usize) -> Range<usize> {
@@ -77,7 +77,7 @@ where
         self.in_flight[worker] = Some(chunk);
         let tasks = self.pool.workers[worker].tasks.as_mut();
         let sent = tasks.map_or(Err(io::ErrorKind::BrokenPipe.into()), |t| {
-            framing::send(t, &task)
+            framing::send(t, &Order::Run(task))
         });
         match sent {
             Ok(()) => Ok(()),

@@ -49,7 +49,8 @@ pub use error::PoolError;
 pub use imap::Imap;
 pub use worker::panic_message;
 
-use wire::{Reply, Runner, run_chunk};
+use pipes::demos::framing;
+use wire::{Order, Reply, Runner, run_chunk};
 use worker::{Worker, spawn_worker};
 
 // ANCHOR: chunksize
@@ -76,21 +77,13 @@ impl ProcessPool {
     /// own two pipe ends and descriptors 0, 1 and 2, nothing else of this
     /// process (see [`new_keeping_fds`](ProcessPool::new_keeping_fds)).
     ///
-    /// # Safety
-    ///
-    /// The workers are forked from this process, now and whenever one has to
-    /// be replaced, and every task given to this pool's
-    /// [`map`](ProcessPool::map) and [`imap`](ProcessPool::imap) runs in
-    /// one of them. So every such task must keep
-    /// [`Process::start`](processes::demos::process::Process::start)'s
-    /// contract for a child of a multithreaded parent: computation,
-    /// allocation and async-signal-safe calls only; no std lock (no
-    /// `println!`, no `Mutex` shared with the parent's threads), no lazy
-    /// initialisation, no `std::env`, no threads. A panic is fine: the
-    /// worker catches it, and `Process` reports it with one `write(2)`.
-    pub unsafe fn new(workers: usize) -> io::Result<ProcessPool> {
-        // SAFETY: the same contract, passed on from our caller.
-        unsafe { ProcessPool::new_keeping_fds(workers, &[]) }
+    /// Safe: a worker runs only its own loop until a task reaches it, and
+    /// that loop is fine in a child forked from a multithreaded process, now
+    /// or later, when a dead worker is replaced. What a task does in there is
+    /// the business of whoever hands it over: [`map`](ProcessPool::map) and
+    /// [`imap`](ProcessPool::imap) are the `unsafe` calls.
+    pub fn new(workers: usize) -> io::Result<ProcessPool> {
+        ProcessPool::new_keeping_fds(workers, &[])
     }
     // ANCHOR_END: new
 
@@ -99,11 +92,7 @@ impl ProcessPool {
     /// use them (a pipe to report on, a file to append to). Keep them open
     /// while the pool lives: a replacement forked later keeps whatever has
     /// those numbers then.
-    ///
-    /// # Safety
-    ///
-    /// As for [`new`](ProcessPool::new).
-    pub unsafe fn new_keeping_fds(workers: usize, keep: &[RawFd]) -> io::Result<ProcessPool> {
+    pub fn new_keeping_fds(workers: usize, keep: &[RawFd]) -> io::Result<ProcessPool> {
         assert!(workers > 0, "a pool needs at least one worker");
         let mut pool = ProcessPool {
             workers: Vec::with_capacity(workers),
@@ -111,9 +100,7 @@ impl ProcessPool {
             closed: false,
         };
         for _ in 0..workers {
-            // SAFETY: our caller keeps `spawn_worker`'s contract: it is ours.
-            let worker = unsafe { spawn_worker(&pool.keep)? };
-            pool.workers.push(worker);
+            pool.workers.push(spawn_worker(&pool.keep)?);
         }
         Ok(pool)
     }
@@ -133,13 +120,26 @@ impl ProcessPool {
     /// results in input order, like Python's `Pool.map`, with Python's chunk
     /// size ([`python_chunksize`]). It takes the results a chunk at a time,
     /// straight into a vector of the right size.
-    pub fn map<T, U>(&mut self, task: fn(T) -> U, items: &[T]) -> Result<Vec<U>, PoolError>
+    ///
+    /// # Safety
+    ///
+    /// `task` runs in the worker processes, forked from this one (and
+    /// replacements are forked whenever a worker dies, perhaps when this
+    /// process has other threads). So `task` must keep
+    /// [`Process::start`](processes::demos::process::Process::start)'s
+    /// contract for a child of a multithreaded parent: computation,
+    /// allocation and async-signal-safe calls only; no std lock (no
+    /// `println!`, no `Mutex` shared with the parent's threads), no lazy
+    /// initialisation, no `std::env`, no threads. A panic is fine: the
+    /// worker catches it and reports it.
+    pub unsafe fn map<T, U>(&mut self, task: fn(T) -> U, items: &[T]) -> Result<Vec<U>, PoolError>
     where
         T: Serialize + DeserializeOwned,
         U: Serialize + DeserializeOwned,
     {
         let chunksize = python_chunksize(items.len(), self.workers());
-        let mut chunks = self.imap(task, items, chunksize)?;
+        // SAFETY: `task` keeps `imap`'s contract: our caller's promise.
+        let mut chunks = unsafe { self.imap(task, items, chunksize) }?;
         let mut results = Vec::with_capacity(items.len());
         while let Some(chunk) = chunks.next_chunk() {
             results.extend(chunk?);
@@ -154,7 +154,11 @@ impl ProcessPool {
     /// worker at a time (Python's `imap` defaults to 1). The first chunks are
     /// sent at once, one per idle worker; a worker gets its next chunk when
     /// its reply arrives.
-    pub fn imap<'a, T, U>(
+    ///
+    /// # Safety
+    ///
+    /// As for [`map`](ProcessPool::map): `task` runs in a forked worker.
+    pub unsafe fn imap<'a, T, U>(
         &'a mut self,
         task: fn(T) -> U,
         items: &'a [T],
@@ -198,27 +202,34 @@ impl ProcessPool {
         let worker = &mut self.workers[index];
         worker.process.kill()?;
         let status = worker.process.join()?;
-        // SAFETY: this pool was made by `new`, whose caller promised that
-        // every task given to it keeps `spawn_worker`'s contract.
-        let new = unsafe { spawn_worker(&self.keep)? };
+        let new = spawn_worker(&self.keep)?;
         drop(std::mem::replace(&mut self.workers[index], new));
         Ok(status)
     }
 
     // ANCHOR: shutdown
     // ANCHOR: close
-    /// Closes the task pipes: each worker finishes what it holds, sees
-    /// end-of-file and exits. Python's `Pool.close`.
+    /// Tells each worker to stop once it has finished what it holds, and
+    /// closes its task pipe. Python's `Pool.close`, which sends each worker
+    /// a sentinel: a worker cannot wait for the end-of-file of its task
+    /// pipe, since any child forked after the pool keeps the parent's write
+    /// end open (close-on-exec does nothing for a fork that does not exec,
+    /// and Linux has no close-on-fork).
     pub fn close(&mut self) {
         self.closed = true;
         for worker in &mut self.workers {
-            worker.tasks = None;
+            if let Some(mut tasks) = worker.tasks.take() {
+                // A worker that died cannot read it (EPIPE): `join` reports it.
+                let _ = framing::send(&mut tasks, &Order::Stop);
+            }
         }
     }
     // ANCHOR_END: close
 
     /// Waits for every worker to exit, after [`close`](ProcessPool::close)
     /// or [`terminate`](ProcessPool::terminate), and returns how each ended.
+    /// It ends however many other children this process has: it waits for
+    /// the workers to obey the stop message, not for an end-of-file.
     /// A worker still running a chunk of a dropped [`Imap`] finishes it
     /// first (its reply is read and thrown away), as Python's `join` waits
     /// for the tasks in progress: a task that never ends makes `join` wait
@@ -232,7 +243,7 @@ impl ProcessPool {
         for worker in &mut self.workers {
             if std::mem::take(&mut worker.stale) {
                 // Read the reply, or the worker could block writing it.
-                let _ = pipes::demos::framing::recv::<Reply>(&mut worker.results);
+                let _ = framing::recv::<Reply>(&mut worker.results);
             }
         }
         self.workers.iter_mut().map(|w| w.process.join()).collect()
@@ -260,8 +271,9 @@ impl Drop for ProcessPool {
     /// work finish, call [`close`](ProcessPool::close) and
     /// [`join`](ProcessPool::join) before the drop.
     fn drop(&mut self) {
-        self.close();
+        self.closed = true;
         for worker in &mut self.workers {
+            worker.tasks = None;
             let _ = worker.process.kill();
             let _ = worker.process.join();
         }

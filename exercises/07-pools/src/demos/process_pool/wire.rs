@@ -20,6 +20,17 @@ pub(super) struct Task {
     pub items: Vec<u8>,
 }
 
+/// Parent to worker: a chunk to run, or "stop". The stop message is what
+/// ends a worker after `close`, not the end-of-file of its task pipe: any
+/// child forked after the pool (by this program, a library, another thread)
+/// inherits the parent's write end of that pipe and keeps it open, so the
+/// end-of-file may never come. Python's `Pool.close` sends a sentinel too.
+#[derive(Debug, Serialize, Deserialize)]
+pub(super) enum Order {
+    Run(Task),
+    Stop,
+}
+
 /// What became of a chunk, worker to parent.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Reply {

@@ -2,31 +2,34 @@
 //! to it.
 
 use std::io::{self, PipeReader, PipeWriter};
-use std::os::fd::{AsRawFd, RawFd};
+use std::os::fd::{AsFd, AsRawFd, RawFd};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
+use nix::fcntl::{FcntlArg, fcntl};
 use pipes::demos::framing;
 use processes::demos::process::Process;
 
-use super::wire::{Outcome, Reply, Runner, Task};
+use super::wire::{Order, Outcome, Reply, Runner, Task};
 
 // ANCHOR: worker_loop
 /// A worker's whole life: take a chunk, run it, send the reply, until the
-/// parent closes the task pipe. A panic in the task is caught and sent back,
+/// parent says stop (or its task pipe ends: the parent is gone). A panic in the task is caught and sent back,
 /// like a Python exception; anything worse (abort, a signal, `exit`) ends
 /// the process, and the parent sees end-of-file on the result pipe.
 fn worker_loop(mut tasks: PipeReader, mut results: PipeWriter) -> i32 {
     loop {
         let task: Task = match framing::recv(&mut tasks) {
-            Ok(Some(task)) => task,
-            Ok(None) => return 0, // the pool was closed: a normal exit
+            Ok(Some(Order::Run(task))) => task,
+            Ok(Some(Order::Stop)) => return 0, // the pool was closed: a normal exit
+            Ok(None) => return 0,              // the parent is gone: nobody to tell
             Err(_) => return 2,
         };
         let run = || {
-            // SAFETY: a `Task` on this pipe was written by the parent, the
-            // only process holding the pipe's write end (`spawn_worker` closes
-            // this worker's copy). The parent writes nothing but tasks built
-            // by `Imap::send_next`, whose `runner` is the address of
+            // SAFETY: a `Task` on this pipe was written by the pool in the
+            // parent (this worker closed its own copy of the write end, and
+            // a child forked later that inherits one has no code that
+            // writes to it: it never saw this pipe). The pool writes nothing
+            // but orders built by `Imap::send_next`, whose `runner` is the address of
             // `run_chunk::<T, U>` and whose `task` is the address of a
             // `fn(T) -> U` for the same `T` and `U`, taken from fn pointers
             // into code that was mapped when this worker was forked (code
@@ -60,6 +63,10 @@ pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     processes::demos::process::panic_text(payload).to_owned()
 }
 
+/// What each pipe of a worker asks for: `/proc/sys/fs/pipe-max-size`'s
+/// default.
+const PIPE_BYTES: i32 = 1 << 20;
+
 /// One worker: its process and the parent's ends of its two pipes.
 #[derive(Debug)]
 pub(super) struct Worker {
@@ -78,13 +85,19 @@ pub(super) struct Worker {
 /// (chapter 3's `start_keeping_fds`): the parent's ends of its own pipes,
 /// the other workers' pipes, another pool's, whatever else was open.
 ///
-/// # Safety
 ///
-/// Every task the worker will be given keeps the contract of
-/// [`ProcessPool::new`](super::ProcessPool::new).
-pub(super) unsafe fn spawn_worker(keep: &[RawFd]) -> io::Result<Worker> {
+/// Both pipes get the largest buffer an unprivileged process may ask for
+/// (`F_SETPIPE_SZ`, 1 MiB by default, instead of 64 KiB): a chunk of 125 000
+/// numbers then crosses in a few `write`s, not in a hundred turns of
+/// "writer fills, reader drains", each a wait for the other process to be
+/// scheduled. If the kernel refuses (a per-user limit on pipe memory), the
+/// pipe keeps its 64 KiB and only speed suffers.
+pub(super) fn spawn_worker(keep: &[RawFd]) -> io::Result<Worker> {
     let (task_reader, task_writer) = io::pipe()?;
     let (result_reader, result_writer) = io::pipe()?;
+    for end in [task_writer.as_fd(), result_writer.as_fd()] {
+        let _ = fcntl(end, FcntlArg::F_SETPIPE_SZ(PIPE_BYTES));
+    }
     let mut mine = keep.to_vec();
     mine.extend([task_reader.as_raw_fd(), result_writer.as_raw_fd()]);
     // `start` only lends the closure to the child: the pipe ends go to
@@ -93,9 +106,11 @@ pub(super) unsafe fn spawn_worker(keep: &[RawFd]) -> io::Result<Worker> {
     // SAFETY: the child closes descriptors (`close_range`) and runs
     // `worker_loop`: read, write, postcard's decoding and encoding
     // (allocation: glibc's malloc survives fork), a `const`-initialised
-    // thread-local buffer, and `catch_unwind`; then the tasks, which our
-    // caller promises keep the same contract (see `# Safety`). It returns,
-    // and `start_keeping_fds` leaves with `_exit`.
+    // thread-local buffer, and `catch_unwind`: all fine in the child of a
+    // multithreaded parent. The tasks it runs come from `ProcessPool::map`
+    // and `imap`, `unsafe fn`s whose callers promise that each keeps the
+    // same contract: the obligation is theirs, where the task is chosen.
+    // It returns, and `start_keeping_fds` leaves with `_exit`.
     let process = unsafe {
         Process::start_keeping_fds(&mine, move || match ends.take() {
             Some((task_reader, result_writer)) => worker_loop(task_reader, result_writer),

@@ -27,7 +27,7 @@ mod record;
 mod round;
 mod worker;
 
-use std::io;
+use std::io::{self, Write};
 
 use processes::demos::process::ExitStatus;
 use timeline::Span;
@@ -37,7 +37,7 @@ pub use cells::InSharedMemory;
 use super::process_pool::PoolError;
 use record::Shared;
 use round::Round;
-use worker::{Worker, spawn_worker};
+use worker::{STOP, Worker, encode_pair, spawn_worker};
 
 /// Python's chunk size makes at most this many chunks per worker.
 const CHUNKS_PER_WORKER: usize = 4;
@@ -78,7 +78,7 @@ where
     ///
     /// `task` runs in the forked workers: it must keep
     /// [`Process::start`](processes::demos::process::Process::start)'s
-    /// contract, as for [`ProcessPool::new`](super::process_pool::ProcessPool::new):
+    /// contract, as for [`ProcessPool::map`](super::process_pool::ProcessPool::map):
     /// computation, allocation and async-signal-safe calls only.
     pub unsafe fn new(workers: usize, capacity: usize, task: F) -> io::Result<Self> {
         assert!(workers > 0, "a pool needs at least one worker");
@@ -178,12 +178,18 @@ where
     }
 
     // ANCHOR: shutdown
-    /// Closes the task pipes and waits for every worker to exit: each sees
-    /// end-of-file and exits with 0. Python's `close()` then `join()`.
+    /// Tells each worker to stop, closes the task pipes and waits for every
+    /// worker to exit: each reads the stop message and exits with 0. Python's
+    /// `close()` then `join()`. It waits for the workers, not for an
+    /// end-of-file, so other children of this process, which may hold the
+    /// task pipes' write ends, cannot make it hang.
     pub fn join(mut self) -> io::Result<Vec<ExitStatus>> {
         self.closed = true;
         for worker in &mut self.workers {
-            worker.tasks = None;
+            if let Some(mut tasks) = worker.tasks.take() {
+                // A worker that died cannot read it (EPIPE): its status says so.
+                let _ = tasks.write_all(&encode_pair(STOP, 0));
+            }
         }
         self.workers.iter_mut().map(|w| w.process.join()).collect()
     }

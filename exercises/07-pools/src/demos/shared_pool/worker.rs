@@ -19,6 +19,10 @@ pub(super) const TASK_BYTES: usize = 16;
 /// Worker to parent: "chunk `chunk` is done" (or its task panicked, and the
 /// panic's message follows in a frame of chapter 4).
 pub(super) const COMPLETION_BYTES: usize = 16;
+/// The chunk number of "stop": `join` sends it to each worker. Not the
+/// end-of-file of the task pipe: any child forked after the pool (by this
+/// program, a library, another thread) keeps the parent's write end open.
+pub(super) const STOP: u64 = u64::MAX;
 pub(super) const DONE: u64 = 0;
 pub(super) const PANICKED: u64 = 1;
 
@@ -39,14 +43,14 @@ pub(super) fn decode_pair(bytes: &[u8; 16]) -> (u64, u64) {
 // ANCHOR_END: messages
 
 /// Exit codes of a worker that stopped on its own.
-const PIPE_CLOSED: i32 = 0;
+const STOPPED: i32 = 0;
 const BAD_TASK: i32 = 2;
 const PARENT_GONE: i32 = 3;
 
 // ANCHOR: worker_loop
 /// A worker's whole life: read a chunk number, square (or whatever `task`
 /// does) its items where they lie, publish, say so; until the parent closes
-/// the task pipe. No item and no result crosses a pipe.
+/// the parent says stop. No item and no result crosses a pipe.
 fn worker_loop<T, U, F>(
     shared: &Shared<T, U>,
     task: &F,
@@ -61,11 +65,14 @@ where
     let mut message = [0; TASK_BYTES];
     loop {
         match framing::read_until_full(&mut tasks, &mut message) {
-            Ok(0) => return PIPE_CLOSED, // the pool was closed: a normal exit
+            Ok(0) => return PARENT_GONE, // the task pipe ended without a stop
             Ok(TASK_BYTES) => {}
             _ => return BAD_TASK,
         }
         let (chunk, ticket) = decode_pair(&message);
+        if chunk == STOP {
+            return STOPPED; // the pool was joined: a normal exit
+        }
         let Some(record) = shared.chunks.get(chunk as usize) else {
             return BAD_TASK;
         };

@@ -1,12 +1,19 @@
-//! WRONG: try_lock loads the flag, then stores true: check-then-act
-//! EXPECT: the lock lets two holders in at once
+//! WRONG: takes the lock with Relaxed and releases it with Relaxed
+//! EXPECT: Causality violation
+//! CLAUSE: 5
 //!
-//! Each step is atomic, the pair is not: two processes can both load
-//! `false` before either stores `true`, and both go in.
+//! Mutual exclusion holds (one compare_exchange), but nothing orders the
+//! previous holder's writes before the next holder's reads: no
+//! happens-before edge without Acquire on taking and Release on releasing.
+//! x86 orders these stores and loads anyway, so no test on this machine can
+//! see it; the compiler may still move the pair's writes out of the critical
+//! section, and ARM would show it. The loom model
+//! `lock_excludes_and_publishes` in `tests/loom_models.rs` finds it every
+//! time (run it under `--cfg shared_memory_loom`).
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
@@ -18,6 +25,7 @@ pub struct Pair {
     pub right: u64,
 }
 
+// ANCHOR: spin_lock
 /// A lock made of one `AtomicBool`, guarding a value of `T`. All zero bytes
 /// are an unlocked lock (and, for a [`Pair`], a pair of zeros), so it can live
 /// in a [`SharedValue`](crate::demos::region::SharedValue).
@@ -46,7 +54,9 @@ pub struct SpinGuard<'a, T> {
 // the field, `&SpinLock<T>`, which is `Sync` for any `T: Send`: a guard of
 // a `SpinLock<Cell<u64>>` could then hand the same `Cell` to two threads.
 unsafe impl<T: Sync> Sync for SpinGuard<'_, T> {}
+// ANCHOR_END: spin_lock
 
+// ANCHOR: solution
 impl<T> SpinLock<T> {
     /// Takes the lock, spinning until it is free, and returns the guard.
     /// Taking it must make visible everything the previous holder wrote
@@ -64,18 +74,17 @@ impl<T> SpinLock<T> {
             while self.locked.load(Ordering::Relaxed) {
                 // The holder may be a process that is not running right now
                 // (more processes than cores): let it run.
-                std::thread::yield_now();
+                crate::sync::yield_now();
             }
         }
     }
 
     /// Takes the lock if it is free right now; `None` if someone holds it.
     pub fn try_lock(&self) -> Option<SpinGuard<'_, T>> {
-        if self.locked.load(Ordering::Acquire) {
-            return None;
-        }
-        self.locked.store(true, Ordering::Relaxed);
-        Some(SpinGuard { lock: self })
+        self.locked
+            .compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)
+            .ok()
+            .map(|_| SpinGuard { lock: self })
     }
 }
 
@@ -84,9 +93,10 @@ impl<T> Drop for SpinGuard<'_, T> {
     fn drop(&mut self) {
         // Release: the writes made under the lock happen before the next
         // holder's Acquire, in this process or another.
-        self.lock.locked.store(false, Ordering::Release);
+        self.lock.locked.store(false, Ordering::Relaxed);
     }
 }
+// ANCHOR_END: solution
 
 impl<T> Deref for SpinGuard<'_, T> {
     type Target = T;
