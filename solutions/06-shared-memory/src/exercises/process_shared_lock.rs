@@ -3,9 +3,9 @@
 //! See the exercise for the contract; the type definitions are the
 //! starter code's.
 
+use crate::sync::{AtomicBool, Ordering};
 use std::cell::UnsafeCell;
 use std::ops::{Deref, DerefMut};
-use crate::sync::{AtomicBool, Ordering};
 
 use crate::demos::region::ProcessShared;
 
