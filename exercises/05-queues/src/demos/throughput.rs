@@ -92,15 +92,11 @@ pub fn through_pipe_queue(items: u64) -> io::Result<Run> {
     let (tx, rx) = queue::<u64>()?;
     measure(
         items,
-        // SAFETY: the child encodes items (an allocation, which glibc's
-        // malloc allows after fork) and writes them to a pipe.
         || {
-            Ok((
-                unsafe {
-                    Process::start(move || exit_code((0..items).try_for_each(|n| tx.send(&n))))
-                }?,
-                rx,
-            ))
+            let producer = move || exit_code((0..items).try_for_each(|n| tx.send(&n)));
+            // SAFETY: the child encodes items (an allocation, which glibc's
+            // malloc allows after fork) and writes them to a pipe.
+            Ok((unsafe { Process::start(producer) }?, rx))
         },
         |rx| count_until_end(|| rx.recv()),
     )
