@@ -222,6 +222,68 @@ fn a_process_killed_holding_a_file_lock_releases_it() {
 }
 
 #[test]
+fn a_lock_held_across_a_fork_outlives_its_killed_holder_until_the_child_exits() {
+    // "Released when its holder dies" has an exception: a holder that forks
+    // while holding the lock. The child's copy of the descriptor shares the
+    // open file description the lock belongs to, so the lock lives on in
+    // the child after the holder is killed.
+    use queues::demos::file_lock::FileLock;
+    use std::io::{Read, Write};
+    let _clean = testkit::process_scope(); // also makes orphans our children
+    let lock = FileLock::new().unwrap();
+    let (mut report, tell) = io::pipe().unwrap();
+    let (go, mut let_go) = io::pipe().unwrap();
+    // SAFETY: the holder takes an flock (open, flock: system calls, one
+    // allocation for the path), forks a child that reads one byte, writes
+    // that child's pid to a pipe and pauses.
+    let mut holder = unsafe {
+        Process::start(|| {
+            let _guard = lock.lock();
+            // SAFETY: the grandchild reads one byte from a pipe.
+            let child = Process::start(|| {
+                let mut byte = [0u8; 1];
+                i32::from((&go).read_exact(&mut byte).is_err())
+            });
+            let Ok(child) = child else { return 1 };
+            let _ = (&tell).write_all(&child.pid().to_ne_bytes());
+            loop {
+                nix::unistd::pause(); // holds the lock until it is killed
+            }
+        })
+    }
+    .unwrap();
+    drop(tell);
+    let mut pid = [0u8; 4];
+    report
+        .read_exact(&mut pid)
+        .expect("the holder never forked its child");
+    let child = nix::unistd::Pid::from_raw(i32::from_ne_bytes(pid));
+    holder.kill().unwrap();
+    assert_eq!(holder.join().unwrap(), ExitStatus::Signaled(9));
+    let held = lock.try_lock().unwrap().is_none();
+    let_go.write_all(b"g").unwrap();
+    let status = testkit::within(
+        DEADLINE,
+        "the holder's child's exit",
+        "the child never read its byte",
+        move || nix::sys::wait::waitpid(child, None).unwrap(),
+    );
+    assert_eq!(status, nix::sys::wait::WaitStatus::Exited(child, 0));
+    assert!(
+        held,
+        "the lock was free once its holder was killed, although the holder's forked \
+         child still held a descriptor of the locked open file description: if so, \
+         the page's warning about forking while holding the lock is wrong"
+    );
+    testkit::within(
+        DEADLINE,
+        "taking the lock once the child has exited too",
+        "the lock outlived both its holder and the holder's child",
+        move || drop(lock.lock().unwrap()),
+    );
+}
+
+#[test]
 fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
     use std::io::{Read, Write};
     let _clean = testkit::process_scope();

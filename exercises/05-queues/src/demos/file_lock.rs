@@ -10,6 +10,13 @@
 //! the kernel drops it when the last descriptor of that description is
 //! closed. A process that dies has all its descriptors closed by the kernel,
 //! so its locks go with it, whatever it was doing.
+//!
+//! "When the last descriptor closes" is also the catch: a holder that forks
+//! while it holds the lock gives its child a descriptor of the same open file
+//! description, and the lock then lives until *both* have closed it. The
+//! holder's death alone no longer frees it. Nothing here can prevent that
+//! (Linux has no close-on-fork flag): fork only where no lock is held, as
+//! [`super::queue`] does.
 
 use std::fs::{File, OpenOptions};
 use std::io;
@@ -21,7 +28,8 @@ use nix::sys::memfd::{MFdFlags, memfd_create};
 
 // ANCHOR: file_lock
 /// A lock shared by every process that inherits it, released by the kernel
-/// when a holder dies.
+/// when a holder dies, unless the holder forked while holding it (the child
+/// then holds it too, until it closes its copy or dies as well).
 #[derive(Debug)]
 pub struct FileLock {
     /// An empty anonymous file: only its identity matters.
@@ -59,6 +67,18 @@ impl FileLock {
                 Err((file, Errno::EINTR)) => own = file,
                 Err((_, errno)) => return Err(errno.into()),
             }
+        }
+    }
+
+    /// Takes the lock if it is free, without waiting: `None` if another
+    /// open file description holds it.
+    pub fn try_lock(&self) -> io::Result<Option<FileLockGuard>> {
+        let path = format!("/proc/self/fd/{}", self.file.as_raw_fd());
+        let own = OpenOptions::new().read(true).open(path)?;
+        match Flock::lock(own, FlockArg::LockExclusiveNonblock) {
+            Ok(held) => Ok(Some(FileLockGuard { _held: held })),
+            Err((_, Errno::EWOULDBLOCK)) => Ok(None),
+            Err((_, errno)) => Err(errno.into()),
         }
     }
 

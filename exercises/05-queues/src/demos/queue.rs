@@ -7,7 +7,9 @@
 //! * Reading a frame takes two reads (header, then body), so consumers take
 //!   turns with a read lock, a [`FileLock`]: a consumer that dies holding it,
 //!   typically one blocked in `recv` on an empty queue, has it released by
-//!   the kernel, and the others carry on. (One killed in the microseconds
+//!   the kernel, and the others carry on, unless it forked while holding it
+//!   (another thread of it called `fork` meanwhile): the child keeps the
+//!   lock until it exits too. (One killed in the microseconds
 //!   *between* the two reads of a frame leaves half a frame in the pipe: the
 //!   next consumer gets an `InvalidData` error instead of an item, not a
 //!   hang.)
