@@ -1,10 +1,12 @@
-//! `cargo run --release -p queues --bin ring_vs_pipe [items] [pipe|ring]`:
+//! `cargo run --release -p queues --bin ring_vs_pipe [items] [pipe|ring|floor]`:
 //! the same small items through the pipe queue and through the shared-memory
 //! ring (or only one of them), with the context switches the kernel counted
 //! for each side; then the price of one wake-up, from a ping-pong between two
 //! processes.
 
-use queues::demos::throughput::{Run, ping_pong, through_pipe_queue, through_ring};
+use queues::demos::throughput::{
+    Run, ping_pong, through_bare_pipe, through_pipe_queue, through_ring,
+};
 
 /// Who does what in the queue runs: this process consumes, its child produces.
 const QUEUE: [&str; 2] = ["consumer", "producer"];
@@ -46,10 +48,15 @@ fn main() -> std::io::Result<()> {
         std::thread::available_parallelism().map_or(0, |n| n.get())
     );
     let which = std::env::args().nth(2).unwrap_or_default();
-    if which != "ring" {
+    if which == "floor" || which == "pipe" {
+        // What the pipe queue is measured against: one write(2) and one
+        // read(2) of a 16-byte record per item, nothing else.
+        show("pipe floor", "item", QUEUE, &through_bare_pipe(items)?);
+    }
+    if which != "ring" && which != "floor" {
         show("pipe queue", "item", QUEUE, &through_pipe_queue(items)?);
     }
-    if which != "pipe" {
+    if which != "pipe" && which != "floor" {
         show(
             "ring of 1024 slots",
             "item",

@@ -33,7 +33,7 @@ use pipes::demos::framing;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::file_lock::FileLock;
+use super::file_lock::{FileLock, LockHandle};
 use super::token::TokenPipe;
 
 /// The largest write a pipe guarantees not to interleave with other writers.
@@ -76,11 +76,14 @@ pub struct Sender<T> {
 }
 
 /// The receiving side. Any number of consumers, in any processes, may share
-/// it: each item goes to exactly one of them.
+/// it: each item goes to exactly one of them. Each consumer thread has its
+/// own (`try_clone`); it is not `Sync`, because its handle on the read lock
+/// lets in only one thread at a time if each has its own.
 #[derive(Debug)]
 pub struct Receiver<T> {
     data: PipeReader,
     shared: Arc<Shared>,
+    read_lock: LockHandle,
     items: PhantomData<fn() -> T>,
 }
 
@@ -113,6 +116,7 @@ fn make<T>(slots: Option<TokenPipe>) -> io::Result<(Sender<T>, Receiver<T>)> {
     };
     let receiver = Receiver {
         data: reader,
+        read_lock: shared.read_lock.handle()?,
         shared,
         items: PhantomData,
     };
@@ -183,10 +187,9 @@ impl<T: DeserializeOwned> Receiver<T> {
     /// empty and every sender, in every process, is gone.
     pub fn recv(&self) -> io::Result<Option<T>> {
         // Header and body are two reads: one consumer at a time.
-        let frame = self
-            .shared
-            .read_lock
-            .with(|| framing::recv::<Frame>(&mut &self.data))?;
+        let frame = self.read_lock.with(&self.shared.read_lock, || {
+            framing::recv::<Frame>(&mut &self.data)
+        })?;
         let Some(frame) = frame else {
             return Ok(None);
         };
@@ -219,6 +222,7 @@ impl<T> Receiver<T> {
     pub fn try_clone(&self) -> io::Result<Receiver<T>> {
         Ok(Receiver {
             data: self.data.try_clone()?,
+            read_lock: self.shared.read_lock.handle()?,
             shared: Arc::clone(&self.shared),
             items: PhantomData,
         })

@@ -102,6 +102,39 @@ pub fn through_pipe_queue(items: u64) -> io::Result<Run> {
     )
 }
 
+/// The floor under [`through_pipe_queue`]: `items` records of 16 bytes
+/// (about one frame of the queue's) through a bare pipe, one `write(2)` and
+/// one `read(2)` each.
+pub fn through_bare_pipe(items: u64) -> io::Result<Run> {
+    use std::io::{Read, Write};
+    let (mut reader, mut writer) = io::pipe()?;
+    measure(
+        items,
+        || {
+            let producer = move || {
+                for n in 0..items {
+                    let mut record = [0_u8; 16];
+                    record[..8].copy_from_slice(&n.to_le_bytes());
+                    if writer.write_all(&record).is_err() {
+                        return 1;
+                    }
+                }
+                0
+            };
+            // SAFETY: the child writes to a pipe.
+            Ok((unsafe { Process::start(producer) }?, ()))
+        },
+        move |()| {
+            let mut record = [0_u8; 16];
+            let mut taken = 0;
+            while reader.read_exact(&mut record).is_ok() {
+                taken += 1;
+            }
+            Ok(taken)
+        },
+    )
+}
+
 /// `items` numbers through the shared-memory ring of `slots` slots.
 pub fn through_ring(items: u64, slots: usize) -> io::Result<Run> {
     let ring = ring::<u64>(slots)?;
