@@ -26,3 +26,4 @@
 
 pub mod demos;
 pub mod exercises;
+pub mod sync;

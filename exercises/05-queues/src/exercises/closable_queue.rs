@@ -7,7 +7,7 @@
 #![allow(unused_variables, dead_code)]
 
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
+use crate::sync::{Condvar, Mutex};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]
