@@ -19,13 +19,37 @@
 use loom::sync::Arc;
 use loom::thread;
 use queues::exercises::closable_queue::ClosableQueue;
+use std::cell::Cell;
 use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::sync::Once;
+
+thread_local! {
+    /// The clause and scenario of the model running on this thread, said
+    /// once when something fails (loom runs a model's threads on the test's
+    /// thread).
+    static SCENARIO: Cell<Option<(&'static str, &'static str)>> = const { Cell::new(None) };
+}
 
 /// Runs `model` under loom; if some interleaving fails, fails with the
 /// clause it breaks, `scenario` (the interleaving that usually breaks it, in
 /// words) and what loom saw ("deadlock" when every thread sleeps and nobody
 /// can wake them).
-fn check(clause: &str, scenario: &str, model: impl Fn() + Sync + Send + 'static) {
+fn check(clause: &'static str, scenario: &'static str, model: impl Fn() + Sync + Send + 'static) {
+    // When loom finds a deadlock it panics, and its clean-up can abort the
+    // process before `catch_unwind` below returns: so the clause and the
+    // scenario are also printed by a panic hook, ahead of the first panic
+    // message.
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if let Some((clause, scenario)) = SCENARIO.with(|s| s.take()) {
+                eprintln!("{clause}: loom found an interleaving that fails.\n{scenario}\n");
+            }
+            default(info);
+        }));
+    });
+    SCENARIO.with(|s| s.set(Some((clause, scenario))));
     let mut builder = loom::model::Builder::new();
     builder.preemption_bound = Some(3);
     if let Err(payload) = catch_unwind(AssertUnwindSafe(|| builder.check(model))) {
@@ -34,10 +58,9 @@ fn check(clause: &str, scenario: &str, model: impl Fn() + Sync + Send + 'static)
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("a panic");
-        panic!(
-            "{clause}: loom found an interleaving that fails.\n{scenario}\nWhat loom saw: {seen}"
-        );
+        panic!("{clause}: loom found an interleaving that fails.\n{scenario}\nWhat loom saw: {seen}");
     }
+    SCENARIO.with(|s| s.set(None));
 }
 
 #[test]
@@ -93,8 +116,8 @@ fn a_consumer_robbed_of_its_item_waits_again() {
     check(
         "clause 5 (pop waits again when its item was taken first)",
         "A consumer waits in pop; the main thread pushes 1 and pops it itself before the \
-         woken consumer runs, then pushes 2. The consumer must get 2: after waking it must \
-         look again (`while`, not `if`), not return what it finds or None.",
+         woken consumer runs; a third thread pushes 2. The consumer must get an item: after \
+         waking it must look again (`while`, not `if`), not return what it finds or None.",
         || {
             let queue = Arc::new(ClosableQueue::new());
             let consumer = {
@@ -102,9 +125,13 @@ fn a_consumer_robbed_of_its_item_waits_again() {
                 thread::spawn(move || queue.pop())
             };
             queue.push(1).unwrap();
+            let late = {
+                let queue = Arc::clone(&queue);
+                thread::spawn(move || queue.push(2).unwrap())
+            };
             let mine = queue.pop();
-            queue.push(2).unwrap();
             let theirs = consumer.join().unwrap();
+            late.join().unwrap();
             let mut got = vec![mine, theirs];
             got.sort();
             assert_eq!(got, [Some(1), Some(2)], "each item exactly once");

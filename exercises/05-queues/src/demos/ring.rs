@@ -15,10 +15,12 @@
 //!   when the flag is up. A producer that finds the ring full does the same
 //!   on the other doorbell. While both keep up, no system call is made.
 //! * Beside the doorbell, each side polls a pipe held open by the other side
-//!   only. When every handle of the other side is closed (dropped, or its
-//!   process died, even by SIGKILL) the pipe hangs up: the consumer then
-//!   returns `None` once the ring is empty, the producer fails with
-//!   `BrokenPipe` if the ring is full. Nobody waits for ever on a dead peer.
+//!   only. When the other side's handle is closed (dropped, or its process
+//!   died, even by SIGKILL) the pipe hangs up: the consumer then returns
+//!   `None` once the ring is empty, the producer fails with `BrokenPipe` if
+//!   the ring is full. For that, no other process may hold the other side's
+//!   pipe end: a side goes to a child through [`Ring::start_producer`] or
+//!   [`Ring::start_consumer`], which close it in the child.
 
 use std::cell::Cell;
 use std::fs::File;
