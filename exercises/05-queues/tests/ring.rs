@@ -1,7 +1,6 @@
 //! Tests of the shared-memory ring between two processes.
 
 use std::io::{self, Read, Write};
-use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
 
@@ -88,35 +87,20 @@ fn items_from_another_process_arrive_in_order_then_the_ring_ends() {
 /// the hang-up: the ring's rule is that no process holds a pipe end it does
 /// not use, and each side uses one end of each of the ring's two pipes.
 fn pipes_held_at_both_ends(pid: u32) -> Vec<u64> {
-    let dir = Path::new("/proc").join(pid.to_string());
-    let mut ends = std::collections::BTreeMap::<u64, [bool; 2]>::new();
-    for entry in std::fs::read_dir(dir.join("fd")).expect("cannot list /proc/<pid>/fd") {
-        let entry = entry.unwrap();
-        let Ok(link) = std::fs::read_link(entry.path()) else {
-            continue; // closed meanwhile
-        };
-        let link = link.to_string_lossy().into_owned();
-        let Some(inode) = link
-            .strip_prefix("pipe:[")
-            .and_then(|rest| rest.strip_suffix(']'))
-            .and_then(|n| n.parse().ok())
-        else {
-            continue;
-        };
-        let info =
-            std::fs::read_to_string(dir.join("fdinfo").join(entry.file_name())).unwrap_or_default();
-        let flags = info
-            .lines()
-            .find_map(|l| l.strip_prefix("flags:"))
-            .and_then(|f| u32::from_str_radix(f.trim(), 8).ok())
-            .unwrap_or(0);
-        let write = flags & 3 == 1; // O_WRONLY; a pipe end is never O_RDWR
-        ends.entry(inode).or_default()[usize::from(write)] = true;
-    }
-    ends.into_iter()
-        .filter(|(_, [read, write])| *read && *write)
-        .map(|(inode, _)| inode)
-        .collect()
+    use testkit::PipeMode::{Read, ReadWrite, Write};
+    let ends = testkit::pipe_ends(pid).expect("cannot read /proc/<pid>/fd");
+    let mut both: Vec<u64> = ends
+        .iter()
+        .filter(|end| {
+            end.mode == ReadWrite
+                || ends.iter().any(|other| {
+                    other.inode == end.inode && (end.mode, other.mode) == (Read, Write)
+                })
+        })
+        .map(|end| end.inode)
+        .collect();
+    both.dedup();
+    both
 }
 
 /// Fails unless neither this process nor `child` holds both ends of a pipe.
