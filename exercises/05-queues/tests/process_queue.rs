@@ -320,3 +320,37 @@ fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
     );
     assert_eq!(got, Some(7), "the surviving consumer gets the next item");
 }
+
+#[test]
+fn a_handled_signal_does_not_end_a_wait_in_recv() {
+    // A consumer waits in recv on an empty queue; three handled signals make
+    // its blocking call fail with EINTR, and each time it must wait again.
+    use std::sync::mpsc;
+    let _clean = testkit::process_scope();
+    let (tx, rx) = queue::<u32>().unwrap();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let consumer = thread::spawn(move || {
+        tid_tx.send(testkit::task::current_tid()).unwrap();
+        rx.recv()
+    });
+    // cannot block: the thread sends its id first thing.
+    let tid = tid_rx.recv().unwrap();
+    let interrupted =
+        testkit::signals::interrupt_each_wait(testkit::signals::Target::thread(tid), 3, DEADLINE);
+    tx.send(&5).unwrap(); // whatever happened, so that the consumer ends
+    let got = testkit::within(
+        DEADLINE,
+        "the consumer's recv after the signals",
+        "the consumer waited on after an item was sent",
+        move || consumer.join(),
+    );
+    if let Err(why) = interrupted {
+        panic!("a signal handled while recv waits must not end the wait: {why}");
+    }
+    let got = got.expect("the consumer thread panicked");
+    assert_eq!(
+        got.unwrap(),
+        Some(5),
+        "after three signals, recv still returns the item"
+    );
+}

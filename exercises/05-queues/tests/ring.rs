@@ -613,3 +613,49 @@ fn the_ring_vs_pipe_program_moves_every_item_through_both() {
         run.stdout
     );
 }
+
+#[test]
+fn a_handled_signal_does_not_end_a_sleep_on_the_ring() {
+    // The consumer sleeps in poll on an empty ring; three handled signals
+    // make that poll fail with EINTR, and each time it must sleep again.
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(4).unwrap();
+    let (go_reader, mut go_writer) = go_signal();
+    // SAFETY: the child reads a byte from a pipe and sends on the ring.
+    let (mut producer, rx) = unsafe {
+        ring.start_producer(move |tx| {
+            if !wait_for_go(&go_reader) {
+                return 3;
+            }
+            i32::from(tx.send(&42).is_err())
+        })
+    }
+    .unwrap();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let consumer = thread::spawn(move || {
+        tid_tx.send(current_tid()).unwrap();
+        rx.recv()
+    });
+    // cannot block: the thread sends its id first thing.
+    let tid = tid_rx.recv().unwrap();
+    let interrupted =
+        testkit::signals::interrupt_each_wait(testkit::signals::Target::thread(tid), 3, DEADLINE);
+    go_writer.write_all(b"g").unwrap(); // whatever happened, let the child go
+    let got = testkit::within(
+        DEADLINE,
+        "the consumer's recv after the signals",
+        "the consumer slept on after the producer sent an item",
+        move || consumer.join(),
+    );
+    // cannot block: the producer sent its item, or failed, and exits.
+    assert_eq!(producer.join().unwrap(), ExitStatus::Exited(0));
+    if let Err(why) = interrupted {
+        panic!("a signal handled while recv sleeps must not end the wait: {why}");
+    }
+    let got = got.expect("the consumer thread panicked");
+    assert_eq!(
+        got.unwrap(),
+        Some(42),
+        "after three signals, recv should still wait for the item and return it"
+    );
+}
