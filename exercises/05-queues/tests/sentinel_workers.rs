@@ -39,14 +39,6 @@ fn run(numbers: Vec<u64>, workers: usize, on_hang: Option<&str>) -> std::io::Res
         }
         Err(children) => children,
     };
-    if let Some(clause) = on_hang {
-        support::hung(format!(
-            "{clause}: square_with_workers did not return within {STUCK:?} although a worker \
-             died ({children:?}). A dead worker sends no more results: drop the parent's own \
-             results Sender once the workers have theirs, so that the results queue ends \
-             when every worker is gone, and stop collecting there"
-        ));
-    }
     let waiting =
         support::count(&children, Doing::Reading) + support::count(&children, Doing::Locking);
     let writing = support::count(&children, Doing::Writing);
@@ -60,6 +52,14 @@ fn run(numbers: Vec<u64>, workers: usize, on_hang: Option<&str>) -> std::io::Res
         support::hung(format!(
             "{SENTINELS}: deadlock: a worker never got its sentinel ({waiting} of {workers} still wait in recv). \
              One None stops one worker: send one per worker, after all the jobs"
+        ));
+    }
+    if let Some(clause) = on_hang {
+        support::hung(format!(
+            "{clause}: square_with_workers did not return within {STUCK:?} although a worker \
+             died ({children:?}). A dead worker sends no more results: drop the parent's own \
+             results Sender once the workers have theirs, so that the results queue ends \
+             when every worker is gone, and stop collecting there"
         ));
     }
     if !children.is_empty() && support::count(&children, Doing::Exited) == children.len() {
