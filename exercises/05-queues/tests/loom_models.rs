@@ -58,7 +58,9 @@ fn check(clause: &'static str, scenario: &'static str, model: impl Fn() + Sync +
             .map(String::as_str)
             .or_else(|| payload.downcast_ref::<&str>().copied())
             .unwrap_or("a panic");
-        panic!("{clause}: loom found an interleaving that fails.\n{scenario}\nWhat loom saw: {seen}");
+        panic!(
+            "{clause}: loom found an interleaving that fails.\n{scenario}\nWhat loom saw: {seen}"
+        );
     }
     SCENARIO.with(|s| s.set(None));
 }
