@@ -5,8 +5,8 @@
 //! It gives every right answer, and burns a CPU for as long as the queue is
 //! empty.
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -5,8 +5,8 @@
 //! `push` rightly wakes one consumer per item, and `close` gets written the
 //! same way. Every other consumer asleep in `pop` never sees the flag.
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 //! EXPECT: a closed queue must still deliver the items it holds
 //! CLAUSE: 2
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! item between the notify and this consumer getting the lock back (or on a
 //! spurious wake-up), it returns `None` from a queue that is still open.
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

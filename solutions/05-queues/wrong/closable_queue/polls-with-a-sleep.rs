@@ -8,8 +8,8 @@
 //! up to 10 ms for nothing, and every idle consumer wakes 100 times a
 //! second.
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

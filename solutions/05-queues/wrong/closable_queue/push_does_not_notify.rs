@@ -2,8 +2,8 @@
 //! EXPECT: push did not wake the consumer waiting in pop
 //! CLAUSE: 3
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

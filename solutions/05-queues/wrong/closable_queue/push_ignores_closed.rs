@@ -2,8 +2,8 @@
 //! EXPECT: push after close must give the item back
 //! CLAUSE: 2
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -4,11 +4,16 @@
 //!
 //! The check ("empty and open") and the wait are two lock sections. A push
 //! and its `notify_one` that fall between them find nobody waiting, and the
-//! consumer then sleeps next to the item. The normal tests almost never hit
-//! that window; loom tries it every time.
+//! consumer then sleeps next to the item.
+//!
+//! Not in `wrong/`: on real threads the window is a few nanoseconds and the
+//! tests of `tests/closable_queue.rs` do not hit it on every run. The loom
+//! model `a_push_reaches_a_consumer_however_the_threads_interleave` in
+//! `tests/loom_models.rs` finds it every time (run it under
+//! `--cfg queues_loom`).
 
-use std::collections::VecDeque;
 use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]
