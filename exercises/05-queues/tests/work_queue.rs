@@ -119,9 +119,9 @@ fn no_items_at_all_still_ends() {
 
 #[test]
 fn more_than_a_pipe_buffer_of_items() {
-    // 3 x 20 000 items: some 200 KiB of frames, three times what a pipe
-    // holds, so producers block until consumers take, many times over.
-    check(3, 20_000, 2);
+    // 3 x 5 000 items of 8 to 9 bytes of frame each: some 130 KiB, twice
+    // what a pipe holds, so producers block until consumers take.
+    check(3, 5_000, 2);
 }
 
 #[test]
