@@ -354,3 +354,71 @@ fn a_handled_signal_does_not_end_a_wait_in_recv() {
         "after three signals, recv still returns the item"
     );
 }
+
+#[test]
+fn no_process_holds_a_pipe_end_of_the_queue_it_does_not_use() {
+    // A consumer forked once the parent has handed its only Sender to a
+    // producer holds no write end of the queue's pipe (none of the queue's
+    // handles keeps one it does not use), so it sees the end when the
+    // producer is done; and the parent, which only receives now, holds none
+    // either.
+    let _clean = testkit::process_scope();
+    let (tx, rx) = queue::<u32>().unwrap();
+    let inode = testkit::pipe_inode(&rx).unwrap();
+    let (go, mut let_go) = io::pipe().unwrap();
+    // SAFETY: the child reads a byte from a pipe and sends on the queue.
+    let mut producer = unsafe {
+        Process::start(move || {
+            let mut byte = [0u8; 1];
+            if std::io::Read::read_exact(&mut &go, &mut byte).is_err() {
+                return 3;
+            }
+            i32::from(tx.send(&1).is_err())
+        })
+    }
+    .unwrap();
+    let consumer_rx = rx.try_clone().unwrap();
+    // SAFETY: the child receives on the queue until it ends.
+    let mut consumer = unsafe {
+        Process::start(move || {
+            let mut taken = 0;
+            while let Ok(Some(_)) = consumer_rx.recv() {
+                taken += 1;
+            }
+            i32::from(taken != 1)
+        })
+    }
+    .unwrap();
+    let pid = consumer.pid() as u32;
+    let waiting = testkit::task::until_child_waiting(pid, pid, DEADLINE);
+    let held = [
+        ("the consumer", testkit::write_ends_of(pid, inode).unwrap()),
+        (
+            "the parent",
+            testkit::write_ends_of(std::process::id(), inode).unwrap(),
+        ),
+    ];
+    std::io::Write::write_all(&mut let_go, b"g").unwrap();
+    let status = testkit::within(
+        DEADLINE,
+        "the consumer's exit",
+        "the consumer never saw the end of the queue: some process still holds its write end",
+        move || consumer.join().unwrap(),
+    );
+    // cannot block: the producer got its byte and sends one small item.
+    assert_eq!(producer.join().unwrap(), ExitStatus::Exited(0));
+    if let Err(why) = waiting {
+        panic!("the consumer should wait in recv on the empty queue, but {why}");
+    }
+    for (who, fds) in held {
+        assert!(
+            fds.is_empty(),
+            "{who} holds the queue's write end as fd {fds:?}: it then never sees the queue end"
+        );
+    }
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the consumer should take one item, then see the end"
+    );
+}

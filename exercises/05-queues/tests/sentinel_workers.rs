@@ -132,7 +132,8 @@ fn a_worker_that_panics_makes_it_fail_instead_of_hanging() {
     // u64::MAX squared overflows: the worker that takes it panics (tests run
     // with overflow checks) and exits with 101, without sending a result or
     // taking its sentinel. The call must return an error, every worker
-    // joined, however long the parent keeps anything open.
+    // joined, however long the parent keeps anything open. (The worker's
+    // panic message shows in the test's output: that is this test.)
     let _clean = testkit::process_scope();
     let numbers = vec![1, 2, u64::MAX, 3, 4];
     let outcome = run(numbers, 3, Some(FAILED));

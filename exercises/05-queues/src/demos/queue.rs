@@ -217,6 +217,14 @@ impl<T: DeserializeOwned> Receiver<T> {
     }
 }
 
+/// The pipe's read end, for `poll` (readable: a frame, or the end, is
+/// there) and for tests that check which process holds which end.
+impl<T> std::os::fd::AsFd for Receiver<T> {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.data.as_fd()
+    }
+}
+
 impl<T> Receiver<T> {
     /// Another receiver on the same queue (the pipe's read end, duplicated).
     pub fn try_clone(&self) -> io::Result<Receiver<T>> {
