@@ -4,7 +4,7 @@
 //! feeder thread. [`demos::queue`] builds a queue between processes from the
 //! same kind of parts, minus the feeder thread: a pipe shared by every
 //! producer and consumer, small frames written atomically, a read lock that
-//! the kernel releases if its holder dies ([`demos::file_lock`]), a slot count
+//! the kernel releases if its holder dies (and did not fork meanwhile) ([`demos::file_lock`]), a slot count
 //! made of a pipe ([`demos::token`]), and a shared anonymous file for items
 //! larger than the pipe can take in one write. When every sender is dropped,
 //! in every process, `recv` returns `None`.
@@ -26,3 +26,4 @@
 
 pub mod demos;
 pub mod exercises;
+pub mod sync;

@@ -28,7 +28,7 @@ fn wait_until_waiting<R: std::fmt::Debug + Send + 'static>(
         STUCK,
         "waiting for the consumers to block in pop",
         &format!(
-            "waiting() never reached {count}: does pop count itself in `waiting` before waiting on the Condvar?"
+            "clause 6 (pop sleeps, counted in `waiting`): waiting() never reached {count}: does pop count itself in `waiting` before waiting on the Condvar?"
         ),
         move || {
             while queue.waiting() < count {
@@ -36,7 +36,7 @@ fn wait_until_waiting<R: std::fmt::Debug + Send + 'static>(
                     let outcome = consumers.into_iter().nth(done).unwrap().join();
                     match outcome {
                         Ok(value) => panic!(
-                            "pop returned {value:?} on an empty, open queue: it must wait until an item comes or the queue is closed"
+                            "clause 6 (pop waits on an empty, open queue): pop returned {value:?} on an empty, open queue: it must wait until an item comes or the queue is closed"
                         ),
                         Err(panic) => std::panic::resume_unwind(panic),
                     }
@@ -53,7 +53,7 @@ fn items_come_out_in_the_order_they_went_in() {
     let out = support::within(
         STUCK,
         "5 pushes then 5 pops",
-        "pop blocked although the queue held items",
+        "clause 1 (first in, first out): pop blocked although the queue held items",
         || {
             let queue = ClosableQueue::new();
             for n in 0..5 {
@@ -65,7 +65,7 @@ fn items_come_out_in_the_order_they_went_in() {
     assert_eq!(
         out,
         [0, 1, 2, 3, 4].map(Some),
-        "first in, first out: push_back and pop_front"
+        "clause 1 (first in, first out): push_back and pop_front"
     );
 }
 
@@ -78,18 +78,18 @@ fn a_closed_queue_refuses_pushes_but_delivers_what_it_holds() {
     assert_eq!(
         queue.push("late"),
         Err(Closed("late")),
-        "push after close must give the item back in Err(Closed(item)), and not queue it"
+        "clause 2 (a closed queue refuses pushes, delivers what it holds, then None): push after close must give the item back in Err(Closed(item)), and not queue it"
     );
     let rest = support::within(
         STUCK,
         "popping a closed queue",
-        "pop blocked on a closed queue: a closed, empty queue must return None at once",
+        "clause 2 (a closed queue refuses pushes, delivers what it holds, then None): pop blocked on a closed queue: a closed, empty queue must return None at once",
         move || (queue.pop(), queue.pop(), queue.pop()),
     );
     assert_eq!(
         rest,
         (Some("first"), Some("second"), None),
-        "a closed queue must still deliver the items it holds, then say None: \
+        "clause 2 (a closed queue refuses pushes, delivers what it holds, then None): a closed queue must still deliver the items it holds, then say None: \
          look for an item before looking at `closed`"
     );
 }
@@ -107,10 +107,14 @@ fn a_push_wakes_a_consumer_waiting_in_pop() {
     let got = support::within(
         STUCK,
         "a consumer after a push",
-        "push did not wake the consumer waiting in pop: notify the Condvar after adding the item",
+        "clause 3 (a push wakes a consumer waiting in pop): push did not wake the consumer waiting in pop: notify the Condvar after adding the item",
         move || consumer.join().unwrap(),
     );
-    assert_eq!(got, Some(42), "the waiting consumer takes the pushed item");
+    assert_eq!(
+        got,
+        Some(42),
+        "clause 3 (a push wakes a consumer waiting in pop): the waiting consumer takes the pushed item"
+    );
 }
 
 #[test]
@@ -122,18 +126,22 @@ fn close_wakes_every_consumer_waiting_in_pop() {
         .map(|_| {
             let (queue, started) = (Arc::clone(&queue), Arc::clone(&started));
             thread::spawn(move || {
-                started.wait(STUCK).expect("not every consumer started");
+                started
+                    .wait(STUCK)
+                    .expect("clause 4 (close wakes every consumer): not every consumer started");
                 queue.pop()
             })
         })
         .collect();
-    started.wait(STUCK).expect("not every consumer started");
+    started
+        .wait(STUCK)
+        .expect("clause 4 (close wakes every consumer): not every consumer started");
     let consumers = wait_until_waiting(&queue, CONSUMERS, consumers);
     queue.close();
     let results = support::within(
         STUCK,
         "the consumers after close",
-        "close woke only some of the consumers: use notify_all, every sleeper must see the flag",
+        "clause 4 (close wakes every consumer): close woke only some of the consumers: use notify_all, every sleeper must see the flag",
         move || {
             consumers
                 .into_iter()
@@ -144,9 +152,13 @@ fn close_wakes_every_consumer_waiting_in_pop() {
     assert_eq!(
         results,
         vec![None; CONSUMERS],
-        "every consumer of an empty closed queue gets None"
+        "clause 4 (close wakes every consumer): every consumer of an empty closed queue gets None"
     );
-    assert_eq!(queue.waiting(), 0, "nobody is waiting any more");
+    assert_eq!(
+        queue.waiting(),
+        0,
+        "clause 6 (`waiting` counts the consumers asleep in pop): nobody is waiting any more"
+    );
 }
 
 /// The item a consumer that won the race pushes, so that the test's own
@@ -183,15 +195,21 @@ fn a_consumer_whose_item_was_taken_first_waits_again() {
             consumer.into_iter().for_each(|c| c.join().unwrap());
             continue; // the consumer got there first this time
         }
-        assert_eq!(mine, Some(1), "the test pushed 1 and popped it at once");
+        assert_eq!(
+            mine,
+            Some(1),
+            "clause 1 (first in, first out): the test pushed 1 and popped it at once"
+        );
         stolen += 1;
         match result.recv_timeout(grace) {
             Ok(None) => panic!(
-                "pop returned None although the queue was open: its item was taken by another \
+                "clause 5 (pop waits again when its item was taken first): pop returned None although the queue was open: its item was taken by another \
                  thread before it woke up. After waking, pop must look again (a `while` loop \
                  around the wait, not an `if`)"
             ),
-            Ok(Some(n)) => panic!("pop returned {n}, which was already taken"),
+            Ok(Some(n)) => panic!(
+                "clause 5 (pop waits again when its item was taken first): pop returned {n}, which was already taken"
+            ),
             Err(_) => {} // still waiting, as it should
         }
         queue.push(3).unwrap();
@@ -199,7 +217,7 @@ fn a_consumer_whose_item_was_taken_first_waits_again() {
         assert_eq!(
             got,
             Ok(Some(3)),
-            "the consumer, waiting again, must take the next item"
+            "clause 5 (pop waits again when its item was taken first): the consumer, waiting again, must take the next item"
         );
         consumer.into_iter().for_each(|c| c.join().unwrap());
     }
@@ -230,31 +248,39 @@ fn a_consumer_waiting_in_pop_sleeps_until_notified() {
     match waiting {
         Waiting::Blocked(_) => {}
         Waiting::Spinning(cpu) => panic!(
-            "busy-waiting: the consumer used {cpu:?} of CPU while it waited in pop on an empty \
+            "clause 6 (pop sleeps until notified): busy-waiting: the consumer used {cpu:?} of CPU while it waited in pop on an empty \
              queue. {advice}"
         ),
         Waiting::Polling(wakeups) => panic!(
-            "pop polls: the consumer slept in thread::sleep (or woke up {wakeups} times) while \
+            "clause 6 (pop sleeps until notified): pop polls: the consumer slept in thread::sleep (or woke up {wakeups} times) while \
              the queue stayed empty, and looked again. However short the sleep, a push cannot \
              wake it, and every idle consumer wakes up for nothing. {advice}"
         ),
         Waiting::NeverSlept(cpu) => panic!(
-            "the consumer never went to sleep in pop on an empty queue (it used {cpu:?} of \
+            "clause 6 (pop sleeps until notified): the consumer never went to sleep in pop on an empty queue (it used {cpu:?} of \
              CPU). {advice}"
         ),
         Waiting::Returned => match got {
-            Some(Err(message)) => panic!("pop panicked on an empty queue: {message}"),
+            Some(Err(message)) => panic!(
+                "clause 6 (pop sleeps until notified): pop panicked on an empty queue: {message}"
+            ),
             _ => panic!(
-                "pop returned on an empty, open queue: it must wait until an item comes or \
+                "clause 6 (pop sleeps until notified): pop returned on an empty, open queue: it must wait until an item comes or \
                  the queue is closed"
             ),
         },
     }
     match got {
-        Some(Ok(got)) => assert_eq!(got, Some(5), "the waiting consumer takes the pushed item"),
-        Some(Err(message)) => panic!("pop panicked: {message}"),
+        Some(Ok(got)) => assert_eq!(
+            got,
+            Some(5),
+            "clause 3 (a push wakes a consumer waiting in pop): the waiting consumer takes the pushed item"
+        ),
+        Some(Err(message)) => {
+            panic!("clause 6 (pop sleeps until notified): pop panicked: {message}")
+        }
         None => panic!(
-            "push did not wake the consumer waiting in pop within {STUCK:?}: notify the \
+            "clause 3 (a push wakes a consumer waiting in pop): push did not wake the consumer waiting in pop within {STUCK:?}: notify the \
              Condvar after adding the item"
         ),
     }
@@ -266,7 +292,7 @@ fn many_producers_and_consumers_move_every_item_exactly_once() {
     let taken = support::within(
         STUCK,
         "4 producers and 4 consumers",
-        "deadlock: a consumer never returned None after close",
+        "clause 7 (many producers and consumers: every item exactly once, then the end): deadlock: a consumer never returned None after close",
         move || {
             let consumers: Vec<_> = (0..4)
                 .map(|_| {
@@ -285,7 +311,9 @@ fn many_producers_and_consumers_move_every_item_exactly_once() {
                     let queue = Arc::clone(&queue);
                     thread::spawn(move || {
                         for n in p * 1000..(p + 1) * 1000 {
-                            queue.push(n).expect("the queue is still open");
+                            queue.push(n).expect(
+                                "clause 7 (every item exactly once): push failed on an open queue",
+                            );
                         }
                     })
                 })
@@ -301,6 +329,14 @@ fn many_producers_and_consumers_move_every_item_exactly_once() {
         },
     );
     let distinct: BTreeSet<u32> = taken.iter().copied().collect();
-    assert_eq!(taken.len(), distinct.len(), "some item was taken twice");
-    assert_eq!(distinct, (0..4000).collect(), "some item was lost");
+    assert_eq!(
+        taken.len(),
+        distinct.len(),
+        "clause 7 (every item exactly once): some item was taken twice"
+    );
+    assert_eq!(
+        distinct,
+        (0..4000).collect(),
+        "clause 7 (every item exactly once): some item was lost"
+    );
 }

@@ -222,6 +222,68 @@ fn a_process_killed_holding_a_file_lock_releases_it() {
 }
 
 #[test]
+fn a_lock_held_across_a_fork_outlives_its_killed_holder_until_the_child_exits() {
+    // "Released when its holder dies" has an exception: a holder that forks
+    // while holding the lock. The child's copy of the descriptor shares the
+    // open file description the lock belongs to, so the lock lives on in
+    // the child after the holder is killed.
+    use queues::demos::file_lock::FileLock;
+    use std::io::{Read, Write};
+    let _clean = testkit::process_scope(); // also makes orphans our children
+    let lock = FileLock::new().unwrap();
+    let (mut report, tell) = io::pipe().unwrap();
+    let (go, mut let_go) = io::pipe().unwrap();
+    // SAFETY: the holder takes an flock (open, flock: system calls, one
+    // allocation for the path), forks a child that reads one byte, writes
+    // that child's pid to a pipe and pauses.
+    let mut holder = unsafe {
+        Process::start(|| {
+            let _guard = lock.lock();
+            // SAFETY: the grandchild reads one byte from a pipe.
+            let child = Process::start(|| {
+                let mut byte = [0u8; 1];
+                i32::from((&go).read_exact(&mut byte).is_err())
+            });
+            let Ok(child) = child else { return 1 };
+            let _ = (&tell).write_all(&child.pid().to_ne_bytes());
+            loop {
+                nix::unistd::pause(); // holds the lock until it is killed
+            }
+        })
+    }
+    .unwrap();
+    drop(tell);
+    let mut pid = [0u8; 4];
+    report
+        .read_exact(&mut pid)
+        .expect("the holder never forked its child");
+    let child = nix::unistd::Pid::from_raw(i32::from_ne_bytes(pid));
+    holder.kill().unwrap();
+    assert_eq!(holder.join().unwrap(), ExitStatus::Signaled(9));
+    let held = lock.try_lock().unwrap().is_none();
+    let_go.write_all(b"g").unwrap();
+    let status = testkit::within(
+        DEADLINE,
+        "the holder's child's exit",
+        "the child never read its byte",
+        move || nix::sys::wait::waitpid(child, None).unwrap(),
+    );
+    assert_eq!(status, nix::sys::wait::WaitStatus::Exited(child, 0));
+    assert!(
+        held,
+        "the lock was free once its holder was killed, although the holder's forked \
+         child still held a descriptor of the locked open file description: if so, \
+         the page's warning about forking while holding the lock is wrong"
+    );
+    testkit::within(
+        DEADLINE,
+        "taking the lock once the child has exited too",
+        "the lock outlived both its holder and the holder's child",
+        move || drop(lock.lock().unwrap()),
+    );
+}
+
+#[test]
 fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
     use std::io::{Read, Write};
     let _clean = testkit::process_scope();
@@ -257,4 +319,106 @@ fn a_consumer_killed_inside_recv_does_not_wedge_the_queue() {
         move || rx.recv().unwrap(),
     );
     assert_eq!(got, Some(7), "the surviving consumer gets the next item");
+}
+
+#[test]
+fn a_handled_signal_does_not_end_a_wait_in_recv() {
+    // A consumer waits in recv on an empty queue; three handled signals make
+    // its blocking call fail with EINTR, and each time it must wait again.
+    use std::sync::mpsc;
+    let _clean = testkit::process_scope();
+    let (tx, rx) = queue::<u32>().unwrap();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let consumer = thread::spawn(move || {
+        tid_tx.send(testkit::task::current_tid()).unwrap();
+        rx.recv()
+    });
+    // cannot block: the thread sends its id first thing.
+    let tid = tid_rx.recv().unwrap();
+    let interrupted =
+        testkit::signals::interrupt_each_wait(testkit::signals::Target::thread(tid), 3, DEADLINE);
+    tx.send(&5).unwrap(); // whatever happened, so that the consumer ends
+    let got = testkit::within(
+        DEADLINE,
+        "the consumer's recv after the signals",
+        "the consumer waited on after an item was sent",
+        move || consumer.join(),
+    );
+    if let Err(why) = interrupted {
+        panic!("a signal handled while recv waits must not end the wait: {why}");
+    }
+    let got = got.expect("the consumer thread panicked");
+    assert_eq!(
+        got.unwrap(),
+        Some(5),
+        "after three signals, recv still returns the item"
+    );
+}
+
+#[test]
+fn no_process_holds_a_pipe_end_of_the_queue_it_does_not_use() {
+    // A consumer forked once the parent has handed its only Sender to a
+    // producer holds no write end of the queue's pipe (none of the queue's
+    // handles keeps one it does not use), so it sees the end when the
+    // producer is done; and the parent, which only receives now, holds none
+    // either.
+    let _clean = testkit::process_scope();
+    let (tx, rx) = queue::<u32>().unwrap();
+    let inode = testkit::pipe_inode(&rx).unwrap();
+    let (go, mut let_go) = io::pipe().unwrap();
+    // SAFETY: the child reads a byte from a pipe and sends on the queue.
+    let mut producer = unsafe {
+        Process::start(move || {
+            let mut byte = [0u8; 1];
+            if std::io::Read::read_exact(&mut &go, &mut byte).is_err() {
+                return 3;
+            }
+            i32::from(tx.send(&1).is_err())
+        })
+    }
+    .unwrap();
+    let consumer_rx = rx.try_clone().unwrap();
+    // SAFETY: the child receives on the queue until it ends.
+    let mut consumer = unsafe {
+        Process::start(move || {
+            let mut taken = 0;
+            while let Ok(Some(_)) = consumer_rx.recv() {
+                taken += 1;
+            }
+            i32::from(taken != 1)
+        })
+    }
+    .unwrap();
+    let pid = consumer.pid() as u32;
+    let waiting = testkit::task::until_child_waiting(pid, pid, DEADLINE);
+    let held = [
+        ("the consumer", testkit::write_ends_of(pid, inode).unwrap()),
+        (
+            "the parent",
+            testkit::write_ends_of(std::process::id(), inode).unwrap(),
+        ),
+    ];
+    std::io::Write::write_all(&mut let_go, b"g").unwrap();
+    let status = testkit::within(
+        DEADLINE,
+        "the consumer's exit",
+        "the consumer never saw the end of the queue: some process still holds its write end",
+        move || consumer.join().unwrap(),
+    );
+    // cannot block: the producer got its byte and sends one small item.
+    assert_eq!(producer.join().unwrap(), ExitStatus::Exited(0));
+    if let Err(why) = waiting {
+        panic!("the consumer should wait in recv on the empty queue, but {why}");
+    }
+    for (who, fds) in held {
+        assert!(
+            fds.is_empty(),
+            "{who} holds the queue's write end as fd {fds:?}: it then never sees the queue end"
+        );
+    }
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the consumer should take one item, then see the end"
+    );
 }

@@ -31,11 +31,11 @@ fn items_from_another_process_arrive_in_order_then_the_ring_ends() {
     const ITEMS: u64 = 20_000;
     // 16 slots for 20 000 items: the ring wraps round more than 1000 times,
     // and both sides sleep and wake many times on the way.
-    let (tx, rx) = ring::<(u64, String)>(16).unwrap();
+    let ring = ring::<(u64, String)>(16).unwrap();
     // SAFETY: the child sends on the ring: encoding into a stack buffer,
     // atomic loads and stores, and write/poll/read system calls.
-    let mut producer = unsafe {
-        Process::start(move || {
+    let (mut producer, rx) = unsafe {
+        ring.start_producer(move |tx| {
             for n in 0..ITEMS {
                 if tx.send(&item(n)).is_err() {
                     return 1;
@@ -82,6 +82,215 @@ fn items_from_another_process_arrive_in_order_then_the_ring_ends() {
     assert_eq!(status, ExitStatus::Exited(0), "the producer failed to send");
 }
 
+/// The pipes (by inode) that process `pid` holds both ends of. A process
+/// that holds the write end of a pipe it watches for a hang-up never sees
+/// the hang-up: the ring's rule is that no process holds a pipe end it does
+/// not use, and each side uses one end of each of the ring's two pipes.
+fn pipes_held_at_both_ends(pid: u32) -> Vec<u64> {
+    use testkit::PipeMode::{Read, ReadWrite, Write};
+    let ends = testkit::pipe_ends(pid).expect("cannot read /proc/<pid>/fd");
+    let mut both: Vec<u64> = ends
+        .iter()
+        .filter(|end| {
+            end.mode == ReadWrite
+                || ends.iter().any(|other| {
+                    other.inode == end.inode && (end.mode, other.mode) == (Read, Write)
+                })
+        })
+        .map(|end| end.inode)
+        .collect();
+    both.dedup();
+    both
+}
+
+/// Fails unless neither this process nor `child` holds both ends of a pipe.
+fn assert_each_process_holds_only_the_ends_it_uses(child: &Process) {
+    for (who, pid) in [
+        ("the parent", std::process::id()),
+        ("the child", child.pid() as u32),
+    ] {
+        let both = pipes_held_at_both_ends(pid);
+        assert!(
+            both.is_empty(),
+            "{who} holds both ends of pipe(s) {both:?}: a side handed to a child must not \
+             leave the other side's `alive` end open in it (or the other side's death is \
+             never seen there)"
+        );
+    }
+}
+
+/// Joins `child` (a side that must see its peer gone) within the deadline.
+fn join_seeing_the_peer_gone(mut child: Process, what: &str) -> ExitStatus {
+    testkit::within(
+        DEADLINE,
+        what,
+        "the child slept for ever on a peer that is gone: it still holds an end of the \
+         peer's `alive` pipe, inherited at the fork, so that pipe never hangs up",
+        move || child.join().unwrap(),
+    )
+}
+
+#[test]
+fn peer_death_a_consumer_child_sees_the_end_once_the_parent_drops_its_sender() {
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(1).unwrap();
+    // SAFETY: the child receives from the ring (atomics, poll/read/write).
+    let (consumer, tx) = unsafe {
+        ring.start_consumer(|rx| {
+            let mut got = 0;
+            loop {
+                match rx.recv() {
+                    Ok(Some(n)) if n == got => got += 1,
+                    Ok(None) if got == 3 => return 0,
+                    _ => return 1,
+                }
+            }
+        })
+    }
+    .unwrap();
+    // One slot: the second send returns only once the child took the first
+    // item, so the child is running its body when the descriptors are read.
+    let tx = testkit::within(
+        DEADLINE,
+        "sending 3 items through a ring of one slot",
+        "the consumer child never took an item",
+        move || {
+            (0..3).try_for_each(|n| tx.send(&n)).unwrap();
+            tx
+        },
+    );
+    assert_each_process_holds_only_the_ends_it_uses(&consumer);
+    drop(tx);
+    let status =
+        join_seeing_the_peer_gone(consumer, "a consumer child after its Sender was dropped");
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the child should receive 0, 1, 2 then None (exit 1: a wrong item or an early end)"
+    );
+}
+
+#[test]
+fn peer_death_a_producer_child_gets_broken_pipe_once_the_parent_drops_its_receiver() {
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(1).unwrap();
+    // SAFETY: the child sends on the ring (atomics, poll/read/write).
+    let (producer, rx) = unsafe {
+        ring.start_producer(|tx| {
+            for n in 0.. {
+                if let Err(e) = tx.send(&n) {
+                    return if e.kind() == io::ErrorKind::BrokenPipe {
+                        0
+                    } else {
+                        2
+                    };
+                }
+            }
+            1
+        })
+    }
+    .unwrap();
+    let first = testkit::within(
+        DEADLINE,
+        "the producer child's first item",
+        "the consumer never woke for the first item",
+        move || (rx.recv(), rx),
+    );
+    let (first, rx) = first;
+    assert_eq!(first.unwrap(), Some(0), "the first item");
+    assert_each_process_holds_only_the_ends_it_uses(&producer);
+    drop(rx);
+    let status =
+        join_seeing_the_peer_gone(producer, "a producer child after its Receiver was dropped");
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the child's send on a full ring should fail with BrokenPipe (exit 2: another error)"
+    );
+}
+
+#[test]
+fn peer_death_a_consumer_child_sees_the_end_after_its_producer_is_killed() {
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(4).unwrap();
+    // SAFETY: the child receives from the ring.
+    let (consumer, tx) = unsafe {
+        ring.start_consumer(|rx| {
+            let mut expected = 0;
+            loop {
+                match rx.recv() {
+                    Ok(Some(n)) if n == expected => expected += 1,
+                    Ok(None) => return 0,
+                    _ => return 1,
+                }
+            }
+        })
+    }
+    .unwrap();
+    // The Sender goes to a second child, which sends for ever; the parent's
+    // copy is closed when `start` returns.
+    // SAFETY: the child sends on the ring.
+    let mut producer = unsafe {
+        Process::start(move || {
+            for n in 0.. {
+                if tx.send(&n).is_err() {
+                    return 1;
+                }
+            }
+            0
+        })
+    }
+    .unwrap();
+    producer.kill().unwrap();
+    assert_eq!(producer.join().unwrap(), ExitStatus::Signaled(9));
+    let status =
+        join_seeing_the_peer_gone(consumer, "a consumer child after its producer was killed");
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the consumer child should get the killed producer's items in order, then None"
+    );
+}
+
+#[test]
+fn peer_death_a_producer_child_gets_broken_pipe_after_its_consumer_is_killed() {
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(4).unwrap();
+    // SAFETY: the child sends on the ring.
+    let (producer, rx) = unsafe {
+        ring.start_producer(|tx| {
+            for n in 0.. {
+                if let Err(e) = tx.send(&n) {
+                    return if e.kind() == io::ErrorKind::BrokenPipe {
+                        0
+                    } else {
+                        2
+                    };
+                }
+            }
+            1
+        })
+    }
+    .unwrap();
+    // SAFETY: the child receives from the ring until it is killed.
+    let mut consumer = unsafe {
+        Process::start(move || {
+            while let Ok(Some(_)) = rx.recv() {}
+            1
+        })
+    }
+    .unwrap();
+    consumer.kill().unwrap();
+    assert_eq!(consumer.join().unwrap(), ExitStatus::Signaled(9));
+    let status =
+        join_seeing_the_peer_gone(producer, "a producer child after its consumer was killed");
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "the producer child's send on a full ring should fail with BrokenPipe"
+    );
+}
+
 /// A pipe on which the parent says "go" to a child, with one byte.
 fn go_signal() -> (io::PipeReader, io::PipeWriter) {
     io::pipe().unwrap()
@@ -96,12 +305,12 @@ fn wait_for_go(mut go: &io::PipeReader) -> bool {
 fn a_full_ring_puts_the_producer_to_sleep_until_a_slot_is_freed() {
     let _clean = testkit::process_scope();
     const CAPACITY: usize = 4;
-    let (tx, rx) = ring::<(u64, String)>(CAPACITY).unwrap();
+    let ring = ring::<(u64, String)>(CAPACITY).unwrap();
     let (go_reader, mut go_writer) = go_signal();
     // SAFETY: the child reads a byte from a pipe and receives from the ring
     // (atomic loads and stores, poll/read/write system calls).
-    let mut consumer = unsafe {
-        Process::start(move || {
+    let (mut consumer, tx) = unsafe {
+        ring.start_consumer(move |rx| {
             if !wait_for_go(&go_reader) {
                 return 3;
             }
@@ -167,11 +376,11 @@ fn a_full_ring_puts_the_producer_to_sleep_until_a_slot_is_freed() {
 #[test]
 fn an_empty_ring_puts_the_consumer_to_sleep_until_an_item_comes() {
     let _clean = testkit::process_scope();
-    let (tx, rx) = ring::<(u64, String)>(8).unwrap();
+    let ring = ring::<(u64, String)>(8).unwrap();
     let (go_reader, mut go_writer) = go_signal();
     // SAFETY: the child reads a byte from a pipe and sends on the ring.
-    let mut producer = unsafe {
-        Process::start(move || {
+    let (mut producer, rx) = unsafe {
+        ring.start_producer(move |tx| {
             if !wait_for_go(&go_reader) {
                 return 3;
             }
@@ -232,10 +441,10 @@ fn an_empty_ring_puts_the_consumer_to_sleep_until_an_item_comes() {
 fn a_producer_killed_mid_way_ends_the_ring_instead_of_wedging_the_consumer() {
     let _clean = testkit::process_scope();
     const CAPACITY: usize = 4;
-    let (tx, rx) = ring::<(u64, String)>(CAPACITY).unwrap();
+    let ring = ring::<(u64, String)>(CAPACITY).unwrap();
     // SAFETY: the child sends on the ring.
-    let mut producer = unsafe {
-        Process::start(move || {
+    let (mut producer, rx) = unsafe {
+        ring.start_producer(move |tx| {
             for n in 0..1_000 {
                 if tx.send(&item(n)).is_err() {
                     return 1;
@@ -300,10 +509,10 @@ fn a_producer_killed_mid_way_ends_the_ring_instead_of_wedging_the_consumer() {
 fn a_full_ring_whose_consumer_is_gone_fails_the_send() {
     let _clean = testkit::process_scope();
     const CAPACITY: usize = 4;
-    let (tx, rx) = ring::<u64>(CAPACITY).unwrap();
+    let ring = ring::<u64>(CAPACITY).unwrap();
     // SAFETY: the child receives one item from the ring.
-    let mut consumer = unsafe {
-        Process::start(move || match rx.recv() {
+    let (mut consumer, tx) = unsafe {
+        ring.start_consumer(move |rx| match rx.recv() {
             Ok(Some(0)) => 0,
             _ => 1,
         })
@@ -343,7 +552,7 @@ fn a_full_ring_whose_consumer_is_gone_fails_the_send() {
 #[test]
 fn an_item_larger_than_a_slot_is_refused_and_the_ring_stays_usable() {
     let _clean = testkit::process_scope();
-    let (tx, rx) = ring::<Vec<u8>>(2).unwrap();
+    let (tx, rx) = ring::<Vec<u8>>(2).unwrap().split();
     let error = tx.send(&vec![7_u8; SLOT_BYTES + 1]).unwrap_err();
     assert_eq!(
         error.kind(),
@@ -402,5 +611,51 @@ fn the_ring_vs_pipe_program_moves_every_item_through_both() {
         1,
         "the ping-pong's price of a wake-up; the output:\n{}",
         run.stdout
+    );
+}
+
+#[test]
+fn a_handled_signal_does_not_end_a_sleep_on_the_ring() {
+    // The consumer sleeps in poll on an empty ring; three handled signals
+    // make that poll fail with EINTR, and each time it must sleep again.
+    let _clean = testkit::process_scope();
+    let ring = ring::<u64>(4).unwrap();
+    let (go_reader, mut go_writer) = go_signal();
+    // SAFETY: the child reads a byte from a pipe and sends on the ring.
+    let (mut producer, rx) = unsafe {
+        ring.start_producer(move |tx| {
+            if !wait_for_go(&go_reader) {
+                return 3;
+            }
+            i32::from(tx.send(&42).is_err())
+        })
+    }
+    .unwrap();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    let consumer = thread::spawn(move || {
+        tid_tx.send(current_tid()).unwrap();
+        rx.recv()
+    });
+    // cannot block: the thread sends its id first thing.
+    let tid = tid_rx.recv().unwrap();
+    let interrupted =
+        testkit::signals::interrupt_each_wait(testkit::signals::Target::thread(tid), 3, DEADLINE);
+    go_writer.write_all(b"g").unwrap(); // whatever happened, let the child go
+    let got = testkit::within(
+        DEADLINE,
+        "the consumer's recv after the signals",
+        "the consumer slept on after the producer sent an item",
+        move || consumer.join(),
+    );
+    // cannot block: the producer sent its item, or failed, and exits.
+    assert_eq!(producer.join().unwrap(), ExitStatus::Exited(0));
+    if let Err(why) = interrupted {
+        panic!("a signal handled while recv sleeps must not end the wait: {why}");
+    }
+    let got = got.expect("the consumer thread panicked");
+    assert_eq!(
+        got.unwrap(),
+        Some(42),
+        "after three signals, recv should still wait for the item and return it"
     );
 }

@@ -16,6 +16,10 @@ use queues::exercises::work_queue::run;
 use std::collections::BTreeSet;
 use support::{Doing, STUCK};
 
+const ONCE: &str = "clause 1 (every item delivered exactly once, each producer's in order)";
+const END: &str = "clause 2 (the queue ends when no process holds a work Sender: no sentinels)";
+const JOINED: &str = "clause 3 (every child joined, failures reported, no wait for ever)";
+
 /// Runs `run` under the deadline; on time-out, fails with a message that
 /// names what the children are stuck on.
 fn run_or_diagnose(
@@ -26,7 +30,11 @@ fn run_or_diagnose(
     let outcome = support::finish_or_snapshot(STUCK, move || run(producers, each, consumers));
     let children = match outcome {
         Ok(result) => {
-            support::assert_every_child_joined("run");
+            let joined =
+                testkit::panics::catch_quietly(|| support::assert_every_child_joined("run"));
+            if let Err(message) = joined {
+                panic!("{JOINED}: {message}");
+            }
             return result;
         }
         Err(children) => children,
@@ -35,41 +43,46 @@ fn run_or_diagnose(
         support::count(&children, Doing::Reading) + support::count(&children, Doing::Locking);
     if waiting > 0 {
         support::hung(format!(
-            "deadlock: the consumers never saw the end of the queue ({waiting} child(ren) still \
+            "{END}: deadlock: the consumers never saw the end of the queue ({waiting} child(ren) still \
              wait in recv). Some process still holds a Sender of the work queue: fork copies every \
              descriptor the parent holds, so drop the parent's last work Sender before forking \
              the consumers"
         ));
     }
     if !children.is_empty() && support::count(&children, Doing::Exited) == children.len() {
-        support::hung(
-            "every child has exited but run never returned: it waits for something no child can \
-             send any more. If it reads reports until the report queue ends, that end needs every \
-             copy of its Sender gone, the parent's own included: read exactly one report per \
-             consumer instead",
-        );
+        support::hung(format!(
+            "{JOINED}: every child has exited but run never returned: it waits for something no \
+             child can send any more. If it reads reports until the report queue ends, that end \
+             needs every copy of its Sender gone, the parent's own included: read exactly one \
+             report per consumer instead"
+        ));
     }
     support::hung(format!(
-        "run did not return within {STUCK:?}; its children: {children:?}"
+        "{JOINED}: run did not return within {STUCK:?}; its children: {children:?}"
     ));
 }
 
 fn check(producers: usize, each: u64, consumers: usize) {
     let _clean = testkit::process_scope();
-    let reports = run_or_diagnose(producers, each, consumers).expect("run failed");
-    assert_eq!(reports.len(), consumers, "one report per consumer");
+    let reports = run_or_diagnose(producers, each, consumers)
+        .unwrap_or_else(|e| panic!("{JOINED}: run failed although no child should: {e}"));
+    assert_eq!(reports.len(), consumers, "{ONCE}: one report per consumer");
     let all: Vec<u64> = reports.iter().flatten().copied().collect();
     let distinct: BTreeSet<u64> = all.iter().copied().collect();
-    assert_eq!(all.len(), distinct.len(), "some item was delivered twice");
+    assert_eq!(
+        all.len(),
+        distinct.len(),
+        "{ONCE}: some item was delivered twice"
+    );
     let expected: BTreeSet<u64> = (0..producers as u64 * each).collect();
     let missing: Vec<_> = expected.difference(&distinct).take(5).collect();
     assert!(
         missing.is_empty(),
-        "items never delivered, for example {missing:?}"
+        "{ONCE}: items never delivered, for example {missing:?}"
     );
     assert_eq!(
         distinct, expected,
-        "items that no producer sent were delivered"
+        "{ONCE}: items that no producer sent were delivered"
     );
     // One pipe, read under a lock: each consumer sees each producer's items
     // in the order that producer sent them.
@@ -78,7 +91,7 @@ fn check(producers: usize, each: u64, consumers: usize) {
             let mine: Vec<u64> = report.iter().copied().filter(|n| n / each == p).collect();
             assert!(
                 mine.is_sorted(),
-                "consumer {c} got producer {p}'s items out of order: {mine:?}"
+                "{ONCE}: consumer {c} got producer {p}'s items out of order: {mine:?}"
             );
         }
     }
@@ -102,4 +115,17 @@ fn more_producers_than_consumers() {
 #[test]
 fn no_items_at_all_still_ends() {
     check(2, 0, 3);
+}
+
+#[test]
+fn more_than_a_pipe_buffer_of_items() {
+    // 3 x 5 000 items of 8 to 9 bytes of frame each: some 130 KiB, twice
+    // what a pipe holds, so producers block until consumers take.
+    check(3, 5_000, 2);
+}
+
+#[test]
+fn more_children_than_cores() {
+    // 64 consumers and 8 producers on a machine of a few cores.
+    check(8, 100, 64);
 }

@@ -4,3 +4,5 @@
 #[path = "../../../exercises/05-queues/src/demos/mod.rs"]
 pub mod demos;
 pub mod exercises;
+#[path = "../../../exercises/05-queues/src/sync.rs"]
+pub mod sync;

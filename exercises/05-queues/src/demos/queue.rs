@@ -7,7 +7,9 @@
 //! * Reading a frame takes two reads (header, then body), so consumers take
 //!   turns with a read lock, a [`FileLock`]: a consumer that dies holding it,
 //!   typically one blocked in `recv` on an empty queue, has it released by
-//!   the kernel, and the others carry on. (One killed in the microseconds
+//!   the kernel, and the others carry on, unless it forked while holding it
+//!   (another thread of it called `fork` meanwhile): the child keeps the
+//!   lock until it exits too. (One killed in the microseconds
 //!   *between* the two reads of a frame leaves half a frame in the pipe: the
 //!   next consumer gets an `InvalidData` error instead of an item, not a
 //!   hang.)
@@ -31,7 +33,7 @@ use pipes::demos::framing;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use super::file_lock::FileLock;
+use super::file_lock::{FileLock, LockHandle};
 use super::token::TokenPipe;
 
 /// The largest write a pipe guarantees not to interleave with other writers.
@@ -74,11 +76,14 @@ pub struct Sender<T> {
 }
 
 /// The receiving side. Any number of consumers, in any processes, may share
-/// it: each item goes to exactly one of them.
+/// it: each item goes to exactly one of them. Each consumer thread has its
+/// own (`try_clone`); it is not `Sync`, because its handle on the read lock
+/// lets in only one thread at a time if each has its own.
 #[derive(Debug)]
 pub struct Receiver<T> {
     data: PipeReader,
     shared: Arc<Shared>,
+    read_lock: LockHandle,
     items: PhantomData<fn() -> T>,
 }
 
@@ -111,6 +116,7 @@ fn make<T>(slots: Option<TokenPipe>) -> io::Result<(Sender<T>, Receiver<T>)> {
     };
     let receiver = Receiver {
         data: reader,
+        read_lock: shared.read_lock.handle()?,
         shared,
         items: PhantomData,
     };
@@ -181,10 +187,9 @@ impl<T: DeserializeOwned> Receiver<T> {
     /// empty and every sender, in every process, is gone.
     pub fn recv(&self) -> io::Result<Option<T>> {
         // Header and body are two reads: one consumer at a time.
-        let frame = self
-            .shared
-            .read_lock
-            .with(|| framing::recv::<Frame>(&mut &self.data))?;
+        let frame = self.read_lock.with(&self.shared.read_lock, || {
+            framing::recv::<Frame>(&mut &self.data)
+        })?;
         let Some(frame) = frame else {
             return Ok(None);
         };
@@ -212,11 +217,20 @@ impl<T: DeserializeOwned> Receiver<T> {
     }
 }
 
+/// The pipe's read end, for `poll` (readable: a frame, or the end, is
+/// there) and for tests that check which process holds which end.
+impl<T> std::os::fd::AsFd for Receiver<T> {
+    fn as_fd(&self) -> std::os::fd::BorrowedFd<'_> {
+        self.data.as_fd()
+    }
+}
+
 impl<T> Receiver<T> {
     /// Another receiver on the same queue (the pipe's read end, duplicated).
     pub fn try_clone(&self) -> io::Result<Receiver<T>> {
         Ok(Receiver {
             data: self.data.try_clone()?,
+            read_lock: self.shared.read_lock.handle()?,
             shared: Arc::clone(&self.shared),
             items: PhantomData,
         })

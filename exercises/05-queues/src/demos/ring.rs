@@ -15,20 +15,23 @@
 //!   when the flag is up. A producer that finds the ring full does the same
 //!   on the other doorbell. While both keep up, no system call is made.
 //! * Beside the doorbell, each side polls a pipe held open by the other side
-//!   only. When every handle of the other side is closed (dropped, or its
-//!   process died, even by SIGKILL) the pipe hangs up: the consumer then
-//!   returns `None` once the ring is empty, the producer fails with
-//!   `BrokenPipe` if the ring is full. Nobody waits for ever on a dead peer.
+//!   only. When the other side's handle is closed (dropped, or its process
+//!   died, even by SIGKILL) the pipe hangs up: the consumer then returns
+//!   `None` once the ring is empty, the producer fails with `BrokenPipe` if
+//!   the ring is full. For that, no other process may hold the other side's
+//!   pipe end: a side goes to a child through [`Ring::start_producer`] or
+//!   [`Ring::start_consumer`], which close it in the child.
 
 use std::cell::Cell;
 use std::fs::File;
 use std::io::{self, PipeReader, PipeWriter, Read, Write};
 use std::marker::PhantomData;
-use std::os::fd::{AsFd, FromRawFd, OwnedFd};
+use std::os::fd::{AsFd, AsRawFd, FromRawFd, OwnedFd, RawFd};
 use std::sync::Arc;
 
 use nix::errno::Errno;
 use nix::poll::{PollFd, PollFlags, PollTimeout, poll};
+use processes::demos::process::Process;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use shared_memory::demos::region::{ProcessShared, SharedSlice, SharedValue};
@@ -159,35 +162,60 @@ impl Wake for Side<'_> {
     }
 }
 
-/// The producing side. There is exactly one: it cannot be cloned, and it is
-/// not `Sync`, so two threads cannot send through it at once. Move it into
-/// the one process that produces (`Process::start` drops the parent's copy).
+/// One side's two pipe ends: `alive`, the write end of the pipe the other
+/// side watches (it hangs up when every copy of this end is closed), and
+/// `peer`, the read end of the pipe the other side holds open.
+#[derive(Debug)]
+struct Ends {
+    alive: PipeWriter,
+    peer: PipeReader,
+}
+
+impl Ends {
+    fn raw(&self) -> [RawFd; 2] {
+        [self.alive.as_raw_fd(), self.peer.as_raw_fd()]
+    }
+}
+
+/// The producing side. It cannot be cloned, and it is not `Sync`, so two
+/// threads cannot send through it at once. Between processes, Rust cannot
+/// stop a forked child from *borrowing* it (`Process::start` takes any
+/// closure): then two processes move `tail` at once and items are
+/// overwritten or lost (never undefined behaviour: every shared word is an
+/// atomic). Hand it over by value, with [`Ring::start_producer`].
 #[derive(Debug)]
 pub struct Sender<T> {
     shared: Arc<Shared>,
-    /// The write end of the pipe the consumer polls: it hangs up when this
-    /// handle is closed in every process.
-    _alive: PipeWriter,
-    /// Hangs up when the consumer's handle is closed in every process.
-    peer: PipeReader,
+    ends: Ends,
     items: PhantomData<fn(T)>,
     not_sync: PhantomData<Cell<()>>,
 }
 
-/// The consuming side. There is exactly one, like the [`Sender`].
+/// The consuming side. There is one, like the [`Sender`].
 #[derive(Debug)]
 pub struct Receiver<T> {
     shared: Arc<Shared>,
-    _alive: PipeWriter,
-    peer: PipeReader,
+    ends: Ends,
     items: PhantomData<fn() -> T>,
     not_sync: PhantomData<Cell<()>>,
 }
 
+// ANCHOR: ring_api
+/// A ring not yet split between its producer and its consumer. Both sides
+/// are in this process: a child forked now would inherit the other side's
+/// `alive` end and keep it open, and then never see that side die. So a
+/// side goes to a child only through [`start_producer`](Ring::start_producer)
+/// or [`start_consumer`](Ring::start_consumer), which close in the child the
+/// ends of the side it does not get.
+#[derive(Debug)]
+pub struct Ring<T> {
+    sender: Sender<T>,
+    receiver: Receiver<T>,
+}
+
 /// A new ring of `capacity` slots (1 to [`MAX_CAPACITY`]) for one producer
-/// and one consumer. Make it before `fork`, then move each handle into the
-/// process that uses it.
-pub fn ring<T>(capacity: usize) -> io::Result<(Sender<T>, Receiver<T>)> {
+/// and one consumer.
+pub fn ring<T>(capacity: usize) -> io::Result<Ring<T>> {
     if !(1..=MAX_CAPACITY).contains(&capacity) {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -204,20 +232,100 @@ pub fn ring<T>(capacity: usize) -> io::Result<(Sender<T>, Receiver<T>)> {
     let (producer_watches, consumer_alive) = io::pipe()?;
     let sender = Sender {
         shared: Arc::clone(&shared),
-        _alive: producer_alive,
-        peer: producer_watches,
+        ends: Ends {
+            alive: producer_alive,
+            peer: producer_watches,
+        },
         items: PhantomData,
         not_sync: PhantomData,
     };
     let receiver = Receiver {
         shared,
-        _alive: consumer_alive,
-        peer: consumer_watches,
+        ends: Ends {
+            alive: consumer_alive,
+            peer: consumer_watches,
+        },
         items: PhantomData,
         not_sync: PhantomData,
     };
-    Ok((sender, receiver))
+    Ok(Ring { sender, receiver })
 }
+
+impl<T> Ring<T> {
+    /// Forks a child that runs `producer` with the [`Sender`]; this process
+    /// keeps the [`Receiver`]. The child holds no end of the consumer's
+    /// pipes, so it sees the consumer go however it goes.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Process::start`]: `producer` only does what a forked child
+    /// of this process may do.
+    pub unsafe fn start_producer(
+        self,
+        producer: impl FnOnce(Sender<T>) -> i32,
+    ) -> io::Result<(Process, Receiver<T>)> {
+        let Ring { sender, receiver } = self;
+        // SAFETY: `start_in_child` closes two descriptors (async-signal-safe)
+        // before `producer`, which the caller vouches for.
+        let child = unsafe { start_in_child(sender, receiver.ends.raw(), producer) }?;
+        Ok((child, receiver))
+    }
+
+    /// Forks a child that runs `consumer` with the [`Receiver`]; this
+    /// process keeps the [`Sender`]. The mirror of `start_producer`.
+    ///
+    /// # Safety
+    ///
+    /// As for [`Process::start`].
+    pub unsafe fn start_consumer(
+        self,
+        consumer: impl FnOnce(Receiver<T>) -> i32,
+    ) -> io::Result<(Process, Sender<T>)> {
+        let Ring { sender, receiver } = self;
+        // SAFETY: as in `start_producer`.
+        let child = unsafe { start_in_child(receiver, sender.ends.raw(), consumer) }?;
+        Ok((child, sender))
+    }
+
+    /// Both sides, for two threads of this process. Do not move either into
+    /// a forked child: the child would keep the other side's ends open (use
+    /// `start_producer` or `start_consumer` for that).
+    pub fn split(self) -> (Sender<T>, Receiver<T>) {
+        (self.sender, self.receiver)
+    }
+}
+
+/// Forks a child that first closes `other` (the two pipe ends of the side
+/// it does not get, still open in this process), then runs `body(side)`.
+/// The parent's copy of `side` is dropped when this returns, closing its
+/// ends here.
+///
+/// # Safety
+///
+/// As for [`Process::start`], for `body`.
+unsafe fn start_in_child<S>(
+    side: S,
+    other: [RawFd; 2],
+    body: impl FnOnce(S) -> i32,
+) -> io::Result<Process> {
+    let mut once = Some((side, body));
+    let child = move || {
+        for fd in other {
+            // SAFETY: `fd` is open: the other side's handle owns it in the
+            // parent, which outlives this call, so it was open at the fork.
+            // In this child that handle is never used nor dropped (the child
+            // leaves with `_exit` inside `Process::start`), so nothing else
+            // closes or uses the number here. `close` is async-signal-safe.
+            unsafe { nix::libc::close(fd) };
+        }
+        let (side, body) = once.take().expect("the child runs its body once");
+        body(side)
+    };
+    // SAFETY: the child closes two descriptors, then runs `body`, which our
+    // caller vouches for.
+    unsafe { Process::start(child) }
+}
+// ANCHOR_END: ring_api
 
 impl<T: Serialize> Sender<T> {
     // ANCHOR: send
@@ -238,7 +346,7 @@ impl<T: Serialize> Sender<T> {
         let side = Side {
             own: &ring.slot_freed,
             other: &ring.item_added,
-            peer: &self.peer,
+            peer: &self.ends.peer,
         };
         push(&ring.control, &ring.slots, &bytes[..len], &side)
     }
@@ -255,7 +363,7 @@ impl<T: DeserializeOwned> Receiver<T> {
         let side = Side {
             own: &ring.item_added,
             other: &ring.slot_freed,
-            peer: &self.peer,
+            peer: &self.ends.peer,
         };
         let mut bytes = [0_u8; SLOT_BYTES];
         let Some(len) = pop(&ring.control, &ring.slots, &mut bytes, &side)? else {

@@ -1,16 +1,7 @@
-//! The shared-memory ring's protocol, apart from where its memory lives and
-//! how its sides sleep: the layout of the counters and slots, and `push` and
-//! `pop`, which [`super::ring`] runs between two processes.
-//!
-//! It is apart so that loom can check it. Built with
-//! `RUSTFLAGS="--cfg queues_loom"`, the atomics below are loom's, and the
-//! model in `ring_protocol/loom.rs` runs a producer and a consumer through
-//! every interleaving of their loads and stores that matters (and every
-//! value a `Relaxed` or `Acquire` load may see): an item read before it is
-//! written, or a wake-up lost between "the ring is empty" and "I sleep",
-//! fails there every time, where a test between processes would need luck.
-//! The process side, [`super::ring`], is left out of that build: loom's
-//! atomics cannot live in memory shared between processes.
+//! The ring's protocol, apart from where its memory lives and how its sides
+//! sleep: the counters, the slots, `push` and `pop`. [`super::ring`] runs it
+//! between two processes; under `--cfg queues_loom` its atomics are loom's
+//! and `ring_protocol/loom.rs` checks it in every interleaving that matters.
 
 use std::io;
 
@@ -26,17 +17,13 @@ mod loom;
 pub const SLOT_BYTES: usize = 56;
 
 // ANCHOR: layout
-/// One slot: the length of the encoded item, then its bytes, 8 to a word.
-/// 64 bytes, one cache line. Atomic words, because the other process writes
-/// them: with plain bytes, Rust would call a read that overlaps the other
-/// side's write a data race, and the ring's protocol (below) is what rules
-/// such overlaps out. A `Relaxed` load or store of a word is an ordinary
-/// `mov` instruction: the atomics cost nothing here.
+/// One slot, one 64-byte cache line: the item's length, then its bytes, 8
+/// to a word. Atomic words, as the other process writes them (a `Relaxed`
+/// access is a plain `mov`); the protocol keeps reads and writes apart.
 pub type Slot = [AtomicU64; 1 + SLOT_BYTES / 8];
 
-/// A counter alone on its cache line (128 bytes: two lines, as some CPUs
-/// fetch lines in pairs), so that the producer storing `tail` does not steal
-/// the line the consumer stores `head` in, and back.
+/// A counter alone on its cache lines (some CPUs fetch lines in pairs), so
+/// that storing `tail` does not steal the line `head` lives in.
 #[repr(C, align(128))]
 pub struct OwnLine(AtomicU64);
 
@@ -74,19 +61,17 @@ impl Control {
 /// Why a sleep ended.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Woken {
-    /// The other side rang the doorbell (or rang it earlier, and we were
-    /// not asleep yet): look at the ring again.
+    /// The other side rang (now, or before we slept): look again.
     Rung,
     /// Every handle of the other side is closed: it dropped them or died.
     HungUp,
 }
 
-/// How one side of the ring sleeps, and wakes the other. Between processes
-/// (`super::ring`): a doorbell each, and a pipe that hangs up when the other
-/// side is gone. In the loom model: a `Mutex` and a `Condvar`.
+/// How a side sleeps and wakes the other: between processes, doorbells and a
+/// hang-up pipe (`super::ring`); in the loom model, a `Mutex` and a `Condvar`.
 pub trait Wake {
-    /// Sleeps until the other side rings this side's doorbell (now, or
-    /// since the last sleep) or is gone.
+    /// Sleeps until the other side rings (now, or since the last sleep) or
+    /// is gone.
     fn sleep(&self) -> io::Result<Woken>;
     /// Rings the other side's doorbell.
     fn wake_other(&self) -> io::Result<()>;
@@ -120,14 +105,11 @@ fn read_slot(slot: &Slot, out: &mut [u8; SLOT_BYTES]) -> usize {
 /// full and the consumer is gone. Only the one producer calls it.
 pub fn push(control: &Control, slots: &[Slot], bytes: &[u8], side: &impl Wake) -> io::Result<()> {
     let capacity = slots.len() as u64;
-    // Only the producer stores `tail`: its own last store is current.
-    let tail = control.tail.0.load(Ordering::Relaxed);
-    // Acquire: the consumer's reads of the slot it freed happened before we
-    // overwrite it.
+    let tail = control.tail.0.load(Ordering::Relaxed); // only we store it
+    // Acquire: the consumer's reads of a freed slot come before our writes.
     while tail - control.head.0.load(Ordering::Acquire) == capacity {
-        // Full. Raise the flag, then look once more: a slot freed after the
-        // look above but before the flag went up rang no bell. The fence
-        // keeps the flag's store before that look (see `pop`'s end).
+        // Full. Raise the flag, then look once more: a slot freed before the
+        // flag went up rang no bell. The fence pairs with `pop`'s.
         control.producer_asleep.store(true, Ordering::Relaxed);
         fence(Ordering::SeqCst);
         if tail - control.head.0.load(Ordering::Acquire) < capacity {
@@ -136,8 +118,7 @@ pub fn push(control: &Control, slots: &[Slot], bytes: &[u8], side: &impl Wake) -
         }
         let woken = side.sleep()?;
         control.producer_asleep.store(false, Ordering::Relaxed);
-        // Gone, but it may have freed a slot on its way out: fail only if
-        // there is still no room.
+        // Gone, but it may have freed a slot first: fail only if still full.
         if woken == Woken::HungUp && tail - control.head.0.load(Ordering::Acquire) == capacity {
             return Err(io::Error::new(
                 io::ErrorKind::BrokenPipe,
@@ -146,16 +127,12 @@ pub fn push(control: &Control, slots: &[Slot], bytes: &[u8], side: &impl Wake) -
         }
     }
     write_slot(&slots[(tail % capacity) as usize], bytes);
-    // Publishes the slot (Release: the consumer's Acquire load of `tail`
-    // sees the slot's words too).
+    // Release: a consumer that sees the new `tail` sees the slot's words.
     control.tail.0.store(tail + 1, Ordering::Release);
-    // Between our store of `tail` and our look at the flag, as between the
-    // consumer's flag and its second look at `tail`: of two SeqCst fences,
-    // one comes first, so one side sees the other's store. Either the
-    // consumer sees the item, or we see its flag and ring.
+    // Of this fence and the consumer's (between its flag and its second
+    // look), one comes first: it sees the item, or we see its flag.
     fence(Ordering::SeqCst);
-    // Ring only for a consumer that raised its flag; `swap` lowers it, so a
-    // burst of items rings once.
+    // `swap` lowers the flag: a burst of items rings once.
     if control.consumer_asleep.load(Ordering::Relaxed)
         && control.consumer_asleep.swap(false, Ordering::Relaxed)
     {
@@ -176,10 +153,8 @@ pub fn pop(
     side: &impl Wake,
 ) -> io::Result<Option<usize>> {
     let capacity = slots.len() as u64;
-    // Only the consumer stores `head`.
-    let head = control.head.0.load(Ordering::Relaxed);
-    // Acquire: the producer's writes to the slot happened before its store
-    // of `tail`, so they are visible once we see that store.
+    let head = control.head.0.load(Ordering::Relaxed); // only we store it
+    // Acquire: pairs with the producer's Release store of `tail`.
     while control.tail.0.load(Ordering::Acquire) == head {
         // Empty. Raise the flag, then look once more (the mirror of `push`).
         control.consumer_asleep.store(true, Ordering::Relaxed);
@@ -191,9 +166,9 @@ pub fn pop(
         let woken = side.sleep()?;
         control.consumer_asleep.store(false, Ordering::Relaxed);
         if woken == Woken::HungUp {
-            // The producer is gone. Its last store of `tail` came before it
-            // was gone (between processes: before the kernel closed its
-            // descriptors, which comes before our `poll` saw the hang-up).
+            // The producer is gone; look once more for what it published.
+            // (Rust's memory model says nothing of another process's death:
+            // this look is how we take what it stored before dying.)
             if control.tail.0.load(Ordering::Acquire) != head {
                 break;
             }
@@ -201,8 +176,7 @@ pub fn pop(
         }
     }
     let len = read_slot(&slots[(head % capacity) as usize], out);
-    // Frees the slot (Release: our reads of it come before the producer's
-    // next write to it).
+    // Release: our reads of the slot come before the producer reuses it.
     control.head.0.store(head + 1, Ordering::Release);
     fence(Ordering::SeqCst);
     if control.producer_asleep.load(Ordering::Relaxed)

@@ -40,24 +40,22 @@ fn minus(after: (i64, i64), before: (i64, i64)) -> (i64, i64) {
     (after.0 - before.0, after.1 - before.1)
 }
 
-/// Runs `produce` in a child process and `consume` in this one, and counts.
-/// `consume` returns how many items it took; the run fails if that is not
-/// `items` or if the child did not exit with 0.
-fn measure(
+/// Runs `start`, which forks the producing child and gives back this
+/// process's side, then `consume` on that side, and counts. `consume`
+/// returns how many items it took; the run fails if that is not `items` or
+/// if the child did not exit with 0.
+fn measure<C>(
     items: u64,
-    produce: impl FnMut() -> i32,
-    consume: impl FnOnce() -> io::Result<u64>,
+    start: impl FnOnce() -> io::Result<(Process, C)>,
+    consume: impl FnOnce(C) -> io::Result<u64>,
 ) -> io::Result<Run> {
     let me_before = switches(&getrusage(UsageWho::RUSAGE_SELF)?);
     let children_before = switches(&getrusage(UsageWho::RUSAGE_CHILDREN)?);
-    let start = Instant::now();
-    // SAFETY: the callers' producers only encode items and send them on a
-    // queue or a ring (system calls, atomics, and an allocation for the
-    // pipe queue's encoding, which glibc's malloc allows after fork).
-    let mut producer = unsafe { Process::start(produce) }?;
-    let taken = consume();
+    let started = Instant::now();
+    let (mut producer, side) = start()?;
+    let taken = consume(side);
     let status = producer.join()?;
-    let elapsed = start.elapsed();
+    let elapsed = started.elapsed();
     let taken = taken?;
     if !status.success() || taken != items {
         return Err(io::Error::other(format!(
@@ -94,18 +92,58 @@ pub fn through_pipe_queue(items: u64) -> io::Result<Run> {
     let (tx, rx) = queue::<u64>()?;
     measure(
         items,
-        move || exit_code((0..items).try_for_each(|n| tx.send(&n))),
-        move || count_until_end(|| rx.recv()),
+        || {
+            let producer = move || exit_code((0..items).try_for_each(|n| tx.send(&n)));
+            // SAFETY: the child encodes items (an allocation, which glibc's
+            // malloc allows after fork) and writes them to a pipe.
+            Ok((unsafe { Process::start(producer) }?, rx))
+        },
+        |rx| count_until_end(|| rx.recv()),
+    )
+}
+
+/// The floor under [`through_pipe_queue`]: `items` records of 16 bytes
+/// (about one frame of the queue's) through a bare pipe, one `write(2)` and
+/// one `read(2)` each.
+pub fn through_bare_pipe(items: u64) -> io::Result<Run> {
+    use std::io::{Read, Write};
+    let (mut reader, mut writer) = io::pipe()?;
+    measure(
+        items,
+        || {
+            let producer = move || {
+                for n in 0..items {
+                    let mut record = [0_u8; 16];
+                    record[..8].copy_from_slice(&n.to_le_bytes());
+                    if writer.write_all(&record).is_err() {
+                        return 1;
+                    }
+                }
+                0
+            };
+            // SAFETY: the child writes to a pipe.
+            Ok((unsafe { Process::start(producer) }?, ()))
+        },
+        move |()| {
+            let mut record = [0_u8; 16];
+            let mut taken = 0;
+            while reader.read_exact(&mut record).is_ok() {
+                taken += 1;
+            }
+            Ok(taken)
+        },
     )
 }
 
 /// `items` numbers through the shared-memory ring of `slots` slots.
 pub fn through_ring(items: u64, slots: usize) -> io::Result<Run> {
-    let (tx, rx) = ring::<u64>(slots)?;
+    let ring = ring::<u64>(slots)?;
     measure(
         items,
-        move || exit_code((0..items).try_for_each(|n| tx.send(&n))),
-        move || count_until_end(|| rx.recv()),
+        // SAFETY: the child encodes into a stack buffer, loads and stores
+        // atomics, and makes write/poll/read system calls.
+        || unsafe { ring.start_producer(|tx| exit_code((0..items).try_for_each(|n| tx.send(&n)))) },
+        |rx| count_until_end(|| rx.recv()),
     )
 }
 
@@ -123,19 +161,20 @@ pub fn ping_pong(round_trips: u64) -> io::Result<Run> {
     };
     let (mut from_child, mut to_parent) = io::pipe()?;
     let mut ball = [0_u8; 1];
+    let child = move || {
+        let mut ball = [0_u8; 1];
+        for _ in 0..round_trips {
+            if from_parent.read_exact(&mut ball).is_err() || to_parent.write_all(&ball).is_err() {
+                return 1;
+            }
+        }
+        0
+    };
     measure(
         round_trips,
-        move || {
-            let mut ball = [0_u8; 1];
-            for _ in 0..round_trips {
-                if from_parent.read_exact(&mut ball).is_err() || to_parent.write_all(&ball).is_err()
-                {
-                    return 1;
-                }
-            }
-            0
-        },
-        move || {
+        // SAFETY: the child reads and writes a byte on pipes.
+        || Ok((unsafe { Process::start(child) }?, ())),
+        move |()| {
             for _ in 0..round_trips {
                 to_child.write_all(&ball)?;
                 from_child.read_exact(&mut ball)?;

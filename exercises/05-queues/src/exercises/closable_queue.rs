@@ -6,8 +6,8 @@
 //! consumers asleep in `pop`, leaving the others asleep for ever.
 #![allow(unused_variables, dead_code)]
 
+use crate::sync::{Condvar, Mutex};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

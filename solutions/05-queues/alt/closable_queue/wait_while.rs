@@ -1,7 +1,7 @@
 //! ALT: `Condvar::wait_while` instead of a hand-written loop, and `notify_all` on every push
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,11 +1,12 @@
 //! WRONG: `pop` polls the queue in a loop with `yield_now` instead of waiting on the Condvar
 //! EXPECT: busy-waiting
+//! CLAUSE: 6
 //!
 //! It gives every right answer, and burns a CPU for as long as the queue is
 //! empty.
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

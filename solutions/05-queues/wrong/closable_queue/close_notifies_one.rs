@@ -1,11 +1,12 @@
 //! WRONG: `close` wakes one waiting consumer (`notify_one`) instead of all
 //! EXPECT: close woke only some of the consumers
+//! CLAUSE: 4
 //!
 //! `push` rightly wakes one consumer per item, and `close` gets written the
 //! same way. Every other consumer asleep in `pop` never sees the flag.
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,8 +1,9 @@
 //! WRONG: `pop` returns `None` as soon as the queue is closed, dropping the items it still holds
 //! EXPECT: a closed queue must still deliver the items it holds
+//! CLAUSE: 2
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,12 +1,13 @@
 //! WRONG: `if` instead of `while` around `Condvar::wait` in `pop`
 //! EXPECT: pop returned None although the queue was open
+//! CLAUSE: 5
 //!
 //! Waits once, then takes whatever is there. When another thread took the
 //! item between the notify and this consumer getting the lock back (or on a
 //! spurious wake-up), it returns `None` from a queue that is still open.
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! WRONG: `pop` polls the queue with a 10 ms `thread::sleep` between looks instead of waiting on the Condvar
 //! EXPECT: polls
+//! CLAUSE: 6
 //!
 //! The repair students make once told that `yield_now` keeps a core busy:
 //! sleep a little between looks. It uses almost no CPU, so a test that only
@@ -7,8 +8,8 @@
 //! up to 10 ms for nothing, and every idle consumer wakes 100 times a
 //! second.
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

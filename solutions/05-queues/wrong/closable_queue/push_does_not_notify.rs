@@ -1,8 +1,9 @@
 //! WRONG: `push` adds the item but wakes nobody: a lost wake-up
 //! EXPECT: push did not wake the consumer waiting in pop
+//! CLAUSE: 3
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

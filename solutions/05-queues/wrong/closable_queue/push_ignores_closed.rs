@@ -1,8 +1,9 @@
 //! WRONG: `push` never looks at `closed`, so items pushed after `close` are queued
 //! EXPECT: push after close must give the item back
+//! CLAUSE: 2
 
+use crate::sync::{Condvar, Mutex, MutexGuard};
 use std::collections::VecDeque;
-use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// `push` on a closed queue gives the item back.
 #[derive(Debug, PartialEq, Eq)]

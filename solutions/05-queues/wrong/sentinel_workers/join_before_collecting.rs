@@ -1,5 +1,6 @@
 //! WRONG: joins the workers before collecting their results
 //! EXPECT: collect the results before joining the workers
+//! CLAUSE: 3
 //!
 //! Fine while the results fit in the pipe's 64 KiB; past that the workers
 //! block in `send`, and the parent waits in `join` for workers that wait for

@@ -1,5 +1,6 @@
 //! WRONG: never joins the workers: they stay zombies
 //! EXPECT: returned without joining every worker
+//! CLAUSE: 2
 //!
 //! Every square arrives, so the function "works"; the workers' exit
 //! statuses are never collected and their process-table entries stay.

@@ -1,5 +1,6 @@
 //! WRONG: one `None` for all the workers, as in the one-consumer tutorial
 //! EXPECT: a worker never got its sentinel
+//! CLAUSE: 2
 //!
 //! The tutorial's consumer stops at the sentinel; with several workers the
 //! first one to take it stops, and every other waits for ever.

@@ -1,5 +1,6 @@
 //! WRONG: `workers - 1` sentinels (an off-by-one in the range)
 //! EXPECT: a worker never got its sentinel
+//! CLAUSE: 2
 
 use std::io;
 

@@ -1,5 +1,6 @@
 //! WRONG: the sentinels go out before the jobs, so every worker stops at once
 //! EXPECT: Were the sentinels sent before the jobs?
+//! CLAUSE: 2
 
 use std::io;
 

@@ -1,5 +1,6 @@
 //! WRONG: the consumers are forked first, while the parent still holds the work Sender
 //! EXPECT: the consumers never saw the end of the queue
+//! CLAUSE: 2
 
 use std::io;
 

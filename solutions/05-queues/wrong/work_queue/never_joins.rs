@@ -1,5 +1,6 @@
 //! WRONG: collects every report but never joins the children: zombies
 //! EXPECT: returned without joining every worker
+//! CLAUSE: 3
 
 use std::io;
 

@@ -1,5 +1,6 @@
 //! WRONG: reads reports until the report queue ends, which never happens while the parent holds a report Sender
 //! EXPECT: every child has exited but run never returned
+//! CLAUSE: 3
 
 use std::io;
 

@@ -1,5 +1,6 @@
 //! WRONG: the parent drops its work Sender only after forking the consumers, which inherit a copy
 //! EXPECT: the consumers never saw the end of the queue
+//! CLAUSE: 2
 //!
 //! Dropping it "when done with it" looks tidy; but every consumer forked
 //! while it was open holds a copy of the write end, so the queue never ends.

@@ -1,0 +1,106 @@
+//! WRONG: `pop` looks at the queue under the lock, lets go, then locks again to wait: a push in between wakes nobody
+//! EXPECT: loom found an interleaving that fails
+//! CLAUSE: 3
+//!
+//! The check ("empty and open") and the wait are two lock sections. A push
+//! and its `notify_one` that fall between them find nobody waiting, and the
+//! consumer then sleeps next to the item.
+//!
+//! Not in `wrong/`: on real threads the window is a few nanoseconds and the
+//! tests of `tests/closable_queue.rs` do not hit it on every run. The loom
+//! model `a_push_reaches_a_consumer_however_the_threads_interleave` in
+//! `tests/loom_models.rs` finds it every time (run it under
+//! `--cfg queues_loom`).
+
+use crate::sync::{Condvar, Mutex, MutexGuard};
+use std::collections::VecDeque;
+
+/// `push` on a closed queue gives the item back.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Closed<T>(pub T);
+
+#[derive(Debug)]
+struct State<T> {
+    items: VecDeque<T>,
+    closed: bool,
+    waiting: usize,
+}
+
+/// An unbounded FIFO queue for many threads, with an end.
+#[derive(Debug)]
+pub struct ClosableQueue<T> {
+    state: Mutex<State<T>>,
+    changed: Condvar,
+}
+
+impl<T> Default for ClosableQueue<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T> ClosableQueue<T> {
+    /// An empty, open queue.
+    pub fn new() -> Self {
+        ClosableQueue {
+            state: Mutex::new(State {
+                items: VecDeque::new(),
+                closed: false,
+                waiting: 0,
+            }),
+            changed: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, State<T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    // ANCHOR: push
+    /// Adds `item` at the back and wakes one waiting consumer.
+    pub fn push(&self, item: T) -> Result<(), Closed<T>> {
+        let mut state = self.lock();
+        if state.closed {
+            return Err(Closed(item));
+        }
+        state.items.push_back(item);
+        drop(state);
+        self.changed.notify_one(); // one item: one consumer is enough
+        Ok(())
+    }
+    // ANCHOR_END: push
+
+    // ANCHOR: pop
+    /// Takes the front item, waiting while the queue is empty and open.
+    pub fn pop(&self) -> Option<T> {
+        loop {
+            {
+                let mut state = self.lock();
+                if let Some(item) = state.items.pop_front() {
+                    return Some(item);
+                }
+                if state.closed {
+                    return None;
+                }
+            } // the lock is let go here: the bug
+            let mut state = self.lock();
+            state.waiting += 1;
+            state = self.changed.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.waiting -= 1;
+        }
+    }
+    // ANCHOR_END: pop
+
+    // ANCHOR: close
+    /// Closes the queue and wakes every consumer.
+    pub fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all(); // every sleeper must see `closed`
+    }
+    // ANCHOR_END: close
+
+    /// How many consumers are blocked in `pop` right now.
+    pub fn waiting(&self) -> usize {
+        self.lock().waiting
+    }
+}
