@@ -1,6 +1,7 @@
 //! ALT: a scoped thread drains the pipe while this thread joins the child
 
 use std::io::{self, Read};
+use std::os::fd::AsRawFd;
 use std::thread;
 
 use processes::demos::process::{ExitStatus, Process};
@@ -17,10 +18,12 @@ where
 {
     let (mut reader, writer) = io::pipe()?;
     let (mut writer, mut body) = (Some(writer), Some(body));
-    // SAFETY: dup2 and close are async-signal-safe; `body` is our caller's
-    // promise (see `# Safety`).
+    // The child keeps only the write end: fork copied the read end too.
+    let keep = [writer.as_ref().map_or(-1, AsRawFd::as_raw_fd)];
+    // SAFETY: close_range, dup2 and close are async-signal-safe; `body` is
+    // our caller's promise (see `# Safety`).
     let mut child = unsafe {
-        Process::start(move || match writer.take() {
+        Process::start_keeping_fds(&keep, move || match writer.take() {
             Some(writer) if nix::unistd::dup2_stdout(&writer).is_ok() => {
                 drop(writer);
                 body.take().map_or(127, |body| body())
