@@ -235,9 +235,11 @@ fn other_ends_of_my_stdout_pipe() -> usize {
     };
     (3..1024)
         .filter(|&fd| {
-            // SAFETY: fstat(2) on a bare number fills the buffer, or fails
-            // with EBADF for a descriptor that is not open.
+            // SAFETY: `stat` is plain integers, for which all zeroes is a
+            // valid value.
             let mut st = unsafe { std::mem::zeroed::<nix::libc::stat>() };
+            // SAFETY: fstat(2) on a bare number fills `st`, a live local, or
+            // fails with EBADF for a descriptor that is not open.
             let rc = unsafe { nix::libc::fstat(fd, &mut st) };
             rc == 0 && st.st_dev == mine.st_dev && st.st_ino == mine.st_ino
         })
