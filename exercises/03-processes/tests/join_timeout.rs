@@ -88,6 +88,8 @@ fn returns_the_status_of_a_child_that_has_ended() {
         None,
         "{C1}: join_timeout returned the status but left the child a zombie: reap it (try_join does)"
     );
+    // cannot block: the child was reaped (checked above), so join only
+    // returns the status it kept
     assert_eq!(
         child
             .join()
@@ -125,6 +127,7 @@ fn gives_none_after_the_timeout_and_leaves_the_child_running() {
     // Release it: a child left alone exits with 7; a killed one does not.
     write(&gate, b"x").expect("could not release the child");
     drop(gate);
+    // cannot block: the child has its byte (or end-of-file) and returns
     assert_eq!(
         child.join().expect("join failed"),
         ExitStatus::Exited(7),
@@ -228,6 +231,7 @@ fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
         },
     );
     child.kill().expect("kill failed");
+    // cannot block: SIGKILL cannot be caught
     child.join().expect("join failed");
     // A thread that sleeps while it waits uses a few percent of the wall
     // time (the system calls); one that checks again and again without

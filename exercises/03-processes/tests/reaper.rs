@@ -239,6 +239,7 @@ fn reaper_does_not_steal_unrelated_children() {
     );
     let stolen = proc_state(exited_pid).is_none();
     running.kill().expect("kill failed");
+    // cannot block: SIGKILL cannot be caught
     running.join().expect("join failed");
     assert!(
         !stolen,
@@ -246,6 +247,8 @@ fn reaper_does_not_steal_unrelated_children() {
          its owner can no longer get its status. Wait only for your own children \
          (a pidfd per child, or waitpid on their pids), never waitpid(-1)"
     );
+    // cannot block: waitid(WNOWAIT) saw it exit; at worst it was reaped
+    // by someone else, and join fails at once with ECHILD
     assert_eq!(
         exited
             .join()

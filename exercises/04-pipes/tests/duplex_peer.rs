@@ -113,6 +113,7 @@ fn a_child_peer_answers_every_message() {
             assert_eq!(answer, Some(n * n), "{C2}: the child's answer to {n}");
         }
         drop(conn);
+        // cannot block: inside finish_or_snapshot, which has a deadline
         child.join().unwrap()
     });
     let status = outcome.unwrap_or_else(|children| explain(C2, &children));
@@ -144,6 +145,7 @@ fn the_child_sees_end_of_file_when_the_parent_drops_its_end() {
         conn.send(word).unwrap();
     }
     drop(conn);
+    // cannot block: finish_or_snapshot puts a deadline on the join
     let status = support::finish_or_snapshot(STUCK, move || child.join().unwrap())
         .unwrap_or_else(|children| explain(C3, &children));
     assert_eq!(
@@ -178,6 +180,8 @@ fn the_parent_sees_end_of_file_when_the_child_exits() {
         then, None,
         "{C4}: after the child's last message comes end-of-file"
     );
+    // cannot block: the child closed its end, so it is past its last send
+    // and only returns
     assert_eq!(
         child.join().unwrap(),
         ExitStatus::Exited(0),

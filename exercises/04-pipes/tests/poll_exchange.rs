@@ -63,6 +63,7 @@ fn both_ways(clause: &'static str, a_len: usize, b_len: usize) -> (Vec<u8>, Vec<
         exchange_or_explain(clause, b_writes, b_reads, &pattern(b_len, 2))
     });
     let a = exchange_or_explain(clause, a_writes, a_reads, &pattern(a_len, 1));
+    // cannot block: both_ways runs inside `exchanged`, which has a deadline
     let b = b
         .join()
         .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
@@ -168,7 +169,6 @@ fn waiting_for_a_slow_peer_sleeps_in_poll() {
     let waiting = exchanging.until_blocked();
     drop(let_the_peer_read);
     let received = exchanging.join_within(STUCK);
-    let peer_got = peer.join().unwrap().unwrap();
     match waiting {
         Waiting::Blocked(_) => {}
         Waiting::Spinning(cpu) => {
@@ -199,6 +199,9 @@ fn waiting_for_a_slow_peer_sleeps_in_poll() {
             )
         }
     };
+    // cannot block: exchange has returned, so its writer is closed and the
+    // peer's read_to_end ends
+    let peer_got = peer.join().unwrap().unwrap();
     assert!(received.is_empty(), "{C3}: the peer sent nothing");
     assert_eq!(peer_got, len, "{C3}: the peer receives every byte");
 }
@@ -267,6 +270,7 @@ fn a_child_process_and_its_parent_exchange_a_mebibyte_each() {
         "{C1}: the parent received {} bytes, not the child's message",
         got.len()
     );
+    // cannot block: `exchanged` puts a deadline on the join
     let status = exchanged(C1, "joining the child", move || child.join().unwrap());
     assert_eq!(
         status,

@@ -53,5 +53,8 @@ where
     let mut output = Vec::new();
     reader.read_to_end(&mut output)?;
     let status = child.join()?;
-    Ok((status, String::from_utf8_lossy(&output).into_owned().into_bytes()))
+    Ok((
+        status,
+        String::from_utf8_lossy(&output).into_owned().into_bytes(),
+    ))
 }

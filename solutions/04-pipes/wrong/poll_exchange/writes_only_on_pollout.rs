@@ -66,9 +66,7 @@ pub fn exchange(writer: PipeWriter, reader: PipeReader, outgoing: &[u8]) -> io::
         }
         let can_write = can_write.contains(PollFlags::POLLOUT) || first_round;
         first_round = false;
-        if can_write
-            && let Some(w) = &writer
-        {
+        if can_write && let Some(w) = &writer {
             match nix::unistd::write(w.as_fd(), unsent) {
                 Ok(n) => unsent = &unsent[n..],
                 Err(Errno::EAGAIN | Errno::EINTR) => {}
