@@ -25,6 +25,7 @@ const C2: &str = "clause 2 (None after the timeout, child left running)";
 const C3: &str = "clause 3 (a zero timeout only checks)";
 const C4: &str = "clause 4 (returns when the child ends)";
 const C5: &str = "clause 5 (sleeps while it waits)";
+const C6: &str = "clause 6 (a signal does not end the wait)";
 
 /// `join_timeout`, failing with a message that names `clause` on an error.
 fn join_or_fail(clause: &str, process: &mut Process, timeout: Duration) -> Option<ExitStatus> {
@@ -301,5 +302,38 @@ fn returns_when_the_child_ends_not_when_the_timeout_does() {
         status.unwrap_or_else(|e| panic!("{C4}: join_timeout failed: {e}")),
         Some(ExitStatus::Exited(7)),
         "{C4}: the released child exits with 7"
+    );
+}
+
+#[test]
+fn a_handled_signal_during_the_wait_does_not_end_it() {
+    let _clean = testkit::process_scope();
+    let (child, gate) = start_gated_child();
+    // Three signals while join_timeout(1 hour) sleeps in its wait, each one
+    // making that wait fail with EINTR; then the child is released.
+    let outcome = testkit::signals::interrupted(
+        3,
+        move || {
+            let mut child = child;
+            let status = join_timeout(&mut child, Duration::from_secs(3600));
+            (status.map_err(|e| e.to_string()), child)
+        },
+        move || {
+            // Fails (EPIPE) only if the child is gone already: the verdict
+            // comes from what join_timeout returned.
+            let _ = write(&gate, b"x");
+        },
+    );
+    let (status, _child) = outcome.unwrap_or_else(|why| {
+        panic!(
+            "{C6}: join_timeout(1 hour) and a handled signal during its wait: {why}. A wait \
+             that fails with EINTR (ErrorKind::Interrupted) has not seen the child end: wait \
+             again, for the time that is left"
+        )
+    });
+    assert_eq!(
+        status,
+        Ok(Some(ExitStatus::Exited(7))),
+        "{C6}: after three signals the released child exits with 7, and join_timeout says so"
     );
 }

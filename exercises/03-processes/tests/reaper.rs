@@ -24,6 +24,7 @@ const C3: &str = "clause 3 (its own children only)";
 const C4: &str = "clause 4 (sleeps while its children run)";
 const C5: &str = "clause 5 (no bodies, nothing to wait for)";
 const C6: &str = "clause 6 (no child left behind)";
+const C7: &str = "clause 7 (a signal does not end the wait)";
 
 mod support {
     pub mod seccomp;
@@ -411,4 +412,42 @@ fn an_error_leaves_no_child_behind() {
         ),
         other => panic!("{C6}: the child that ran start_and_reap {other} (expected exit code 0)"),
     }
+}
+
+#[test]
+fn a_handled_signal_during_the_wait_does_not_end_it() {
+    let _clean = testkit::process_scope();
+    let (gate_out, gate_in) = pipe().expect("pipe failed");
+    let outcome = testkit::signals::interrupted(
+        3,
+        move || {
+            let bodies: Vec<Body> = vec![Box::new(move || {
+                let mut byte = [0u8; 1];
+                match read(&gate_out, &mut byte) {
+                    Ok(1) => 4,
+                    _ => 1,
+                }
+            })];
+            // SAFETY: the body reads a byte from a pipe with read(2).
+            unsafe { start_and_reap(bodies, |_| {}) }.map_err(|e| e.to_string())
+        },
+        move || {
+            // Fails (EPIPE) only if the child is gone already: the verdict
+            // comes from what start_and_reap returned.
+            let _ = write(&gate_in, b"x");
+        },
+    );
+    let reaped = outcome.unwrap_or_else(|why| {
+        panic!(
+            "{C7}: start_and_reap and a handled signal while it waits for its child: {why}. A \
+             wait that fails with EINTR (ErrorKind::Interrupted) has not seen a child end: wait \
+             again"
+        )
+    });
+    let reaped = reaped.unwrap_or_else(|e| panic!("{C7}: start_and_reap failed: {e}"));
+    assert_eq!(
+        reaped.iter().map(|r| r.status).collect::<Vec<_>>(),
+        [ExitStatus::Exited(4)],
+        "{C7}: one child, released after three signals, exits with 4: {reaped:?}"
+    );
 }

@@ -22,6 +22,7 @@ const C1: &str = "clause 1 (everything crosses, both ways, without deadlock)";
 const C2: &str = "clause 2 (closes the writer once all is sent)";
 const C3: &str = "clause 3 (sleeps in poll)";
 const C4: &str = "clause 4 (a peer that stops reading is an error)";
+const C5: &str = "clause 5 (a signal does not end the exchange)";
 
 const DEADLOCK: &str = "deadlock: both sides blocked writing and nobody reading. \
      Poll both descriptors and read whenever the reader is ready, not after the whole message is sent";
@@ -316,4 +317,37 @@ fn a_reader_that_goes_away_while_the_pipe_is_full_is_an_error() {
              on the writer as 'try the write', which then fails with EPIPE (BrokenPipe)"
         ),
     }
+}
+
+#[test]
+fn a_handled_signal_during_poll_does_not_end_the_exchange() {
+    let _clean = testkit::process_scope();
+    // The peer sends nothing and reads only when released: exchange fills
+    // the pipe and sleeps in poll, where three signals reach it.
+    let len = 1 << 20;
+    let (reader, peer_writes) = io::pipe().unwrap();
+    let (mut peer_reads, writer) = io::pipe().unwrap();
+    drop(peer_writes);
+    let (release_tx, release_rx) = std::sync::mpsc::channel::<()>();
+    let peer = std::thread::spawn(move || {
+        let _ = release_rx.recv_timeout(STUCK);
+        let mut got = Vec::new();
+        peer_reads.read_to_end(&mut got).map(|_| got.len())
+    });
+    let outcome = testkit::signals::interrupted(
+        3,
+        move || exchange(writer, reader, &pattern(len, 7)).map_err(|e| e.to_string()),
+        move || drop(release_tx),
+    );
+    let peer_got = peer.join().unwrap().unwrap();
+    let received = outcome.unwrap_or_else(|why| {
+        panic!(
+            "{C5}: exchange and a handled signal while it waits in poll: {why}. poll (and \
+             read, and write) fail with EINTR when a signal handler runs: that is no error, \
+             go round the loop again"
+        )
+    });
+    let received = received.unwrap_or_else(|e| panic!("{C5}: exchange failed: {e}"));
+    assert!(received.is_empty(), "{C5}: the peer sent nothing");
+    assert_eq!(peer_got, len, "{C5}: the peer receives every byte");
 }
