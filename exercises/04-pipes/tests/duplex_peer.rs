@@ -188,3 +188,49 @@ fn the_parent_sees_end_of_file_when_the_child_exits() {
         "{C2}: body returned 0"
     );
 }
+
+#[test]
+fn the_childs_writes_fail_once_the_parent_has_dropped_its_end() {
+    let _clean = testkit::process_scope();
+    // The parent drops its end at once; the child sends 64 KiB messages
+    // until a send fails. With no reader left anywhere, the first write
+    // fails with EPIPE. A child that kept a copy of the parent's read end
+    // is a reader itself: its writes block for ever once the pipe is full.
+    // SAFETY: the child only sends frames on its end: write, and
+    // postcard's encoding in framing's thread-local buffer (computation
+    // and allocation); no lock, no `std::env`, no thread.
+    let (mut child, conn) = unsafe {
+        spawn_peer(|mut conn| {
+            let block = serde_bytes::ByteBuf::from(vec![7u8; 64 * 1024]);
+            for _ in 0..64 {
+                if conn.send(&block).is_err() {
+                    return 0;
+                }
+            }
+            100
+        })
+    }
+    .unwrap();
+    drop(conn);
+    // cannot block: finish_or_snapshot puts a deadline on the join
+    let status = support::finish_or_snapshot(STUCK, move || child.join().unwrap()).unwrap_or_else(
+        |children| {
+            if support::count(&children, Doing::Writing) > 0 {
+                support::hung(format!(
+                    "{C3}: deadlock: the child's writes to a parent that dropped its end never \
+                     failed: they block in a full pipe. fork copied the parent's end (both of \
+                     its descriptors) into the child, and a child holding the read end of the \
+                     pipe it writes to is a reader that never reads; close that copy in the \
+                     child before running body"
+                ));
+            }
+            explain(C3, &children)
+        },
+    );
+    assert_eq!(
+        status,
+        ExitStatus::Exited(0),
+        "{C3}: the child sent 4 MiB to a parent that had dropped its end: its sends must \
+         fail (EPIPE) once nobody can read"
+    );
+}
