@@ -16,6 +16,7 @@ const C1: &str = "clause 1 (every byte written to descriptor 1)";
 const C2: &str = "clause 2 (output of any size)";
 const C3: &str = "clause 3 (how the child ended)";
 const C4: &str = "clause 4 (descriptor 1 is the only end in the child)";
+const C5: &str = "clause 5 (a signal does not end the wait)";
 
 /// Runs `capture_output(body)` under the deadline; on time-out, fails with a
 /// message that names what the child is stuck on.
@@ -267,4 +268,42 @@ fn the_child_holds_no_end_of_the_pipe_but_descriptor_1() {
          its old number too. In the child, close the read end and, after dup2, the original \
          write end: a process holds no pipe end it does not use"
     );
+}
+
+#[test]
+fn a_handled_signal_while_the_parent_reads_does_not_end_the_capture() {
+    let _clean = testkit::process_scope();
+    // The child prints only once released: meanwhile the parent sleeps in
+    // its read of the pipe, where three signals reach it.
+    let (gate_out, gate_in) = nix::unistd::pipe().expect("pipe failed");
+    let outcome = testkit::signals::interrupted(
+        3,
+        move || {
+            // SAFETY: the child reads one byte with read(2) and writes with
+            // child_println (one write(2)).
+            let captured = unsafe {
+                capture_output(move || {
+                    let mut byte = [0u8; 1];
+                    let _ = nix::unistd::read(&gate_out, &mut byte);
+                    child_println("released");
+                    0
+                })
+            };
+            captured.map_err(|e| e.to_string())
+        },
+        move || {
+            // Fails (EPIPE) only if the child is gone already.
+            let _ = nix::unistd::write(&gate_in, b"x");
+        },
+    );
+    let captured = outcome.unwrap_or_else(|why| {
+        panic!(
+            "{C5}: capture_output and a handled signal while the parent waits for the child's \
+             output: {why}. A read that fails with EINTR (ErrorKind::Interrupted) read nothing: \
+             read again (read_to_end does)"
+        )
+    });
+    let (status, output) = captured.unwrap_or_else(|e| panic!("{C5}: capture_output failed: {e}"));
+    assert_eq!(status, ExitStatus::Exited(0), "{C5}: the child returned 0");
+    assert_eq!(text(&output), "released\n", "{C5}: what the child printed");
 }
