@@ -9,7 +9,12 @@ use nix::unistd::{Pid, pipe, read, write};
 use processes::demos::api::{proc_state, start_sleeper};
 use processes::demos::process::{ExitStatus, Process};
 use processes::exercises::join_timeout::join_timeout;
+use support::interrupt::Failure;
 use testkit::{task, within};
+
+mod support {
+    pub mod interrupt;
+}
 
 /// How long a step that takes milliseconds may take before the test calls
 /// it stuck: a hundred times what it takes on a loaded machine, and short
@@ -207,6 +212,20 @@ fn thread_cpu_time() -> Duration {
     Duration::new(t.tv_sec() as u64, t.tv_nsec() as u32)
 }
 
+/// How many times the calling thread has gone to sleep so far: its
+/// voluntary context switches (`/proc/thread-self/status`). A call that
+/// blocks (poll with a timeout, a sleep) adds one; a busy loop, however
+/// long and however loaded the machine, adds none.
+fn thread_sleeps() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/thread-self/status").ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix("voluntary_ctxt_switches:"))?
+        .trim()
+        .parse()
+        .ok()
+}
+
 #[test]
 fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
     let _clean = testkit::process_scope();
@@ -215,12 +234,13 @@ fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
     // a poll timeout rounded down to 0 ms turns into a busy loop.
     const WAITS: u32 = 30;
     let each = Duration::from_micros(900);
-    let (cpu, wall, mut child) = within(
+    let (cpu, wall, slept, mut child) = within(
         PATIENCE + Duration::from_secs(1),
         &format!("{C5}: 30 calls of join_timeout(0.9 ms) on a child that never ends"),
         BLOCKS,
         move || {
             let (cpu_before, started) = (thread_cpu_time(), Instant::now());
+            let sleeps_before = thread_sleeps();
             for _ in 0..WAITS {
                 let status = join_or_fail(C5, &mut child, each);
                 assert_eq!(
@@ -228,12 +248,31 @@ fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
                     "{C5}: the sleeper never ends by itself: join_timeout must leave a running child alone"
                 );
             }
-            (thread_cpu_time() - cpu_before, started.elapsed(), child)
+            let slept = sleeps_before.zip(thread_sleeps()).map(|(a, b)| b - a);
+            (
+                thread_cpu_time() - cpu_before,
+                started.elapsed(),
+                slept,
+                child,
+            )
         },
     );
     child.kill().expect("kill failed");
     // cannot block: SIGKILL cannot be caught
     child.join().expect("join failed");
+    // Each of the 30 calls must have slept at least once: a loop that only
+    // checks never does, which a loaded machine cannot hide (it can hide
+    // the CPU time below, by giving the loop few turns).
+    if let Some(slept) = slept {
+        assert!(
+            slept >= u64::from(WAITS),
+            "{C5}: busy-waiting: in {WAITS} calls of join_timeout(0.9 ms), the thread went to \
+             sleep only {slept} times. Each call must sleep while the child runs (poll on a \
+             pidfd, or sleep between two try_join calls), also for the last fraction of a \
+             millisecond: poll's timeout counts whole milliseconds, so round the time left up, \
+             not down"
+        );
+    }
     // A thread that sleeps while it waits uses a few percent of the wall
     // time (the system calls); one that checks again and again without
     // sleeping uses all the CPU it gets. An eighth is far from both.
@@ -311,8 +350,8 @@ fn a_handled_signal_during_the_wait_does_not_end_it() {
     let (child, gate) = start_gated_child();
     // Three signals while join_timeout(1 hour) sleeps in its wait, each one
     // making that wait fail with EINTR; then the child is released.
-    let outcome = testkit::signals::interrupted(
-        3,
+    let outcome = support::interrupt::interrupted_thrice(
+        PATIENCE,
         move || {
             let mut child = child;
             let status = join_timeout(&mut child, Duration::from_secs(3600));
@@ -324,12 +363,13 @@ fn a_handled_signal_during_the_wait_does_not_end_it() {
             let _ = write(&gate, b"x");
         },
     );
-    let (status, _child) = outcome.unwrap_or_else(|why| {
-        panic!(
+    let (status, _child) = outcome.unwrap_or_else(|failure| match failure {
+        Failure::Busy(why) => panic!("{C5}: join_timeout(1 hour): {why}"),
+        Failure::Other(why) => panic!(
             "{C6}: join_timeout(1 hour) and a handled signal during its wait: {why}. A wait \
              that fails with EINTR (ErrorKind::Interrupted) has not seen the child end: wait \
              again, for the time that is left"
-        )
+        ),
     });
     assert_eq!(
         status,

@@ -27,6 +27,7 @@ const C6: &str = "clause 6 (no child left behind)";
 const C7: &str = "clause 7 (a signal does not end the wait)";
 
 mod support {
+    pub mod interrupt;
     pub mod seccomp;
 }
 
@@ -418,8 +419,8 @@ fn an_error_leaves_no_child_behind() {
 fn a_handled_signal_during_the_wait_does_not_end_it() {
     let _clean = testkit::process_scope();
     let (gate_out, gate_in) = pipe().expect("pipe failed");
-    let outcome = testkit::signals::interrupted(
-        3,
+    let outcome = support::interrupt::interrupted_thrice(
+        PATIENCE,
         move || {
             let bodies: Vec<Body> = vec![Box::new(move || {
                 let mut byte = [0u8; 1];
@@ -437,12 +438,13 @@ fn a_handled_signal_during_the_wait_does_not_end_it() {
             let _ = write(&gate_in, b"x");
         },
     );
-    let reaped = outcome.unwrap_or_else(|why| {
-        panic!(
+    let reaped = outcome.unwrap_or_else(|failure| match failure {
+        support::interrupt::Failure::Busy(why) => panic!("{C4}: start_and_reap: {why}"),
+        support::interrupt::Failure::Other(why) => panic!(
             "{C7}: start_and_reap and a handled signal while it waits for its child: {why}. A \
              wait that fails with EINTR (ErrorKind::Interrupted) has not seen a child end: wait \
              again"
-        )
+        ),
     });
     let reaped = reaped.unwrap_or_else(|e| panic!("{C7}: start_and_reap failed: {e}"));
     assert_eq!(

@@ -7,6 +7,9 @@
 
 use testkit::stuck as support;
 
+#[path = "../../03-processes/tests/support/interrupt.rs"]
+mod interrupt;
+
 use nix::sys::signal::{Signal, raise};
 use pipes::exercises::capture_output::capture_output;
 use processes::demos::process::{ExitStatus, child_println};
@@ -276,8 +279,8 @@ fn a_handled_signal_while_the_parent_reads_does_not_end_the_capture() {
     // The child prints only once released: meanwhile the parent sleeps in
     // its read of the pipe, where three signals reach it.
     let (gate_out, gate_in) = nix::unistd::pipe().expect("pipe failed");
-    let outcome = testkit::signals::interrupted(
-        3,
+    let outcome = interrupt::interrupted_thrice(
+        STUCK,
         move || {
             // SAFETY: the child reads one byte with read(2) and writes with
             // child_println (one write(2)).
@@ -296,12 +299,13 @@ fn a_handled_signal_while_the_parent_reads_does_not_end_the_capture() {
             let _ = nix::unistd::write(&gate_in, b"x");
         },
     );
-    let captured = outcome.unwrap_or_else(|why| {
-        panic!(
+    let captured = outcome.unwrap_or_else(|failure| match failure {
+        interrupt::Failure::Busy(why) => panic!("{C5}: capture_output: {why}"),
+        interrupt::Failure::Other(why) => panic!(
             "{C5}: capture_output and a handled signal while the parent waits for the child's \
              output: {why}. A read that fails with EINTR (ErrorKind::Interrupted) read nothing: \
              read again (read_to_end does)"
-        )
+        ),
     });
     let (status, output) = captured.unwrap_or_else(|e| panic!("{C5}: capture_output failed: {e}"));
     assert_eq!(status, ExitStatus::Exited(0), "{C5}: the child returned 0");

@@ -10,6 +10,9 @@
 
 use testkit::stuck as support;
 
+#[path = "../../03-processes/tests/support/interrupt.rs"]
+mod interrupt;
+
 use std::io::{self, PipeReader, PipeWriter, Read};
 
 use pipes::demos::large::pattern;
@@ -297,7 +300,7 @@ fn a_reader_that_goes_away_while_the_pipe_is_full_is_an_error() {
     drop(peer_reads);
     let outcome = exchanging.join_within(STUCK);
     if let Waiting::Spinning(cpu) | Waiting::NeverSlept(cpu) = waiting {
-        panic!("{C4}: exchange used {cpu:?} of CPU while the pipe was full: {BUSY}");
+        panic!("{C3}: exchange used {cpu:?} of CPU while the pipe was full: {BUSY}");
     }
     match outcome {
         Some(Ok(Err(e))) => assert_eq!(
@@ -334,18 +337,19 @@ fn a_handled_signal_during_poll_does_not_end_the_exchange() {
         let mut got = Vec::new();
         peer_reads.read_to_end(&mut got).map(|_| got.len())
     });
-    let outcome = testkit::signals::interrupted(
-        3,
+    let outcome = interrupt::interrupted_thrice(
+        STUCK,
         move || exchange(writer, reader, &pattern(len, 7)).map_err(|e| e.to_string()),
         move || drop(release_tx),
     );
     let peer_got = peer.join().unwrap().unwrap();
-    let received = outcome.unwrap_or_else(|why| {
-        panic!(
+    let received = outcome.unwrap_or_else(|failure| match failure {
+        interrupt::Failure::Busy(why) => panic!("{C3}: exchange: {why}. {BUSY}"),
+        interrupt::Failure::Other(why) => panic!(
             "{C5}: exchange and a handled signal while it waits in poll: {why}. poll (and \
              read, and write) fail with EINTR when a signal handler runs: that is no error, \
              go round the loop again"
-        )
+        ),
     });
     let received = received.unwrap_or_else(|e| panic!("{C5}: exchange failed: {e}"));
     assert!(received.is_empty(), "{C5}: the peer sent nothing");
