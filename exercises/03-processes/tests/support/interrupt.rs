@@ -34,13 +34,22 @@ where
         Waiting::Spinning(cpu) | Waiting::NeverSlept(cpu) => Some(cpu),
         _ => None,
     };
+    // A solution that waits on threads of its own (a join, a channel)
+    // sleeps in a futex, which std calls again after EINTR by itself: the
+    // calls to interrupt are on those threads, which the test cannot name,
+    // so it sends no signal then (a gap: such a solution is not checked).
+    let on_a_futex = matches!(
+        testkit::task::sleeping_in(thread.tid()),
+        Some((_, testkit::task::SleepingIn::Futex))
+    );
     let signalled = match busy {
         Some(cpu) => Err(Failure::Busy(format!(
             "busy-waiting: it used {cpu:?} of CPU time and never went to sleep while it waited"
         ))),
-        None => {
-            interrupt_each_wait(Target::thread(thread.tid()), 3, patience).map_err(Failure::Other)
-        }
+        None if on_a_futex => Ok(None),
+        None => interrupt_each_wait(Target::thread(thread.tid()), 3, patience)
+            .map(Some)
+            .map_err(Failure::Other),
     };
     release();
     let result = thread.join_within(patience);
@@ -54,7 +63,7 @@ where
         (Ok(done), None) => Err(Failure::Other(format!(
             "it waited again after {} signals, but did not return within {patience:?} once \
              what it waited for was there",
-            done.times
+            done.map_or(0, |done| done.times)
         ))),
     }
 }
