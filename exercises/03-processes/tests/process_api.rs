@@ -10,6 +10,10 @@ use processes::demos::api::{start_sleeper, stop_a_sleeper, zombie_until_joined};
 use processes::demos::process::{ExitStatus, Process, child_println};
 use testkit::{DEADLINE, within};
 
+mod support {
+    pub mod seccomp;
+}
+
 /// How long a step that takes milliseconds may take before the test calls
 /// it stuck.
 const PATIENCE: Duration = Duration::from_secs(5);
@@ -279,6 +283,75 @@ fn two_pools_alive_do_not_hang_on_drop() {
         (status_a, status_b),
         (ExitStatus::Exited(0), ExitStatus::Exited(0))
     );
+}
+
+/// What the grandchild of the seccomp test reports, as its exit code.
+const STILL_OPEN: i32 = 3;
+/// What the middle child reports when it could not install the filter.
+const NO_FILTER: i32 = 90;
+
+/// Whether descriptor `fd` is open in this process.
+fn is_open(fd: std::os::fd::RawFd) -> bool {
+    // SAFETY: F_GETFD on a bare number reads its flags, or fails with EBADF
+    // if it is not open; async-signal-safe (fcntl is in signal-safety(7)).
+    unsafe { nix::libc::fcntl(fd, nix::libc::F_GETFD) != -1 }
+}
+
+/// The middle child of the seccomp test: refuses close_range for itself
+/// and its children, as a container's seccomp profile does (EPERM), starts
+/// a grandchild with start_keeping_fds, and returns 0 if the grandchild did
+/// not hold a pipe it was not given.
+fn close_range_refused_middle_child() -> i32 {
+    if support::seccomp::refuse_with_eperm(nix::libc::SYS_close_range).is_err() {
+        return NO_FILTER;
+    }
+    let Ok((not_given, _its_writer)) = nix::unistd::pipe() else {
+        return 91;
+    };
+    let fd = not_given.as_raw_fd();
+    // SAFETY: the grandchild only calls fcntl(2) and returns.
+    let grandchild = unsafe {
+        Process::start_keeping_fds(&[], move || if is_open(fd) { STILL_OPEN } else { 0 })
+    };
+    match grandchild.and_then(|mut child| child.join()) {
+        Ok(ExitStatus::Exited(code)) => code,
+        _ => 92,
+    }
+}
+
+#[test]
+fn start_keeping_fds_closes_descriptors_where_close_range_is_refused() {
+    let _clean = testkit::process_scope();
+    // SAFETY: in the child, prctl, seccomp, pipe, fork, fcntl and waitpid
+    // are system calls; the allocations (start_keeping_fds sorts its list)
+    // are allowed in a forked child under glibc (see Process::start).
+    let mut middle =
+        unsafe { Process::start(close_range_refused_middle_child) }.expect("fork failed");
+    let status = within(
+        PATIENCE,
+        "joining a child run under a seccomp filter that refuses close_range",
+        "the child under the seccomp filter never ended: does start_keeping_fds hang \
+         when close_range fails?",
+        move || middle.join().expect("join failed"),
+    );
+    match status {
+        ExitStatus::Exited(0) => {}
+        ExitStatus::Exited(127) => panic!(
+            "start_keeping_fds's child exited with 127 before running its body where a \
+             seccomp filter refuses close_range with EPERM (Docker's default profile \
+             does this on older Docker releases): fall back to closing the descriptors \
+             one by one on EPERM as on ENOSYS"
+        ),
+        ExitStatus::Exited(STILL_OPEN) => panic!(
+            "start_keeping_fds's child still held a pipe it was not given, where \
+             close_range is refused: the fallback must close every descriptor not kept"
+        ),
+        ExitStatus::Exited(NO_FILTER) => panic!(
+            "the test could not install its seccomp filter (prctl or seccomp failed): \
+             it needs a kernel with CONFIG_SECCOMP_FILTER"
+        ),
+        other => panic!("the child under the seccomp filter {other} (expected exit code 0)"),
+    }
 }
 
 #[test]

@@ -150,33 +150,137 @@ fn a_message_over_max_frame_is_refused_by_send() {
 }
 
 #[test]
-fn a_vec_of_u8_skips_serde_but_keeps_its_wire_format() {
-    // `send` and `recv` copy a plain `Vec<u8>` as a block. The frame must be
-    // the one serde makes of the same bytes as a sequence of numbers, which
-    // a 1-tuple holding the `Vec` still goes through (postcard writes a
-    // tuple as its fields), so either side may be either kind of message.
+fn a_vec_of_u8_and_marked_bytes_make_the_same_frame() {
+    // `send(&vec)` goes through serde as a sequence of numbers, `send_bytes`
+    // as one byte string: two speeds, one wire format, so either side may
+    // use either call.
     for len in [0, 1, 127, 128, 4000, 4096, 16_383, 16_384, 70_000] {
         let data = pipes::demos::large::pattern(len, 3);
-        let fast = frame_bytes(&data).unwrap();
-        let through_serde = frame_bytes(&(data.clone(),)).unwrap();
+        let as_numbers = frame_bytes(&data).unwrap();
+        let mut as_bytes = Vec::new();
+        framing::send_bytes(&mut as_bytes, &data).unwrap();
         assert!(
-            fast == through_serde,
-            "a {len}-byte Vec<u8>: the block copy wrote {} bytes, serde's sequence {} bytes; \
+            as_numbers == as_bytes,
+            "a {len}-byte Vec<u8>: send wrote {} bytes, send_bytes {} bytes; \
              they must be the same frame",
-            fast.len(),
-            through_serde.len()
+            as_numbers.len(),
+            as_bytes.len()
         );
-        let back = framing::recv::<(Vec<u8>,)>(&mut &fast[..]).unwrap();
+        let back = framing::recv::<Vec<u8>>(&mut &as_bytes[..]).unwrap();
         assert!(
-            back == Some((data.clone(),)),
-            "serde reads a block-copied {len}-byte Vec<u8>"
+            back.as_deref() == Some(&data[..]),
+            "recv::<Vec<u8>> reads send_bytes's {len}-byte frame"
         );
-        let back = framing::recv::<Vec<u8>>(&mut &through_serde[..]).unwrap();
+        let back = framing::recv_bytes(&mut &as_numbers[..]).unwrap();
         assert!(
-            back == Some(data),
-            "the block copy reads serde's {len}-byte sequence"
+            back.as_deref() == Some(&data[..]),
+            "recv_bytes reads the frame of a {len}-byte Vec<u8> sent by send"
         );
     }
+}
+
+// ANCHOR: marked
+/// A piece of a file, as a worker might send it: where it starts, and its
+/// bytes, marked so that serde copies them as one block.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct Chunk {
+    offset: u64,
+    #[serde(with = "serde_bytes")]
+    data: Vec<u8>,
+}
+// ANCHOR_END: marked
+
+/// The same message, unmarked: serde sees `data` as numbers.
+#[derive(Debug, PartialEq, Serialize, Deserialize)]
+struct UnmarkedChunk {
+    offset: u64,
+    data: Vec<u8>,
+}
+
+#[test]
+fn a_marked_field_changes_the_speed_not_the_frame() -> io::Result<()> {
+    let data = pipes::demos::large::pattern(70_000, 5);
+    let mut pipe = Vec::new(); // stands in for a pipe's write end
+    // ANCHOR: trap
+    // Right, and slow: serde sees a Vec<u8> as 70 000 numbers, one by one.
+    framing::send(&mut pipe, &data)?;
+    // The same frame, copied as one block.
+    framing::send_bytes(&mut pipe, &data)?;
+    // ANCHOR_END: trap
+    let (first, second) = pipe.split_at(pipe.len() / 2);
+    assert_eq!(
+        first, second,
+        "send(&vec) and send_bytes(&vec) make one frame"
+    );
+    let marked = frame_bytes(&Chunk {
+        offset: 9,
+        data: data.clone(),
+    })?;
+    let unmarked = frame_bytes(&UnmarkedChunk {
+        offset: 9,
+        data: data.clone(),
+    })?;
+    assert!(
+        marked == unmarked,
+        "a field marked serde_bytes is written as the same bytes as an unmarked one"
+    );
+    let back = framing::recv::<Chunk>(&mut &unmarked[..])?;
+    assert_eq!(back, Some(Chunk { offset: 9, data }));
+    Ok(())
+}
+
+/// A frame holding `payload` as it is.
+fn frame_of(payload: &[u8]) -> Vec<u8> {
+    let mut frame = (payload.len() as u32).to_be_bytes().to_vec();
+    frame.extend_from_slice(payload);
+    frame
+}
+
+#[test]
+fn recv_of_a_vec_u8_accepts_exactly_the_frames_the_serde_path_accepts() {
+    // The old framing decoded a `Vec<u8>` with a hand-written reader and
+    // every other type with serde: a frame with bytes after the message was
+    // refused by one and taken by the other. One decoder now: for every
+    // frame, `recv::<Vec<u8>>`, `recv_bytes` and serde's decoding of the
+    // same bytes as a field of a 1-tuple give the same verdict.
+    let frames: Vec<(&str, Vec<u8>)> = vec![
+        ("an empty Vec", frame_of(&[0])),
+        ("three bytes", frame_of(&[3, 7, 8, 9])),
+        ("three bytes and one more", frame_of(&[3, 7, 8, 9, 1])),
+        ("a count of 9 and 4 bytes", frame_of(&[9, 1, 2, 3, 4])),
+        ("an empty payload", frame_of(&[])),
+        ("a count cut short", frame_of(&[0x80])),
+        ("a two-byte count of 1", frame_of(&[0x81, 0x00, 5])),
+    ];
+    for (what, frame) in frames {
+        let as_vec = framing::recv::<Vec<u8>>(&mut &frame[..]);
+        let as_bytes = framing::recv_bytes(&mut &frame[..]);
+        let through_serde = framing::recv::<(Vec<u8>,)>(&mut &frame[..]);
+        let verdict = |r: &io::Result<Option<Vec<u8>>>| match r {
+            Ok(v) => Ok(v.clone()),
+            Err(e) => Err(e.kind()),
+        };
+        let through_serde = through_serde.map(|v| v.map(|(v,)| v));
+        assert_eq!(
+            verdict(&as_vec),
+            verdict(&through_serde),
+            "{what}: recv::<Vec<u8>> and recv::<(Vec<u8>,)> disagree ({as_vec:?} against \
+             {through_serde:?}); one format must have one decoder"
+        );
+        assert_eq!(
+            verdict(&as_bytes),
+            verdict(&through_serde),
+            "{what}: recv_bytes and recv::<(Vec<u8>,)> disagree ({as_bytes:?} against \
+             {through_serde:?}); one format must have one decoder"
+        );
+    }
+    // And the verdicts are the right ones: trailing bytes are bad data.
+    let err = framing::recv::<(Vec<u8>,)>(&mut &frame_of(&[1, 7, 1])[..]).unwrap_err();
+    assert_eq!(
+        err.kind(),
+        io::ErrorKind::InvalidData,
+        "a frame holds one message, nothing after it: {err}"
+    );
 }
 
 #[test]

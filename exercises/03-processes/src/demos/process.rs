@@ -180,8 +180,10 @@ impl Process {
     /// and the first group still sees end-of-file when the parent closes
     /// them.
     ///
-    /// If the descriptors cannot be closed, the child exits with code 127
-    /// before running `body`.
+    /// Where `close_range` is missing (Linux before 5.9) or refused by a
+    /// seccomp filter (`EPERM`), the child closes the descriptors one by one.
+    /// If they cannot be closed at all, the child exits with code 127 before
+    /// running `body`.
     ///
     /// # Safety
     ///
@@ -499,7 +501,11 @@ fn close_fds_except(keep: &[RawFd]) -> io::Result<()> {
     close_range(lowest, RawFd::MAX)
 }
 
-/// `close_range(2)` (Linux 5.9), or one `close` per descriptor before it.
+// ANCHOR: close_range
+/// `close_range(2)` (Linux 5.9); where the kernel does not have it
+/// (`ENOSYS`) or a seccomp profile refuses it (`EPERM`: Docker's and
+/// systemd's answer to a system call they do not know), one `close` per
+/// descriptor instead. Any other error is returned.
 fn close_range(first: RawFd, last: RawFd) -> io::Result<()> {
     // SAFETY: a system call on plain integers; closing descriptors the child
     // does not use cannot break memory safety (std types holding them in the
@@ -509,9 +515,16 @@ fn close_range(first: RawFd, last: RawFd) -> io::Result<()> {
         return Ok(());
     }
     let error = io::Error::last_os_error();
-    if error.raw_os_error() != Some(libc::ENOSYS) {
-        return Err(error);
+    match error.raw_os_error() {
+        Some(libc::ENOSYS | libc::EPERM) => close_one_by_one(first, last),
+        _ => Err(error),
     }
+}
+
+/// Closes descriptors `first..=last` one `close(2)` at a time, up to the
+/// soft `RLIMIT_NOFILE` (new descriptors are always below it; one above it
+/// exists only if the limit was lowered after it was opened).
+fn close_one_by_one(first: RawFd, last: RawFd) -> io::Result<()> {
     let mut limit = libc::rlimit {
         rlim_cur: 0,
         rlim_max: 0,
@@ -520,15 +533,19 @@ fn close_range(first: RawFd, last: RawFd) -> io::Result<()> {
     if unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) } != 0 {
         return Err(io::Error::last_os_error());
     }
+    // Linux caps the limit at `/proc/sys/fs/nr_open` (proc(5); a million by
+    // default), so the loop stays short even for a large soft limit.
     let end = RawFd::try_from(limit.rlim_cur)
         .unwrap_or(RawFd::MAX)
         .min(last);
     for fd in first..=end {
-        // SAFETY: as above; EBADF for a descriptor that was not open is fine.
+        // SAFETY: as in `close_range`; EBADF for a descriptor that was not
+        // open is the expected answer, not an error.
         unsafe { libc::close(fd) };
     }
     Ok(())
 }
+// ANCHOR_END: close_range
 
 /// Leaves the process at once with `code`: no destructors, no stdio flush, no
 /// `atexit` handlers (they belong to the parent's state, copied by fork).

@@ -10,7 +10,6 @@
 use std::cell::Cell;
 use std::io::{self, Read, Write};
 
-use nix::libc::PIPE_BUF;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -57,12 +56,9 @@ fn with_buffer<R>(use_it: impl FnOnce(&mut Vec<u8>) -> R) -> R {
 ///
 /// The payload is encoded right behind room left for the header, and the
 /// whole frame goes to `write_all` at once: a frame of at most `PIPE_BUF`
-/// (4096) bytes reaches a pipe in a single, atomic `write(2)`. A `Vec<u8>`
-/// skips serde: [`send_bytes`] writes the same frame in one copy.
+/// (4096) bytes reaches a pipe in a single, atomic `write(2)`. For a block
+/// of bytes, use [`send_bytes`] (see there why).
 pub fn send<T: Serialize + ?Sized>(writer: &mut impl Write, message: &T) -> io::Result<()> {
-    if let Some(bytes) = as_byte_vec(message) {
-        return send_bytes(writer, bytes);
-    }
     with_buffer(|frame| {
         frame.clear();
         frame.extend_from_slice(&[0; HEADER_LEN]); // the header, filled in below
@@ -91,11 +87,9 @@ fn checked_len(len: usize) -> io::Result<u32> {
 /// end, cleanly. End-of-file inside a frame is an error (`UnexpectedEof`): a
 /// writer died half way through a message. A header that announces more than
 /// [`MAX_FRAME`] bytes is an error too (`InvalidData`), found before anything
-/// is allocated for it.
+/// is allocated for it, and so is a payload that does not decode as one `T`
+/// with nothing left over.
 pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>> {
-    if is_byte_vec::<T>() {
-        return Ok(recv_bytes(reader)?.map(byte_vec_as));
-    }
     let Some(len) = recv_header(reader)? else {
         return Ok(None);
     };
@@ -105,8 +99,14 @@ pub fn recv<T: DeserializeOwned>(reader: &mut impl Read) -> io::Result<Option<T>
         }
         let payload = &mut buffer[..len];
         reader.read_exact(payload)?;
-        let message = postcard::from_bytes(payload)
-            .map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e))?;
+        let bad = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
+        let (message, rest) = postcard::take_from_bytes(payload).map_err(|e| bad(e.to_string()))?;
+        if !rest.is_empty() {
+            return Err(bad(format!(
+                "a frame of {len} bytes holds one message and {} bytes more",
+                rest.len()
+            )));
+        }
         Ok(Some(message))
     })
 }
@@ -133,97 +133,25 @@ fn recv_header(reader: &mut impl Read) -> io::Result<Option<usize>> {
 // ANCHOR_END: recv
 
 // ANCHOR: bytes
-/// The longest varint: postcard writes a `usize` seven bits per byte.
-const MAX_VARINT: usize = 10;
-
-/// Sends a block of bytes as one frame, exactly the frame that `send` makes
-/// of a `Vec<u8>` holding the same bytes (a varint count, then the bytes).
+/// Sends a block of bytes as one frame: `send` of the bytes marked with
+/// [`serde_bytes`].
 ///
-/// serde sees a `Vec<u8>` as a *sequence of numbers*: postcard would encode
-/// it one `u8` at a time, then the frame would be copied into the pipe.
-/// Here the count is encoded, and the bytes go from the caller's memory
-/// straight to `write(2)`. A frame that fits in `PIPE_BUF` is still written
-/// at once, so that it stays atomic.
+/// The mark is the point. serde sees a `Vec<u8>` or a `&[u8]` as a
+/// *sequence of numbers*: `send(&vec)` works, and writes the very same
+/// frame, but postcard encodes it one `u8` at a time, and `recv` decodes it
+/// one `u8` at a time. Marked as bytes, it is copied as one block each way.
+/// A struct field does the same with `#[serde(with = "serde_bytes")]`.
 pub fn send_bytes(writer: &mut impl Write, bytes: &[u8]) -> io::Result<()> {
-    let mut prefix = [0u8; HEADER_LEN + MAX_VARINT];
-    let count = postcard::to_slice(&bytes.len(), &mut prefix[HEADER_LEN..])
-        .map_err(io::Error::other)?
-        .len();
-    let len = checked_len(count + bytes.len())?;
-    prefix[..HEADER_LEN].copy_from_slice(&len.to_be_bytes());
-    let prefix = &prefix[..HEADER_LEN + count];
-    if prefix.len() + bytes.len() <= PIPE_BUF {
-        return with_buffer(|frame| {
-            frame.clear();
-            frame.extend_from_slice(prefix);
-            frame.extend_from_slice(bytes);
-            writer.write_all(frame)
-        });
-    }
-    writer.write_all(prefix)?;
-    writer.write_all(bytes)
+    send(writer, serde_bytes::Bytes::new(bytes))
 }
 
-/// Receives a frame sent by [`send_bytes`] (or by [`send`] of a `Vec<u8>`):
-/// the bytes are read from the pipe straight into the `Vec` returned, not
-/// decoded one by one. `Ok(None)` at end-of-file.
+/// Receives a frame sent by [`send_bytes`] (or by `send` of a `Vec<u8>`,
+/// which is the same frame): `recv` of a [`serde_bytes::ByteBuf`].
+/// `Ok(None)` at end-of-file.
 pub fn recv_bytes(reader: &mut impl Read) -> io::Result<Option<Vec<u8>>> {
-    let Some(len) = recv_header(reader)? else {
-        return Ok(None);
-    };
-    // The count's varint comes first; read at most as much as it can take.
-    let mut start = [0u8; MAX_VARINT];
-    let start = &mut start[..len.min(MAX_VARINT)];
-    reader.read_exact(start)?;
-    let bad = |why: String| io::Error::new(io::ErrorKind::InvalidData, why);
-    let (count, first) = postcard::take_from_bytes::<usize>(start)
-        .map_err(|e| bad(format!("a bytes frame must start with its count: {e}")))?;
-    let in_frame = len - (start.len() - first.len());
-    if count != in_frame {
-        return Err(bad(format!(
-            "a bytes frame of {in_frame} bytes says it holds {count}"
-        )));
-    }
-    let mut bytes = Vec::with_capacity(count);
-    bytes.extend_from_slice(first);
-    bytes.resize(count, 0);
-    reader.read_exact(&mut bytes[first.len()..])?;
-    Ok(Some(bytes))
+    Ok(recv::<serde_bytes::ByteBuf>(reader)?.map(serde_bytes::ByteBuf::into_vec))
 }
 // ANCHOR_END: bytes
-
-// ANCHOR: byte_vec
-/// `message` as a `Vec<u8>`, if that is what `T` is.
-fn as_byte_vec<T: ?Sized>(message: &T) -> Option<&Vec<u8>> {
-    if !is_byte_vec::<T>() {
-        return None;
-    }
-    // SAFETY: `T` is `Vec<u8>` (is_byte_vec), so this is a cast from a
-    // reference to the same type: same address, layout and lifetime.
-    Some(unsafe { &*(message as *const T).cast::<Vec<u8>>() })
-}
-
-/// `bytes` as a `T`, when `T` is `Vec<u8>`; panics otherwise.
-fn byte_vec_as<T>(bytes: Vec<u8>) -> T {
-    assert!(
-        is_byte_vec::<T>(),
-        "byte_vec_as::<{}>",
-        std::any::type_name::<T>()
-    );
-    let bytes = std::mem::ManuallyDrop::new(bytes);
-    // SAFETY: `T` is `Vec<u8>` (asserted above), so this reads a `Vec<u8>`
-    // as itself. `ManuallyDrop` keeps the original from being dropped, so
-    // the one allocation has exactly one owner: the value returned.
-    unsafe { std::ptr::read((&*bytes as *const Vec<u8>).cast::<T>()) }
-}
-
-/// Whether `T` is `Vec<u8>`. `typeid::of` is `TypeId::of` for types that
-/// may borrow: it ignores lifetimes, and `Vec<u8>` has none, so equal ids
-/// mean the very same type.
-fn is_byte_vec<T: ?Sized>() -> bool {
-    typeid::of::<T>() == typeid::of::<Vec<u8>>()
-}
-// ANCHOR_END: byte_vec
 
 /// Reads until `buf` is full or the stream ends; returns how many bytes it
 /// got. Unlike `read_exact`, it tells "ended before the first byte" (0) from

@@ -57,7 +57,8 @@ pub fn duplex() -> io::Result<(Connection, Connection)> {
 /// * the parent holds no copy of the child's end (so the parent's `recv`
 ///   returns `None` once the child has exited or dropped its end);
 /// * the child holds no copy of the parent's end (so the child's `recv`
-///   returns `None` once the parent drops its end).
+///   returns `None` once the parent drops its end, and its `send` fails
+///   with `BrokenPipe` instead of blocking once nobody can read).
 ///
 /// The child leaves with `body`'s return value as its exit code.
 ///

@@ -34,8 +34,9 @@ pub fn join_timeout(process: &mut Process, timeout: Duration) -> io::Result<Opti
     let give_up_at = Instant::now() + timeout;
     let pidfd = match process.pidfd() {
         Ok(fd) => fd,
-        // Kernels before 5.3 have no pidfd: poll the old way.
-        Err(e) if e.raw_os_error() == Some(nix::libc::ENOSYS) => {
+        // Kernels before 5.3 have no pidfd (ENOSYS), and a seccomp profile
+        // may refuse the call (EPERM): then poll the old way.
+        Err(e) if matches!(e.raw_os_error(), Some(nix::libc::ENOSYS | nix::libc::EPERM)) => {
             return poll_with_sleeps(process, give_up_at);
         }
         Err(e) => return Err(e),

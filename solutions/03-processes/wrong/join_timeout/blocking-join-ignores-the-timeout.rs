@@ -1,5 +1,6 @@
 //! WRONG: a blocking `join` that ignores the timeout
 //! EXPECT: waited for the child instead of giving up
+//! CLAUSE: 2
 //!
 //! Right whenever the child ends in time, which is what a quick manual test
 //! tries; an unbounded wait the day it does not.

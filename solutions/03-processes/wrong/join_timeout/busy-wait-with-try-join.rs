@@ -1,5 +1,6 @@
 //! WRONG: checks `try_join` again and again without sleeping (a busy-wait)
 //! EXPECT: busy-waiting
+//! CLAUSE: 5
 //!
 //! Correct answers, and fast ones: it returns the moment the child ends. But
 //! it keeps a core at 100% for the whole timeout, which on a machine with

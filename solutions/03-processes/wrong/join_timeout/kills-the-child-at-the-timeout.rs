@@ -1,5 +1,6 @@
 //! WRONG: kills the child when the time is up
 //! EXPECT: must leave a running child alone
+//! CLAUSE: 2
 //!
 //! Students mix up Python's `join(timeout)` with "run for at most this long".
 //! The caller decides what to do with a child that overstays, not

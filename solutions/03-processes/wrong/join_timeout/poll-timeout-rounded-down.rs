@@ -1,5 +1,6 @@
 //! WRONG: a pidfd with `poll`, but the time left is rounded down to whole milliseconds
 //! EXPECT: busy-waiting
+//! CLAUSE: 5
 //!
 //! `PollTimeout::try_from(Duration)` truncates: with 0.9 ms left it asks for
 //! 0 ms, `poll` returns at once, and the loop spins until the deadline. Every

@@ -1,5 +1,6 @@
 //! WRONG: sleeps for the whole timeout, then looks once
 //! EXPECT: does it sleep for the whole timeout
+//! CLAUSE: 4
 //!
 //! Simple and cheap, and right about the answer, but a child that ends after
 //! 1 ms of a one-hour timeout is reported an hour later.

@@ -1,5 +1,6 @@
 //! WRONG: a zero timeout returns None at once, without looking at the child
 //! EXPECT: check with try_join before deciding that the time is up
+//! CLAUSE: 3
 //!
 //! "Nothing to wait for" is read as "nothing to do"; but a child that has
 //! already exited must be reported even with a zero timeout.

@@ -1,5 +1,6 @@
 //! WRONG: goes round the children with `try_join` again and again, without sleeping
 //! EXPECT: busy-waiting
+//! CLAUSE: 4
 //!
 //! Its own children only, in the order they end, each reported at once: all
 //! right, except that the reaper keeps a core busy for as long as the

@@ -1,5 +1,6 @@
 //! WRONG: joins the children one by one, in the order they were started
 //! EXPECT: in start order
+//! CLAUSE: 2
 //!
 //! Only its own children, no stolen status: but child 3, which ended long
 //! ago, stays a zombie while `join` waits for child 0, and the report comes

@@ -1,5 +1,6 @@
 //! WRONG: goes round the children with `try_join`, sleeping 10 ms between rounds
 //! EXPECT: start_and_reap polls
+//! CLAUSE: 4
 //!
 //! The fix students reach for once they are told the loop above keeps a core
 //! busy: a short sleep between rounds. It uses little CPU, but it still wakes

@@ -1,5 +1,6 @@
 //! WRONG: reaps each child as it ends, but calls `on_reaped` only once all are reaped
 //! EXPECT: only at the end
+//! CLAUSE: 2
 //!
 //! The returned list is right. But a caller that acts on each report (starts
 //! more work, releases the next child) waits for the last child first.

@@ -1,5 +1,6 @@
 //! WRONG: reaps with `waitpid(-1)`, so it also reaps children it did not start
 //! EXPECT: reaped a child it did not start
+//! CLAUSE: 3
 //!
 //! The classic shell loop. In a program where something else also starts
 //! children (a library, another thread), it steals their exit status: their

@@ -1,5 +1,6 @@
 //! WRONG: reaps any child with `waitpid(-1)` until ECHILD says none is left
 //! EXPECT: a child it did not start
+//! CLAUSE: 3
 //!
 //! "No children left" means no children of the *process*: with another
 //! child running, one that this function did not start, it never returns.

@@ -1,6 +1,7 @@
 //! ALT: a scoped thread drains the pipe while this thread joins the child
 
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::thread;
 
 use processes::demos::process::{ExitStatus, Process};
@@ -17,15 +18,21 @@ where
 {
     let (mut reader, writer) = io::pipe()?;
     let (mut writer, mut body) = (Some(writer), Some(body));
-    // SAFETY: dup2 and close are async-signal-safe; `body` is our caller's
-    // promise (see `# Safety`).
+    // fork copies the read end into the child too: the child closes it.
+    let readers_number = reader.as_raw_fd();
+    // SAFETY: the child closes its copy of the read end (which no value of
+    // the child owns: `reader` stays in the parent), calls dup2 and close,
+    // all async-signal-safe; `body` is our caller's promise.
     let mut child = unsafe {
-        Process::start(move || match writer.take() {
-            Some(writer) if nix::unistd::dup2_stdout(&writer).is_ok() => {
-                drop(writer);
-                body.take().map_or(127, |body| body())
+        Process::start(move || {
+            drop(OwnedFd::from_raw_fd(readers_number));
+            match writer.take() {
+                Some(writer) if nix::unistd::dup2_stdout(&writer).is_ok() => {
+                    drop(writer);
+                    body.take().map_or(127, |body| body())
+                }
+                _ => 127,
             }
-            _ => 127,
         })
     }?;
     thread::scope(|scope| {

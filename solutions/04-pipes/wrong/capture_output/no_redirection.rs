@@ -1,7 +1,9 @@
 //! WRONG: moves the write end into the child but never makes it descriptor 1
 //! EXPECT: nothing arrived through the pipe
+//! CLAUSE: 1
 
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use processes::demos::process::{ExitStatus, Process};
 
@@ -20,6 +22,7 @@ where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
+    let readers_number = reader.as_raw_fd();
     // `start` only lends the closure to the child: `writer` and `body` go
     // by value, so they come out of Options.
     let (mut writer, mut body) = (Some(writer), Some(body));
@@ -27,6 +30,8 @@ where
     // `start`'s contract, then closes the write end (async-signal-safe).
     let mut child = unsafe {
         Process::start(move || {
+            // SAFETY: the child's copy of the read end, owned by nothing here.
+            drop(unsafe { OwnedFd::from_raw_fd(readers_number) });
             let code = body.take().map_or(127, |body| body());
             drop(writer.take());
             code

@@ -1,7 +1,9 @@
 //! WRONG: the child gets a clone of the write end and the parent keeps the original
 //! EXPECT: end-of-file never came although the child has exited
+//! CLAUSE: 1
 
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use processes::demos::process::{ExitStatus, Process};
 
@@ -20,6 +22,7 @@ where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
+    let readers_number = reader.as_raw_fd();
     // `start` only lends the closure to the child: `writer` and `body` go
     // by value, so they come out of Options.
     let (mut child_writer, mut body) = (Some(writer.try_clone()?), Some(body));
@@ -27,6 +30,8 @@ where
     // `body`, which our caller promises keeps `start`'s contract.
     let mut child = unsafe {
         Process::start(move || {
+            // SAFETY: the child's copy of the read end, owned by nothing here.
+            drop(unsafe { OwnedFd::from_raw_fd(readers_number) });
             // Descriptor 1 becomes a second write end of the pipe; then the
             // original can go, so that only descriptor 1 keeps the pipe open.
             let Some(writer) = child_writer.take() else {

@@ -1,10 +1,12 @@
 //! WRONG: one `read` call instead of reading until end-of-file
 //! EXPECT: until end-of-file
+//! CLAUSE: 1
 //!
 //! A `read` on a pipe returns what is there at that moment, at least one
 //! byte; the rest comes later.
 
 use std::io::{self, Read};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 
 use processes::demos::process::{ExitStatus, Process};
 
@@ -23,6 +25,7 @@ where
     F: FnOnce() -> i32,
 {
     let (mut reader, writer) = io::pipe()?;
+    let readers_number = reader.as_raw_fd();
     // `start` only lends the closure to the child: `writer` and `body` go
     // by value, so they come out of Options.
     let (mut writer, mut body) = (Some(writer), Some(body));
@@ -30,6 +33,8 @@ where
     // `body`, which our caller promises keeps `start`'s contract.
     let mut child = unsafe {
         Process::start(move || {
+            // SAFETY: the child's copy of the read end, owned by nothing here.
+            drop(unsafe { OwnedFd::from_raw_fd(readers_number) });
             // Descriptor 1 becomes a second write end of the pipe; then the
             // original can go, so that only descriptor 1 keeps the pipe open.
             let Some(writer) = writer.take() else {

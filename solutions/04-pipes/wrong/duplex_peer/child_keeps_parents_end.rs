@@ -1,5 +1,6 @@
 //! WRONG: the child never closes the copy of the parent's end that fork gave it
 //! EXPECT: the child never saw end-of-file after the parent dropped its end
+//! CLAUSE: 3
 //!
 //! Moving `theirs` into the closure closes the parent's copy of the child's
 //! end; nothing closes the child's copy of the parent's end, so the child

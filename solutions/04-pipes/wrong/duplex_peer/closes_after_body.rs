@@ -1,5 +1,6 @@
 //! WRONG: the child closes the parent's end after running `body` instead of before
 //! EXPECT: the child never saw end-of-file after the parent dropped its end
+//! CLAUSE: 3
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

@@ -1,5 +1,6 @@
 //! WRONG: the child closes its copy of the parent's read end but not of its write end
 //! EXPECT: the child never saw end-of-file after the parent dropped its end
+//! CLAUSE: 3
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

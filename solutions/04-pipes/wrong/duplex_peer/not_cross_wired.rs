@@ -1,5 +1,6 @@
 //! WRONG: each end gets both ends of the same pipe, so each talks to itself
 //! EXPECT: cross-wire the two pipes
+//! CLAUSE: 1
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};

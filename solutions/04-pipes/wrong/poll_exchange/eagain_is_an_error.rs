@@ -1,5 +1,6 @@
 //! WRONG: no poll at all: tries to write, then to read, and treats EAGAIN as a failure
 //! EXPECT: means 'not now'
+//! CLAUSE: 1
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::AsFd;

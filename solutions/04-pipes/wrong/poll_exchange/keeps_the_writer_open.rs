@@ -1,5 +1,6 @@
 //! WRONG: never closes the writer when everything is sent, so the peer never sees end-of-file
 //! EXPECT: drop the writer as soon as all of `outgoing` is written
+//! CLAUSE: 2
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::AsFd;

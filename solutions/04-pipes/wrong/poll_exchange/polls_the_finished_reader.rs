@@ -1,5 +1,6 @@
 //! WRONG: keeps polling the reader after end-of-file: POLLHUP wakes the loop every time
 //! EXPECT: busy-waiting
+//! CLAUSE: 3
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::AsFd;

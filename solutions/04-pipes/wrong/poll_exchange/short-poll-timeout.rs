@@ -1,5 +1,6 @@
 //! WRONG: polls with a 10 ms timeout and goes round the loop when it expires
 //! EXPECT: exchange polls
+//! CLAUSE: 3
 //!
 //! "In case something is missed": a timeout on `poll` that nothing needs.
 //! It sleeps in `poll` and uses little CPU, but wakes a hundred times a

@@ -1,5 +1,6 @@
 //! WRONG: no poll: non-blocking reads and writes, and a 1 ms sleep whenever neither end is ready
 //! EXPECT: exchange polls
+//! CLAUSE: 3
 //!
 //! Python's habit with non-blocking sockets, `except BlockingIOError:
 //! time.sleep(0.001)`. It never deadlocks and uses little CPU, so a test that

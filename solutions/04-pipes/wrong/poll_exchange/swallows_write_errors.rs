@@ -1,5 +1,6 @@
 //! WRONG: a failed write just ends the sending, so EPIPE is swallowed and `exchange` returns Ok
 //! EXPECT: must be returned, not swallowed
+//! CLAUSE: 4
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::AsFd;

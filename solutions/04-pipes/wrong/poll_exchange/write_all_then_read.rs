@@ -1,5 +1,6 @@
 //! WRONG: blocking `write_all` of the whole message, then `read_to_end`
 //! EXPECT: deadlock: both sides blocked writing and nobody reading
+//! CLAUSE: 1
 //!
 //! Fine while the messages fit in the pipes; with 4 MiB each way both sides
 //! block in `write_all` and neither ever reads. No poll needed, it seems.

@@ -1,5 +1,6 @@
 //! WRONG: polls with a zero timeout, so the loop spins instead of sleeping in poll
 //! EXPECT: busy-waiting
+//! CLAUSE: 3
 
 use std::io::{self, PipeReader, PipeWriter};
 use std::os::fd::AsFd;
