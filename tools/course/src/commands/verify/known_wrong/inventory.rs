@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::headers::{Folder, Kind, parse_header};
 use super::{MIN_ALT, MIN_WRONG, selected};
 use crate::commands::verify::{Finding, ok_unless};
-use crate::course::Course;
+use crate::course::{Course, Exercise};
 use crate::repo::Repo;
 
 /// One known-wrong or alternative solution.
@@ -55,7 +55,7 @@ pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>
             for (slot, folder) in [Folder::Wrong, Folder::Alt].into_iter().enumerate() {
                 let dir = base.join(folder.dir_name()).join(&exercise.name);
                 for file in listing(&dir).filter(|e| e.file_type().is_file()) {
-                    match read_entry(repo, file.path(), folder) {
+                    match read_entry(repo, file.path(), folder, exercise) {
                         Ok((shown, kind, text)) => {
                             counts[slot] += 1;
                             entries.push(Entry {
@@ -106,7 +106,12 @@ pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>
 
 /// A file of `folder`: its name for the table, its header and its text;
 /// or what is wrong with its name or its header.
-fn read_entry(repo: &Repo, file: &Path, folder: Folder) -> Result<(String, Kind, String), Finding> {
+fn read_entry(
+    repo: &Repo,
+    file: &Path,
+    folder: Folder,
+    exercise: &Exercise,
+) -> Result<(String, Kind, String), Finding> {
     let fail = |what: String, fix: &str| Finding::fail(repo.rel(file), what, fix);
     let name = file.file_name().unwrap_or_default().to_string_lossy();
     let slug = name.strip_suffix(".rs").ok_or_else(|| {
@@ -129,6 +134,21 @@ fn read_entry(repo: &Repo, file: &Path, folder: Folder) -> Result<(String, Kind,
             "see tools/course/LAYOUT.md, \"Known-wrong and alternative solutions\"",
         )
     })?;
+    if let Kind::Wrong {
+        clause: Some(id), ..
+    } = kind
+        && !exercise.clauses.iter().any(|c| c.id == id)
+    {
+        let ids: Vec<u32> = exercise.clauses.iter().map(|c| c.id).collect();
+        return Err(fail(
+            format!(
+                "bad header: `//! CLAUSE: {id}`, but exercise `{}` has no clause {id} (its \
+                 clauses: {ids:?})",
+                exercise.name
+            ),
+            "name the clause of the exercise's course.toml that this mistake breaks",
+        ));
+    }
     Ok((format!("{}/{name}", folder.dir_name()), kind, text))
 }
 
