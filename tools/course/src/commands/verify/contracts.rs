@@ -9,7 +9,7 @@ use std::path::Path;
 use super::{Finding, ok_unless};
 use crate::course::{Chapter, Course, Exercise};
 
-const FORMAT: &str = "the format is in tools/course/LAYOUT.md and helper-notes/common.md: \
+const FORMAT: &str = "the format is in tools/course/LAYOUT.md, section course.toml: \
                       [[exercise.clause]] id = 1, promise = \"...\", tests = [\"fn_name\", \"file::fn_name\"]";
 
 /// One finding per exercise: its contract is whole, or each thing missing.

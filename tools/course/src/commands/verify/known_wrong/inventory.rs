@@ -162,3 +162,48 @@ fn listing(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
         .into_iter()
         .flatten()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::CourseToml;
+
+    #[test]
+    fn a_clause_line_must_name_a_clause_of_the_exercise() {
+        let toml = "[chapter]\nnumber = 1\ntitle = \"T\"\npage = \"p.md\"\n\n[[exercise]]\n\
+                    name = \"ordered\"\nsummary = \"s\"\ndifficulty = 1\nminutes = 5\n\
+                    hints = [\"a\", \"b\"]\n\n[[exercise.clause]]\nid = 1\npromise = \"p\"\n\
+                    tests = [\"t\"]\n";
+        let exercise = CourseToml::parse(toml, "c").unwrap().exercises.remove(0);
+        let dir = std::env::temp_dir().join(format!("course-inventory-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo::at(&dir);
+        let read = |clause: &str| {
+            let file = dir.join("joins-early.rs");
+            let text =
+                format!("//! WRONG: joins early\n//! EXPECT: only 1\n{clause}\nfn f() {{}}\n");
+            std::fs::write(&file, text).unwrap();
+            read_entry(&repo, &file, Folder::Wrong, &exercise)
+        };
+        let good = read("//! CLAUSE: 1").expect("clause 1 exists");
+        assert!(matches!(
+            good.1,
+            Kind::Wrong {
+                clause: Some(1),
+                ..
+            }
+        ));
+        assert!(read("//!").is_ok(), "the line is optional");
+        let Err(Finding::Fail(problem)) = read("//! CLAUSE: 2") else {
+            panic!("clause 2 does not exist");
+        };
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            problem
+                .what
+                .contains("`//! CLAUSE: 2`, but exercise `ordered` has no clause 2"),
+            "{}",
+            problem.what
+        );
+    }
+}
