@@ -266,6 +266,7 @@ fn verify_passes_on_the_fixture_and_builds_the_book() {
     );
     assert!(repo.join("book/index.html").is_file());
     for expected in [
+        "exercise `greet`: 2 clause(s), each with a promise and existing tests",
         "solutions/01-greetings/{wrong,alt}/greet: 4 known-wrong and 1 alternative solution(s)",
         "greet wrong/ignores-the-name.rs: fails with \"even an empty one\"",
         "shout alt/ascii-uppercase.rs: passes",
@@ -290,6 +291,21 @@ fn the_known_wrong_pass_rejects_a_wrong_solution_that_passes_and_bad_headers() {
     std::fs::write(
         wrong.join("other-message.rs"),
         "//! WRONG: says hi\n//! EXPECT: a message no test prints\n\n\
+         pub fn greet(name: &str) -> String {\n    format!(\"Hi, {name}!\")\n}\n",
+    )
+    .unwrap();
+    // A file that names a clause its first failure does not name, and one
+    // that names a clause the exercise does not have.
+    std::fs::write(
+        wrong.join("names-another-clause.rs"),
+        "//! WRONG: no comma without a name\n//! EXPECT: even an empty one\n//! CLAUSE: 1\n\n\
+         pub fn greet(name: &str) -> String {\n    if name.is_empty() {\n        \
+         \"Hello!\".to_string()\n    } else {\n        format!(\"Hello, {name}!\")\n    }\n}\n",
+    )
+    .unwrap();
+    std::fs::write(
+        wrong.join("no-such-clause.rs"),
+        "//! WRONG: says hi\n//! EXPECT: greet should say hello\n//! CLAUSE: 9\n\n\
          pub fn greet(name: &str) -> String {\n    format!(\"Hi, {name}!\")\n}\n",
     )
     .unwrap();
@@ -319,6 +335,11 @@ fn the_known_wrong_pass_rejects_a_wrong_solution_that_passes_and_bad_headers() {
         "solutions/01-greetings/wrong/greet/no-expect.rs: bad header: the second line must be `//! EXPECT:",
         "exercise `shout` has 0 alternative solution(s); it needs at least 1",
         "greet wrong/no-comma.rs: fails with \"greet should say hello\"",
+        "greet wrong/hi-instead-of-hello.rs: fails with \"greet should say hello\"",
+        "greet wrong/names-another-clause.rs: the tests fail with \"even an empty one\", but \
+         the first failure does not name the clause this mistake breaks: \"clause 1\"",
+        "solutions/01-greetings/wrong/greet/no-such-clause.rs: bad header: `//! CLAUSE: 9`, but \
+         exercise `greet` has no clause 9",
     ] {
         assert!(text.contains(expected), "expected `{expected}` in:\n{text}");
     }

@@ -172,6 +172,14 @@ fn junit_problems(student: &str, result: &SubmissionResult, path: &Path) -> Vec<
                 TestCaseStatus::NonSuccess {
                     kind: NonSuccessKind::Failure,
                     message,
+                    ty,
+                    ..
+                } if ty.as_deref() == Some("needs-review") => {
+                    (Verdict::NeedsReview, message.as_deref())
+                }
+                TestCaseStatus::NonSuccess {
+                    kind: NonSuccessKind::Failure,
+                    message,
                     ..
                 } => (Verdict::Fail, message.as_deref()),
                 TestCaseStatus::NonSuccess {
@@ -391,6 +399,8 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         ("solved", Verdict::Pass, ""),
         ("reads-teacher-files", Verdict::Pass, ""),
         ("reaches-network", Verdict::Pass, ""),
+        // Flagged (an `extern` block), and accepted by the teacher below:
+        // its passes count.
         ("fills-tmp", Verdict::Pass, ""),
         ("opens-descriptors", Verdict::Pass, ""),
         ("compile-time-reader", Verdict::Pass, ""),
@@ -399,8 +409,13 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
             Verdict::Error,
             "lists other tests than the teacher's build",
         ),
-        // A forger inside its own process gets its points, and a flag.
-        ("forges-before-main", Verdict::Pass, ""),
+        // A forger inside its own process could have made its passes up:
+        // they score nothing until a teacher accepts them.
+        (
+            "forges-before-main",
+            Verdict::NeedsReview,
+            "could have forged that report",
+        ),
     ];
     // Flagged for review: (student, what the flag must mention).
     let mut flagged = vec![
@@ -456,6 +471,8 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
         "64",
         "--output-limit",
         "1000000",
+        "--accept",
+        "fills-tmp:ordered_results",
     ]);
     let mut problems = Vec::new();
     for (student, verdict, reason) in &expected {
@@ -583,6 +600,29 @@ fn a_class_of_misbehaving_submissions_is_graded_safely() {
                 "summary.md does not flag {student} for review: {md_row:?}"
             ));
         }
+    }
+    // Held for review, or accepted: the summary says which.
+    for (student, says) in [
+        (
+            "forges-before-main",
+            "NEEDS REVIEW, 0 points until accepted: ordered_results",
+        ),
+        ("fills-tmp", "accepted: ordered_results"),
+    ] {
+        let row = csv.lines().find(|l| l.starts_with(&format!("{student},")));
+        if !row.is_some_and(|r| r.contains(says)) {
+            problems.push(format!(
+                "summary.csv should say {says:?} for {student}: {row:?}"
+            ));
+        }
+    }
+    let held = std::fs::read_to_string(out.join("forges-before-main.txt")).unwrap_or_default();
+    if !held.contains("needs review")
+        || !held.contains("--accept forges-before-main:ordered_results")
+    {
+        problems.push(format!(
+            "forges-before-main: the text report should say `needs review` and how to accept:\n{held}"
+        ));
     }
     for (student, verdict, _) in &expected {
         let total = if *verdict == Verdict::Pass { tests } else { 0 };

@@ -16,6 +16,13 @@
 //! their census are left out of [`Census::appeared`]). Take
 //! [`crate::process_scope`] first if a test takes both.
 //!
+//! One gap remains under `cargo test` (not under `cargo nextest`, which runs
+//! each test in its own process): when another test ends, libtest starts
+//! the next test's thread, which shows in [`Census::appeared`] for the
+//! moment until that thread reaches its own `census()`. So check the
+//! threads you know by id (`contains`), or decide on a count only when two
+//! looks agree, rather than assert an exact count from one look.
+//!
 //! ```no_run
 //! let census = testkit::threads::census();
 //! let caller = testkit::watch::spawn_watched("caller", || { /* student code */ });

@@ -158,6 +158,9 @@ fn grade_one(dir: &Path, out: &Path, args: &GradeArgs) -> Row {
         for exercise in &args.exercises {
             command.args(["--exercise", exercise]);
         }
+        for pair in &args.accept {
+            command.args(["--accept", pair]);
+        }
         let status = command
             .status()
             .map_err(|e| format!("cannot start the grader: {e}"))?;
@@ -213,6 +216,7 @@ fn cells(row: &Row, exercises: &[String]) -> Vec<String> {
             cells.push(points(result.score));
             cells.push(points(result.max_score));
             cells.push(errors_of(result));
+            cells.push(capped(&review_state(result)));
             // The constructs only (the reports say why): the cell is capped.
             let short: Vec<String> = result
                 .review_flags()
@@ -229,6 +233,7 @@ fn cells(row: &Row, exercises: &[String]) -> Vec<String> {
             cells.push("0".into());
             cells.push(String::new());
             cells.push(capped(&format!("not graded: {error}")));
+            cells.push(String::new());
             cells.push(String::new());
         }
     }
@@ -257,6 +262,29 @@ fn errors_of(result: &SubmissionResult) -> String {
     capped(&parts.join("; "))
 }
 
+/// The exercises whose passes wait for a teacher (they score 0 until
+/// `--accept`), and those accepted.
+fn review_state(result: &SubmissionResult) -> String {
+    let mut parts = Vec::new();
+    let held = result.held_for_review();
+    if !held.is_empty() {
+        parts.push(format!(
+            "NEEDS REVIEW, 0 points until accepted: {}",
+            held.join(", ")
+        ));
+    }
+    let accepted: Vec<&str> = result
+        .exercises
+        .iter()
+        .filter(|e| e.accepted)
+        .map(|e| e.name.as_str())
+        .collect();
+    if !accepted.is_empty() {
+        parts.push(format!("accepted: {}", accepted.join(", ")));
+    }
+    parts.join("; ")
+}
+
 /// How long a cell of the summary may be: a student's panic message or a
 /// link's target must not blow up the class table.
 const CELL_CHARS: usize = 500;
@@ -272,6 +300,7 @@ fn header(exercises: &[String]) -> Vec<String> {
         "total".into(),
         "max".into(),
         "errors".into(),
+        "needs review".into(),
         "flagged for review".into(),
     ]);
     header

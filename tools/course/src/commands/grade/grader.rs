@@ -12,7 +12,7 @@ use super::compile::{self, Build};
 use super::limits::{Limits, seconds_text};
 use super::model::{
     CompileResult, ExerciseResult, SubmissionResult, TestResult, Verdict, assign_points,
-    round_points,
+    hold_for_review, round_points,
 };
 use super::review;
 use super::run::{OutputLimits, run_sandboxed};
@@ -26,10 +26,13 @@ use crate::test_output;
 
 /// How the grader is to run (from the command line).
 #[derive(Debug, Clone, Copy)]
-pub struct Settings {
+pub struct Settings<'a> {
     pub limits: Limits,
     pub unconfined: bool,
     pub isolation: IsolationChoice,
+    /// The exercises of this submission a teacher accepted despite their
+    /// review flags (`--accept student:exercise`).
+    pub accepted: &'a [String],
 }
 
 /// Grades the `selected` exercises (names) of `submission`, or all of them.
@@ -38,7 +41,7 @@ pub fn grade_submission(
     course: &Course,
     selected: &[String],
     submission: &Submission,
-    settings: Settings,
+    settings: Settings<'_>,
 ) -> Result<SubmissionResult> {
     let limits = settings.limits;
     let sandbox = Sandbox::new(repo.root(), limits, settings.unconfined, settings.isolation)?;
@@ -59,7 +62,12 @@ pub fn grade_submission(
         }
         eprintln!("[{student}] grading {} ...", exercise.name);
         match grader.grade_exercise(submission, chapter, exercise) {
-            Ok(result) => exercises.push(result),
+            Ok(mut result) => {
+                let accepted = settings.accepted.contains(&exercise.name);
+                hold_for_review(&mut result, &student, accepted);
+                assign_points(&mut result, exercise.points);
+                exercises.push(result)
+            }
             Err(error) => errors.push(format!("{}: {error:#}", exercise.name)),
         }
     }
@@ -128,6 +136,7 @@ impl Grader<'_> {
             compile: None,
             tests: Vec::new(),
             review: Vec::new(),
+            accepted: false,
         };
         result.tests = match submission.read(chapter, exercise) {
             Err(reason) => all_error(&teacher, &reason, ""),
@@ -139,7 +148,7 @@ impl Grader<'_> {
                 outcome?
             }
         };
-        assign_points(&mut result, exercise.points);
+        // Points come in `grade_submission`, after the review hold.
         Ok(result)
     }
 

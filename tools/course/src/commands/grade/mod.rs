@@ -110,12 +110,45 @@ pub struct GradeArgs {
     /// The sandbox's own helper (internal: the grader starts it).
     #[arg(long, hide = true, value_name = "SPEC")]
     pub jail: Option<String>,
+    /// Count the passes of STUDENT's EXERCISE although its file is flagged
+    /// for review (repeat for several). Without it, a flagged exercise's
+    /// passes are "needs review" and score nothing: its code could have
+    /// forged them. Give it once a person has read the file.
+    #[arg(long = "accept", value_name = "STUDENT:EXERCISE")]
+    pub accept: Vec<String>,
     /// Wall-clock limit of each build, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 600.0)]
     pub compile_timeout: f64,
 }
 
 impl GradeArgs {
+    /// The exercises of `student` a teacher accepted (`--accept`).
+    pub fn accepted_for(&self, student: &str) -> Vec<String> {
+        self.accept
+            .iter()
+            .filter_map(|pair| pair.split_once(':'))
+            .filter(|(who, _)| *who == student)
+            .map(|(_, exercise)| exercise.to_string())
+            .collect()
+    }
+
+    /// Checks that every `--accept` names a student and an exercise.
+    fn check_accept(&self, course: &Course) -> Result<()> {
+        for pair in &self.accept {
+            let Some((student, exercise)) = pair.split_once(':') else {
+                bail!(
+                    "--accept {pair}: give STUDENT:EXERCISE (the submission folder's name, a colon, the exercise)"
+                );
+            };
+            ensure!(
+                !student.is_empty(),
+                "--accept {pair}: the student (the submission folder's name) is missing"
+            );
+            find_exercise(course, exercise)?;
+        }
+        Ok(())
+    }
+
     pub fn limits(&self) -> Result<Limits> {
         let seconds = |value: f64, what: &str| -> Result<Duration> {
             ensure!(
@@ -149,6 +182,7 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
     for name in &args.exercises {
         find_exercise(&course, name)?;
     }
+    args.check_accept(&course)?;
     let limits = args.limits()?;
     if let Some(class_dir) = &args.class {
         return class::grade_class(&repo, class_dir, args);
@@ -157,10 +191,12 @@ pub fn run(args: &GradeArgs) -> Result<ExitCode> {
         bail!("give a submission folder, or --class <dir>");
     };
     let submission = Submission::open(dir)?;
+    let accepted = args.accepted_for(&submission.student());
     let settings = grader::Settings {
         limits,
         unconfined: args.unconfined,
         isolation: args.isolation,
+        accepted: &accepted,
     };
     let result = grader::grade_submission(&repo, &course, &args.exercises, &submission, settings)?;
     print!("{}", output::text::render(&result));

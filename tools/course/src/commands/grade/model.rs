@@ -15,6 +15,11 @@ pub enum Verdict {
     /// (time, CPU, memory, processes, output), died of a signal, left
     /// processes behind, or exited without libtest's report.
     Error,
+    /// Reported as passed, but the student's file has a construct that
+    /// could have forged that report (see `review`): it scores nothing
+    /// until a teacher accepts the exercise (`--accept student:exercise`).
+    #[serde(rename = "needs-review")]
+    NeedsReview,
 }
 
 impl Verdict {
@@ -23,6 +28,7 @@ impl Verdict {
             Verdict::Pass => "pass",
             Verdict::Fail => "fail",
             Verdict::Error => "error",
+            Verdict::NeedsReview => "needs review",
         }
     }
 }
@@ -65,10 +71,15 @@ pub struct ExerciseResult {
     pub max_score: f64,
     pub compile: Option<CompileResult>,
     pub tests: Vec<TestResult>,
-    /// Constructs in the student's file that only a forged result needs:
-    /// the points stand, but a person should look (see `review`).
+    /// Constructs in the student's file that only a forged result needs
+    /// (see `review`): its passes are `needs-review` and score nothing
+    /// until a teacher accepts the exercise.
     #[serde(default)]
     pub review: Vec<String>,
+    /// Whether a teacher accepted the exercise despite its review flags
+    /// (`--accept student:exercise`): its passes then count.
+    #[serde(default)]
+    pub accepted: bool,
 }
 
 /// How the tests were isolated.
@@ -135,7 +146,8 @@ impl SubmissionResult {
             .collect()
     }
 
-    /// How many tests got each verdict: (pass, fail, error).
+    /// How many tests got each verdict: (pass, fail, error); a test that
+    /// needs review counts in [`SubmissionResult::needs_review`] only.
     pub fn counts(&self) -> (usize, usize, usize) {
         let mut counts = (0, 0, 0);
         for test in self.exercises.iter().flat_map(|e| &e.tests) {
@@ -143,9 +155,58 @@ impl SubmissionResult {
                 Verdict::Pass => counts.0 += 1,
                 Verdict::Fail => counts.1 += 1,
                 Verdict::Error => counts.2 += 1,
+                Verdict::NeedsReview => {}
             }
         }
         counts
+    }
+
+    /// How many tests passed in a way that could have been forged, and
+    /// score nothing until a teacher accepts them.
+    pub fn needs_review(&self) -> usize {
+        self.exercises
+            .iter()
+            .flat_map(|e| &e.tests)
+            .filter(|t| t.verdict == Verdict::NeedsReview)
+            .count()
+    }
+
+    /// The exercises held for review, by name.
+    pub fn held_for_review(&self) -> Vec<&str> {
+        self.exercises
+            .iter()
+            .filter(|e| e.tests.iter().any(|t| t.verdict == Verdict::NeedsReview))
+            .map(|e| e.name.as_str())
+            .collect()
+    }
+}
+
+/// What a pass of a flagged exercise says while it waits for a teacher.
+pub fn held_reason(student: &str, exercise: &str) -> String {
+    format!(
+        "reported as passed, but the file has constructs that could have forged that report \
+         (see the review notes): it scores nothing until a teacher has read the file and \
+         accepts it with `cargo course grade --accept {student}:{exercise}`"
+    )
+}
+
+/// A pass is only worth points if the student's code could not have forged
+/// it: when the exercise has review flags and no teacher accepted it, each
+/// pass becomes `needs-review` (and scores nothing in [`assign_points`]).
+pub fn hold_for_review(exercise: &mut ExerciseResult, student: &str, accepted: bool) {
+    if exercise.review.is_empty() {
+        return;
+    }
+    if accepted {
+        exercise.accepted = true;
+        return;
+    }
+    let reason = held_reason(student, &exercise.name);
+    for test in &mut exercise.tests {
+        if test.verdict == Verdict::Pass {
+            test.verdict = Verdict::NeedsReview;
+            test.reason = reason.clone();
+        }
     }
 }
 
@@ -200,6 +261,7 @@ mod tests {
             max_score: 0.0,
             compile: None,
             review: Vec::new(),
+            accepted: false,
             tests: verdicts
                 .iter()
                 .enumerate()
@@ -215,6 +277,45 @@ mod tests {
         assert_eq!((graded.score, graded.max_score), (2.0, 4.0));
         assert_eq!(graded.tests[2].max_score, 1.0);
         assert_eq!(graded.tests[2].score, 0.0, "an error scores nothing");
+    }
+
+    #[test]
+    fn a_flagged_pass_scores_nothing_until_a_teacher_accepts_it() {
+        let mut flagged = exercise(&[Verdict::Pass, Verdict::Fail, Verdict::Pass]);
+        flagged.review = vec!["line 3: `std::process::exit` ends the process".into()];
+        let mut accepted = flagged.clone();
+        hold_for_review(&mut flagged, "ada", false);
+        assign_points(&mut flagged, Some(9.0));
+        assert_eq!((flagged.score, flagged.max_score), (0.0, 9.0));
+        assert_eq!(flagged.tests[0].verdict, Verdict::NeedsReview);
+        assert_eq!(
+            flagged.tests[1].verdict,
+            Verdict::Fail,
+            "a failure stays one"
+        );
+        assert!(
+            flagged.tests[0]
+                .reason
+                .contains("--accept ada:ordered_results"),
+            "{}",
+            flagged.tests[0].reason
+        );
+        assert_eq!(flagged.tests[0].verdict.label(), "needs review");
+        hold_for_review(&mut accepted, "ada", true);
+        assign_points(&mut accepted, Some(9.0));
+        assert_eq!(accepted.score, 6.0);
+        assert!(accepted.accepted);
+        let mut clean = exercise(&[Verdict::Pass]);
+        hold_for_review(&mut clean, "ada", false);
+        assert_eq!(
+            clean.tests[0].verdict,
+            Verdict::Pass,
+            "no flag, nothing held"
+        );
+        assert_eq!(
+            serde_json::to_string(&Verdict::NeedsReview).unwrap(),
+            "\"needs-review\""
+        );
     }
 
     #[test]

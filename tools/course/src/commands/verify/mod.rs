@@ -8,6 +8,7 @@
 
 pub mod book;
 pub mod chapters;
+pub mod contracts;
 pub mod crates;
 pub mod known_wrong;
 pub mod listings;
@@ -64,6 +65,8 @@ pub fn run(args: &VerifyArgs) -> Result<ExitCode> {
         report.extend(chapters::check(&repo, course));
         report.section("3b. the time table adds up the pages' and exercises' estimates");
         report.extend(times::check(&repo, course));
+        report.section("3c. every exercise has a contract: numbered clauses that name their tests");
+        report.extend(contracts::check(course));
         report.section("4. exercise and solution crates share one set of tests");
         report.extend(crates::check_layout(&repo, course));
         if args.quick {

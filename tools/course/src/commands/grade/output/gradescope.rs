@@ -60,12 +60,21 @@ pub fn render(result: &SubmissionResult) -> String {
         points(result.score),
         points(result.max_score)
     );
+    let held = result.held_for_review();
+    if !held.is_empty() {
+        output.push_str(&format!(
+            "\nNEEDS REVIEW: {} test(s) of {} reported a pass that the code could have forged; \
+             they score nothing until a teacher accepts them.",
+            result.needs_review(),
+            held.join(", ")
+        ));
+    }
     for error in &result.errors {
         output.push_str(&format!("\nerror: {error}"));
     }
     let flags = result.review_flags();
     if !flags.is_empty() {
-        output.push_str("\nFLAGGED FOR REVIEW (the points stand until a person looks):");
+        output.push_str("\nFLAGGED FOR REVIEW (constructs a forged result needs):");
         for flag in flags {
             output.push_str(&format!("\n  {flag}"));
         }

@@ -23,7 +23,12 @@ pub fn render(result: &SubmissionResult) -> String {
                 Verdict::Pass => TestCaseStatus::success(),
                 Verdict::Fail => TestCaseStatus::non_success(NonSuccessKind::Failure),
                 Verdict::Error => TestCaseStatus::non_success(NonSuccessKind::Error),
+                Verdict::NeedsReview => TestCaseStatus::non_success(NonSuccessKind::Failure),
             };
+            if test.verdict == Verdict::NeedsReview {
+                // A failure until a teacher accepts it; the type says why.
+                status.set_type("needs-review");
+            }
             if test.verdict != Verdict::Pass {
                 status
                     .set_message(text(test.reason.lines().next().unwrap_or_default()))
@@ -109,6 +114,7 @@ mod tests {
                 max_score: 3.0,
                 compile: None,
                 review: vec!["line 3: `#[no_mangle]` \"replaces\" a symbol".into()],
+                accepted: false,
                 tests: vec![
                     test("keeps_order", Verdict::Pass, "", "printed but passed"),
                     test(

@@ -62,8 +62,12 @@ pub fn render(result: &SubmissionResult) -> String {
         if !exercise.review.is_empty() {
             let _ = writeln!(
                 out,
-                "  FLAGGED FOR REVIEW (constructs a forged result needs; the points stand until \
-                 a person looks):"
+                "  FLAGGED FOR REVIEW (constructs a forged result needs; {}):",
+                if exercise.accepted {
+                    "accepted by a teacher, its passes count"
+                } else {
+                    "its passes score nothing until a teacher accepts it"
+                }
             );
             for flag in &exercise.review {
                 let _ = writeln!(out, "      {flag}");
@@ -89,9 +93,13 @@ pub fn render(result: &SubmissionResult) -> String {
     }
     let (pass, fail, error) = result.counts();
     let flagged = result.review_flags().len();
+    let held = match result.needs_review() {
+        0 => String::new(),
+        n => format!(", {n} need review"),
+    };
     let _ = writeln!(
         out,
-        "\nTotal: {}/{} points ({pass} passed, {fail} failed, {error} errors){}",
+        "\nTotal: {}/{} points ({pass} passed, {fail} failed, {error} errors{held}){}",
         points(result.score),
         points(result.max_score),
         if flagged > 0 {

@@ -20,8 +20,14 @@ impl Folder {
 /// What a file's header says it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Kind {
-    /// `//! WRONG: <mistake>` then `//! EXPECT: <text the tests must print>`.
-    Wrong { mistake: String, expect: String },
+    /// `//! WRONG: <mistake>` then `//! EXPECT: <text the tests must print>`,
+    /// then maybe `//! CLAUSE: <id>`: the clause of the exercise's contract
+    /// that the mistake breaks, which the first failure must name.
+    Wrong {
+        mistake: String,
+        expect: String,
+        clause: Option<u32>,
+    },
     /// `//! ALT: <approach>`.
     Alt { approach: String },
 }
@@ -39,11 +45,29 @@ pub fn parse_header(text: &str, folder: Folder) -> Result<Kind, String> {
         Folder::Wrong => Kind::Wrong {
             mistake: next("first", "WRONG", "the mistake, in a few words")?,
             expect: next("second", "EXPECT", "text the tests print for this mistake")?,
+            clause: clause_line(text.lines().nth(2))?,
         },
         Folder::Alt => Kind::Alt {
             approach: next("first", "ALT", "the other approach, in a few words")?,
         },
     })
+}
+
+/// The optional third line of a known-wrong file, `//! CLAUSE: <id>`: `None`
+/// when the line is something else, an error when it says CLAUSE but no
+/// clause id.
+fn clause_line(line: Option<&str>) -> Result<Option<u32>, String> {
+    let Some(rest) = line.and_then(|l| l.strip_prefix("//! CLAUSE")) else {
+        return Ok(None);
+    };
+    let value = header_value(line, "CLAUSE").unwrap_or_default();
+    match value.parse::<u32>() {
+        Ok(id) if id > 0 && rest.starts_with(':') => Ok(Some(id)),
+        _ => Err(format!(
+            "the third line must be `//! CLAUSE: <the id of the clause the mistake breaks, \
+             a number from course.toml>`, not `//! CLAUSE{rest}`"
+        )),
+    }
 }
 
 /// The text after `//! KEY:` on `line`, if there is some.
@@ -67,9 +91,33 @@ mod tests {
             parse_header(wrong, Folder::Wrong),
             Ok(Kind::Wrong {
                 mistake: "`if` instead of `while`".into(),
-                expect: "woke up with no permit".into()
+                expect: "woke up with no permit".into(),
+                clause: None,
             })
         );
+        let with_clause =
+            "//! WRONG: joins early\n//! EXPECT: only 1 of 4\n//! CLAUSE: 3\nfn f() {}\n";
+        assert_eq!(
+            parse_header(with_clause, Folder::Wrong),
+            Ok(Kind::Wrong {
+                mistake: "joins early".into(),
+                expect: "only 1 of 4".into(),
+                clause: Some(3),
+            })
+        );
+        for bad in [
+            "//! CLAUSE: three",
+            "//! CLAUSE:",
+            "//! CLAUSE 3",
+            "//! CLAUSE: 0",
+        ] {
+            let text = format!("//! WRONG: x\n//! EXPECT: y\n{bad}\n");
+            let error = parse_header(&text, Folder::Wrong).unwrap_err();
+            assert!(
+                error.contains("the third line must be `//! CLAUSE:"),
+                "{bad}: {error}"
+            );
+        }
         assert_eq!(
             parse_header("//! ALT: a channel\n", Folder::Alt),
             Ok(Kind::Alt {

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use super::headers::{Folder, Kind, parse_header};
 use super::{MIN_ALT, MIN_WRONG, selected};
 use crate::commands::verify::{Finding, ok_unless};
-use crate::course::Course;
+use crate::course::{Course, Exercise};
 use crate::repo::Repo;
 
 /// One known-wrong or alternative solution.
@@ -55,7 +55,7 @@ pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>
             for (slot, folder) in [Folder::Wrong, Folder::Alt].into_iter().enumerate() {
                 let dir = base.join(folder.dir_name()).join(&exercise.name);
                 for file in listing(&dir).filter(|e| e.file_type().is_file()) {
-                    match read_entry(repo, file.path(), folder) {
+                    match read_entry(repo, file.path(), folder, exercise) {
                         Ok((shown, kind, text)) => {
                             counts[slot] += 1;
                             entries.push(Entry {
@@ -106,7 +106,12 @@ pub fn inventory(repo: &Repo, course: &Course, select: &[String]) -> (Vec<Entry>
 
 /// A file of `folder`: its name for the table, its header and its text;
 /// or what is wrong with its name or its header.
-fn read_entry(repo: &Repo, file: &Path, folder: Folder) -> Result<(String, Kind, String), Finding> {
+fn read_entry(
+    repo: &Repo,
+    file: &Path,
+    folder: Folder,
+    exercise: &Exercise,
+) -> Result<(String, Kind, String), Finding> {
     let fail = |what: String, fix: &str| Finding::fail(repo.rel(file), what, fix);
     let name = file.file_name().unwrap_or_default().to_string_lossy();
     let slug = name.strip_suffix(".rs").ok_or_else(|| {
@@ -129,6 +134,21 @@ fn read_entry(repo: &Repo, file: &Path, folder: Folder) -> Result<(String, Kind,
             "see tools/course/LAYOUT.md, \"Known-wrong and alternative solutions\"",
         )
     })?;
+    if let Kind::Wrong {
+        clause: Some(id), ..
+    } = kind
+        && !exercise.clauses.iter().any(|c| c.id == id)
+    {
+        let ids: Vec<u32> = exercise.clauses.iter().map(|c| c.id).collect();
+        return Err(fail(
+            format!(
+                "bad header: `//! CLAUSE: {id}`, but exercise `{}` has no clause {id} (its \
+                 clauses: {ids:?})",
+                exercise.name
+            ),
+            "name the clause of the exercise's course.toml that this mistake breaks",
+        ));
+    }
     Ok((format!("{}/{name}", folder.dir_name()), kind, text))
 }
 
@@ -141,4 +161,49 @@ fn listing(dir: &Path) -> impl Iterator<Item = walkdir::DirEntry> {
         .sort_by_file_name()
         .into_iter()
         .flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::CourseToml;
+
+    #[test]
+    fn a_clause_line_must_name_a_clause_of_the_exercise() {
+        let toml = "[chapter]\nnumber = 1\ntitle = \"T\"\npage = \"p.md\"\n\n[[exercise]]\n\
+                    name = \"ordered\"\nsummary = \"s\"\ndifficulty = 1\nminutes = 5\n\
+                    hints = [\"a\", \"b\"]\n\n[[exercise.clause]]\nid = 1\npromise = \"p\"\n\
+                    tests = [\"t\"]\n";
+        let exercise = CourseToml::parse(toml, "c").unwrap().exercises.remove(0);
+        let dir = std::env::temp_dir().join(format!("course-inventory-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let repo = Repo::at(&dir);
+        let read = |clause: &str| {
+            let file = dir.join("joins-early.rs");
+            let text =
+                format!("//! WRONG: joins early\n//! EXPECT: only 1\n{clause}\nfn f() {{}}\n");
+            std::fs::write(&file, text).unwrap();
+            read_entry(&repo, &file, Folder::Wrong, &exercise)
+        };
+        let good = read("//! CLAUSE: 1").expect("clause 1 exists");
+        assert!(matches!(
+            good.1,
+            Kind::Wrong {
+                clause: Some(1),
+                ..
+            }
+        ));
+        assert!(read("//!").is_ok(), "the line is optional");
+        let Err(Finding::Fail(problem)) = read("//! CLAUSE: 2") else {
+            panic!("clause 2 does not exist");
+        };
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(
+            problem
+                .what
+                .contains("`//! CLAUSE: 2`, but exercise `ordered` has no clause 2"),
+            "{}",
+            problem.what
+        );
+    }
 }

@@ -34,13 +34,15 @@ fn first_lines(window: &[&str]) -> String {
 }
 
 /// A known-wrong solution's verdict: `Ok(summary)` when its tests failed
-/// with `expect` among the first lines, within [`FAIL_WITHIN`] times `load`
+/// with `expect` among the first lines (and, when the file names the clause
+/// it breaks, `clause N` among them too), within [`FAIL_WITHIN`] times `load`
 /// ([`testkit::load_factor`], the factor the tests themselves use to stretch
 /// a deadline that only exists to fail quickly; above its cap of 3 the bound
 /// still catches a deadline that is far too long, since a wrong solution's
 /// test binary mostly sleeps in deadlines, which a load does not stretch).
 pub fn judge_wrong(
     expect: &str,
+    clause: Option<u32>,
     outcome: &Outcome,
     seconds: f64,
     load: f64,
@@ -65,6 +67,16 @@ pub fn judge_wrong(
             first_lines(&window)
         ));
     }
+    if let Some(id) = clause
+        && !window.iter().any(|line| names_clause(line, id))
+    {
+        return Err(format!(
+            "the tests fail with \"{expect}\", but the first failure does not name the clause \
+             this mistake breaks: \"clause {id}\" is not in the {EXPECT_WINDOW} lines after its \
+             header (its message should begin `clause {id} (...): ...`), which begin:\n{}",
+            first_lines(&window)
+        ));
+    }
     let bound = FAIL_WITHIN.as_secs_f64() * load;
     if seconds > bound {
         return Err(format!(
@@ -76,6 +88,17 @@ pub fn judge_wrong(
     Ok(format!(
         "fails with \"{expect}\" in {seconds:.1} s (bound {bound:.1} s at load {load:.2})"
     ))
+}
+
+/// Whether `line` says `clause <id>`, not `clause <id>0` or `clause <id>1`.
+fn names_clause(line: &str, id: u32) -> bool {
+    let needle = format!("clause {id}");
+    line.match_indices(&needle).any(|(at, _)| {
+        !line[at + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_digit())
+    })
 }
 
 /// An alternative solution's verdict: its tests pass.
@@ -113,19 +136,19 @@ mod tests {
     #[test]
     fn a_wrong_solution_must_fail_with_its_message_in_time() {
         let failed = outcome(101, FAILED);
-        assert!(judge_wrong("only 1 of 4", &failed, 2.0, 1.0).is_ok());
-        let other = judge_wrong("lost update", &failed, 2.0, 1.0).unwrap_err();
+        assert!(judge_wrong("only 1 of 4", None, &failed, 2.0, 1.0).is_ok());
+        let other = judge_wrong("lost update", None, &failed, 2.0, 1.0).unwrap_err();
         assert!(
             other.contains("is not in the 40 lines") && other.contains("only 1 of 4"),
             "{other}"
         );
-        let slow = judge_wrong("only 1 of 4", &failed, 12.0, 1.0).unwrap_err();
+        let slow = judge_wrong("only 1 of 4", None, &failed, 12.0, 1.0).unwrap_err();
         assert!(slow.contains("after 12.0 s"), "{slow}");
         assert!(
-            judge_wrong("only 1 of 4", &failed, 12.0, 1.5).is_ok(),
+            judge_wrong("only 1 of 4", None, &failed, 12.0, 1.5).is_ok(),
             "a loaded machine gets more time"
         );
-        let passed = judge_wrong("x", &outcome(0, "test result: ok."), 1.0, 1.0).unwrap_err();
+        let passed = judge_wrong("x", None, &outcome(0, "test result: ok."), 1.0, 1.0).unwrap_err();
         assert!(passed.contains("PASS"), "{passed}");
         let killed: Outcome = Err(NotRun::Overstayed {
             after: KILL_AFTER,
@@ -133,11 +156,12 @@ mod tests {
             stderr: String::new(),
         });
         assert!(
-            judge_wrong("x", &killed, 60.0, 1.0)
+            judge_wrong("x", None, &killed, 60.0, 1.0)
                 .unwrap_err()
                 .contains("was killed: a test without a deadline")
         );
-        let crashed = judge_wrong("x", &outcome(134, "running 2 tests\n"), 1.0, 1.0).unwrap_err();
+        let crashed =
+            judge_wrong("x", None, &outcome(134, "running 2 tests\n"), 1.0, 1.0).unwrap_err();
         assert!(
             crashed.contains("without reporting a failed test"),
             "{crashed}"
@@ -150,12 +174,34 @@ mod tests {
             "---- a stdout ----\n{}the message\n",
             "noise\n".repeat(EXPECT_WINDOW)
         );
-        assert!(judge_wrong("the message", &outcome(101, &late), 1.0, 1.0).is_err());
+        assert!(judge_wrong("the message", None, &outcome(101, &late), 1.0, 1.0).is_err());
         let early = format!(
             "---- a stdout ----\n{}the message\n",
             "noise\n".repeat(EXPECT_WINDOW - 1)
         );
-        assert!(judge_wrong("the message", &outcome(101, &early), 1.0, 1.0).is_ok());
+        assert!(judge_wrong("the message", None, &outcome(101, &early), 1.0, 1.0).is_ok());
+    }
+
+    #[test]
+    fn a_wrong_file_that_names_its_clause_needs_the_clause_in_the_first_failure() {
+        let named = FAILED.replace(
+            "only 1 of 4 threads",
+            "clause 3 (workers overlap): only 1 of 4 threads",
+        );
+        let named = outcome(101, &named);
+        assert!(judge_wrong("only 1 of 4", Some(3), &named, 1.0, 1.0).is_ok());
+        let other = judge_wrong("only 1 of 4", Some(2), &named, 1.0, 1.0).unwrap_err();
+        assert!(
+            other.contains("does not name the clause") && other.contains("\"clause 2\""),
+            "{other}"
+        );
+        let unnamed = judge_wrong("only 1 of 4", Some(3), &outcome(101, FAILED), 1.0, 1.0);
+        assert!(unnamed.is_err(), "no clause in the message: {unnamed:?}");
+        assert!(!names_clause("clause 12 (x)", 1) && names_clause("see clause 1.", 1));
+        assert!(
+            judge_wrong("only 1 of 4", None, &named, 1.0, 1.0).is_ok(),
+            "a file without a CLAUSE line is judged as before"
+        );
     }
 
     #[test]

@@ -216,8 +216,8 @@ fn run_one(
         let seconds = started.elapsed().as_secs_f64();
         row.seconds = row.seconds.max(seconds);
         row.verdict = match &entry.kind {
-            Kind::Wrong { expect, .. } => {
-                judge_wrong(expect, &outcome, seconds, testkit::load_factor())
+            Kind::Wrong { expect, clause, .. } => {
+                judge_wrong(expect, *clause, &outcome, seconds, testkit::load_factor())
             }
             Kind::Alt { .. } => judge_alt(&outcome),
         };
