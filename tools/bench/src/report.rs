@@ -319,8 +319,8 @@ fn chapter_rows() -> Vec<Row> {
         Row {
             section: "pipes",
             title: "Pipe, framed `Vec<u8>` or pickle",
-            detail: "`framing::send`/`recv` of a plain `Vec<u8>`, which framing copies \
-                     as a block · `Connection.send`/`recv` (pickle)",
+            detail: "`framing::send_bytes`/`recv_bytes` of a `Vec<u8>`: its bytes as one \
+                     block · `Connection.send`/`recv` (pickle)",
             rust: Some("pipe/framed_64k_vec"),
             python: Some("pipe/send_pickled"),
             floor: Some("pipe/raw_64k_floor"),
@@ -547,10 +547,10 @@ pub fn targets() -> Vec<Target> {
             denominator: Rust("pipe/framed_64k_vec"),
             bound: Bound::AtLeast(1.0),
             reads: "{}× pickle's throughput",
-            if_missed: "`framing` sends bytes as bytes, straight from the buffer, and \
-                        reads them straight into a new one, as Python's `Connection` \
-                        does with a pickled `bytes`; both are then bound by the pipe, \
-                        so a miss is noise from other work on the machine",
+            if_missed: "both sides copy the bytes as one block through a frame buffer \
+                        (`send_bytes` encodes them as serde bytes, pickle as a `bytes` \
+                        object) and are then bound by the pipe, so a miss is noise from \
+                        other work on the machine",
         },
         Target {
             goal: "Chapter 5's pipe queue at least 0.5× the items/s of its write/read floor",

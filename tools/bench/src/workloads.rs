@@ -128,13 +128,21 @@ pub const MESSAGE_BYTES: usize = 64 * 1024;
 /// (`framing::send`, a length prefix and a postcard payload marked as bytes),
 /// the parent receives them with `framing::recv` until end-of-file.
 pub fn pipe_framed(iters: u64) -> Duration {
-    framed_transfer::<ByteBuf>(iters)
+    framed_transfer(
+        iters,
+        |writer, payload| framing::send(writer, serde_bytes::Bytes::new(payload)),
+        |reader| Ok(framing::recv::<ByteBuf>(reader)?.map(|message| message.len())),
+    )
 }
 
-/// The same transfer as [`pipe_framed`], but each message is a plain
-/// `Vec<u8>`, which `framing` copies as a block (it never reaches serde).
+/// The same transfer as [`pipe_framed`] for a plain `Vec<u8>`, sent with
+/// `framing::send_bytes` and received with `framing::recv_bytes`: bytes as
+/// bytes, the way a student should send a `Vec<u8>` (a plain `Vec<u8>` given
+/// to `send` is a sequence of numbers to serde: [`pipe_framed_seq`]).
 pub fn pipe_framed_vec(iters: u64) -> Duration {
-    framed_transfer::<Vec<u8>>(iters)
+    framed_transfer(iters, framing::send_bytes, |reader| {
+        Ok(framing::recv_bytes(reader)?.map(|message| message.len()))
+    })
 }
 
 /// A `Vec<u8>` inside a struct, with no `serde_bytes` mark: serde sees a
@@ -158,28 +166,35 @@ impl From<Vec<u8>> for Numbers {
 }
 
 /// The same transfer with each message a [`Numbers`]: the cost of serde's
-/// one call per byte, both ways.
+/// one call per byte, both ways (plus a copy of the payload into the struct
+/// per message, small beside it).
 pub fn pipe_framed_seq(iters: u64) -> Duration {
-    framed_transfer::<Numbers>(iters)
+    framed_transfer(
+        iters,
+        |writer, payload| framing::send(writer, &Numbers::from(payload.to_vec())),
+        |reader| Ok(framing::recv::<Numbers>(reader)?.map(|message| message.data.len())),
+    )
 }
 
 /// The framed transfer the pipe benchmarks time: the child sends `iters`
-/// 64 KiB payloads of type `M` (which decides how serde sees the bytes); the
-/// parent receives them as `M` until end-of-file and checks that none was
-/// lost or cut short. The child is started before the clock
-/// ([`steady`](crate::steady)): the figure is the transfer alone.
-fn framed_transfer<M>(iters: u64) -> Duration
-where
-    M: serde::Serialize + serde::de::DeserializeOwned + AsRef<[u8]> + From<Vec<u8>>,
-{
-    let payload = M::from(vec![0x5a_u8; MESSAGE_BYTES]);
+/// 64 KiB payloads with `send` (which decides how serde sees the bytes); the
+/// parent receives them with `recv` (which gives each message's length)
+/// until end-of-file and checks that none was lost or cut short. The child
+/// is started before the clock ([`steady`](crate::steady)): the figure is
+/// the transfer alone.
+fn framed_transfer(
+    iters: u64,
+    send: fn(&mut io::PipeWriter, &[u8]) -> io::Result<()>,
+    recv: fn(&mut io::PipeReader) -> io::Result<Option<usize>>,
+) -> Duration {
+    let payload = vec![0x5a_u8; MESSAGE_BYTES];
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     // SAFETY: the child encodes (allocation is allowed: glibc's malloc
     // survives fork) and writes to a pipe with write(2).
     let mut sender = unsafe {
         start_at_line(move || {
             for _ in 0..iters {
-                if framing::send(&mut writer, &payload).is_err() {
+                if send(&mut writer, &payload).is_err() {
                     return 1;
                 }
             }
@@ -189,12 +204,8 @@ where
     let (received, elapsed) = timed(|| {
         sender.go();
         let mut received = 0;
-        while let Some(message) = framing::recv::<M>(&mut reader).expect("recv failed") {
-            assert_eq!(
-                message.as_ref().len(),
-                MESSAGE_BYTES,
-                "a message was cut short"
-            );
+        while let Some(len) = recv(&mut reader).expect("recv failed") {
+            assert_eq!(len, MESSAGE_BYTES, "a message was cut short");
             received += 1;
         }
         received
