@@ -9,14 +9,14 @@
 //!
 //! The workers are found by thread id, never by name (`common`'s `Census`:
 //! the threads that appeared after the caller started; the tests of this
-//! file run one at a time for that): a worker may well have a name of its
-//! own.
+//! file that look at threads run alone for that): a worker may well have a
+//! name of its own.
 
 mod common;
 
 use choosing::demos::io::SlowServer;
 use choosing::exercises::io_fan_out::fetch_all;
-use common::{Census, one_at_a_time};
+use common::{Census, alongside_others, one_at_a_time};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -591,7 +591,7 @@ fn a_server_that_is_not_there_gives_an_err_per_request() {
 
 #[test]
 fn zero_threads_is_refused() {
-    let _one = one_at_a_time();
+    let _others = alongside_others();
     let addr = "127.0.0.1:9".parse().unwrap();
     match catch_quietly(|| fetch_all(addr, &requests(1), 0)) {
         Ok(_) => panic!(

@@ -9,10 +9,12 @@
 //! [`Census`] was taken were started since. Two rules make "since" mean "by
 //! the code under test":
 //!
-//! * the tests of one binary run one at a time ([`one_at_a_time`]), so no
-//!   other test starts threads meanwhile;
+//! * a test that takes a census runs alone ([`one_at_a_time`]), so no other
+//!   test starts threads meanwhile; the others may run side by side
+//!   ([`alongside_others`]);
 //! * the test harness's own threads (one per test, started whenever the
-//!   harness likes) make themselves known in [`one_at_a_time`] and are left
+//!   harness likes) make themselves known in [`one_at_a_time`] and
+//!   [`alongside_others`] and are left
 //!   out. One that has just been started and not yet made itself known is
 //!   counted for a moment; the checks below only ever wait longer because
 //!   of it, they never conclude anything wrong from it.
@@ -20,7 +22,7 @@
 #![allow(dead_code)] // each test file uses some of these
 
 use std::collections::BTreeSet;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::thread;
 use std::time::Duration;
 use testkit::task::{SleepingIn, current_tid, sleeping_in, thread_ids};
@@ -28,22 +30,38 @@ use testkit::task::{SleepingIn, current_tid, sleeping_in, thread_ids};
 /// The test harness's threads: each test's own thread, made known when the
 /// test starts.
 static HARNESS: Mutex<BTreeSet<u32>> = Mutex::new(BTreeSet::new());
-/// Held by the test that runs now.
-static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+/// Held for writing by a test that takes a census, for reading by the
+/// others.
+static CENSUS_TAKERS: RwLock<()> = RwLock::new(());
 
 /// The gap between two looks that show no thread was woken: long enough to
 /// rule out a wait that ends at once (a lock held for a moment).
 const LOOK_AGAIN: Duration = Duration::from_millis(20);
 
-/// Makes the calling test's thread known as the harness's, then waits until
-/// no other test of this binary runs. Hold the guard for the whole test.
-pub fn one_at_a_time() -> MutexGuard<'static, ()> {
+/// Makes the calling test's thread known as the harness's.
+fn make_known() {
     HARNESS
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
         .insert(current_tid());
+}
+
+/// For a test that takes a [`Census`]: makes the calling test's thread known
+/// as the harness's, then waits until no other test of this binary runs.
+/// Hold the guard for the whole test.
+pub fn one_at_a_time() -> RwLockWriteGuard<'static, ()> {
+    make_known();
     // A test that failed poisons the lock; the next one runs all the same.
-    ONE_AT_A_TIME.lock().unwrap_or_else(PoisonError::into_inner)
+    CENSUS_TAKERS
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+}
+
+/// For a test that takes no census: makes the calling test's thread known,
+/// then waits until no census taker runs. Hold the guard for the whole test.
+pub fn alongside_others() -> RwLockReadGuard<'static, ()> {
+    make_known();
+    CENSUS_TAKERS.read().unwrap_or_else(PoisonError::into_inner)
 }
 
 /// The threads of this process at one moment.
