@@ -52,9 +52,9 @@ fn blocked_in<T>(thread: &Watched<T>, call: &str, state: &str) -> Sample {
              Condvar that the other side notifies"
         ),
         Waiting::NeverSlept(cpu) => panic!(
-            "clause 3 (a waiting push or pop sleeps): a thread calling {call} while {state} never \
-             went to sleep (it used {cpu:?} of CPU): \
-             it must block on a Condvar"
+            "clause 3 (a waiting push or pop sleeps): busy-wait: a thread calling {call} while \
+             {state} never went to sleep (it used {cpu:?} of CPU, yielding or spinning): it must \
+             block on a Condvar"
         ),
     }
 }

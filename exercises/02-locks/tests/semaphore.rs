@@ -141,9 +141,9 @@ fn blocked_in_acquire(waiter: &Waiter, held: &str) -> testkit::task::Sample {
              wait on the Condvar, which a release notifies"
         ),
         Waiting::NeverSlept(cpu) => panic!(
-            "clause 3 (acquire sleeps until a permit is free): a thread calling acquire() while \
-             {held} never went to sleep (it used {cpu:?} of \
-             CPU): it must block on the Condvar"
+            "clause 3 (acquire sleeps until a permit is free): busy-wait: a thread calling \
+             acquire() while {held} never went to sleep (it used {cpu:?} of CPU, yielding or \
+             spinning): it must block on the Condvar"
         ),
     }
 }
