@@ -89,6 +89,28 @@ pub struct Exercise {
     /// The cfg name the loom test needs (`RUSTFLAGS="--cfg <loom_cfg>"`).
     #[serde(default)]
     pub loom_cfg: Option<String>,
+    /// The exercise's contract: its promises as numbered clauses, each with
+    /// the tests that check it (`[[exercise.clause]]`). `cargo course verify`
+    /// checks them against the test files; the other commands only carry
+    /// them.
+    #[serde(default, rename = "clause")]
+    pub clauses: Vec<Clause>,
+}
+
+/// One `[[exercise.clause]]` table: a promise of the exercise and the tests
+/// that check it.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    /// 1..n, in order, within the exercise.
+    pub id: u32,
+    /// One sentence: what the code promises.
+    #[serde(default)]
+    pub promise: String,
+    /// `fn_name` (a `#[test]` fn in `tests/<exercise>.rs`) or `file::fn_name`
+    /// (one in `tests/<file>.rs`).
+    #[serde(default)]
+    pub tests: Vec<String>,
 }
 
 /// The fewest hint levels an exercise may have: a nudge, then the approach.
@@ -389,6 +411,30 @@ mod tests {
         let bad = format!("{GOOD}loom_test = \"t\"\nloom_cfg = \"a b\"\n");
         let error = CourseToml::parse(&bad, "c").unwrap_err().to_string();
         assert!(error.contains("a cfg name is"), "{error}");
+    }
+
+    #[test]
+    fn clauses_are_read_after_their_exercise() {
+        let text = format!(
+            "{GOOD}\n[[exercise.clause]]\nid = 1\npromise = \"In input order.\"\n\
+             tests = [\"results_in_order\", \"loom_models::order\"]\n\n\
+             [[exercise.clause]]\nid = 2\npromise = \"Joins all.\"\ntests = []\n"
+        );
+        let parsed = CourseToml::parse(&text, "c").unwrap();
+        let clauses = &parsed.exercises[0].clauses;
+        assert_eq!(clauses.len(), 2);
+        assert_eq!(clauses[0].tests, ["results_in_order", "loom_models::order"]);
+        assert_eq!(
+            (clauses[1].id, clauses[1].promise.as_str()),
+            (2, "Joins all.")
+        );
+        assert!(
+            CourseToml::parse(GOOD, "c").unwrap().exercises[0]
+                .clauses
+                .is_empty()
+        );
+        let typo = text.replace("promise =", "promis =");
+        assert!(CourseToml::parse(&typo, "c").is_err());
     }
 
     #[test]

@@ -245,6 +245,120 @@ fn children_of(parent: i32) -> Vec<Leftover> {
         .collect()
 }
 
+/// Which way a descriptor open on a pipe goes, from the access mode of its
+/// flags (`O_RDONLY`, `O_WRONLY`, `O_RDWR`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PipeMode {
+    Read,
+    Write,
+    /// Both ways: a FIFO opened `O_RDWR`.
+    ReadWrite,
+}
+
+/// A pipe end a process holds: its descriptor, the pipe (by inode, which
+/// both ends share) and which way it goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PipeEnd {
+    pub fd: i32,
+    pub inode: u64,
+    pub mode: PipeMode,
+}
+
+impl PipeEnd {
+    /// Whether a process that holds this end can write into the pipe.
+    pub fn writes(&self) -> bool {
+        matches!(self.mode, PipeMode::Write | PipeMode::ReadWrite)
+    }
+
+    /// Whether a process that holds this end can read from the pipe.
+    pub fn reads(&self) -> bool {
+        matches!(self.mode, PipeMode::Read | PipeMode::ReadWrite)
+    }
+}
+
+/// The inode of the pipe that `fd` (an end this process holds) is on: the
+/// number [`pipe_ends`] gives for either end of that pipe in any process.
+pub fn pipe_inode(fd: impl std::os::fd::AsFd) -> std::io::Result<u64> {
+    let stat = nix::sys::stat::fstat(fd.as_fd())?;
+    Ok(stat.st_ino)
+}
+
+/// The pipe ends (pipes and FIFOs) that process `pid` holds now, in order of
+/// descriptor, read from `/proc/<pid>/fd` (what each descriptor points to)
+/// and `/proc/<pid>/fdinfo` (its flags). So that a test can check that no
+/// process holds an end it does not use: a child that keeps the write end
+/// of its own input pipe never sees the end of that input.
+///
+/// `Err` if `/proc/<pid>/fd` cannot be read (the process ended, or is not
+/// this user's); a descriptor closed while the list is read is left out.
+pub fn pipe_ends(pid: u32) -> std::io::Result<Vec<PipeEnd>> {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = Path::new("/proc").join(pid.to_string());
+    let mut ends = Vec::new();
+    for entry in std::fs::read_dir(dir.join("fd"))? {
+        let entry = entry?;
+        let Some(fd): Option<i32> = entry.file_name().to_str().and_then(|s| s.parse().ok()) else {
+            continue;
+        };
+        let Ok(meta) = std::fs::metadata(entry.path()) else {
+            continue; // closed meanwhile (or the listing's own descriptor)
+        };
+        if !meta.file_type().is_fifo() {
+            continue;
+        }
+        let Some(mode) = std::fs::read_to_string(dir.join("fdinfo").join(fd.to_string()))
+            .ok()
+            .and_then(|info| pipe_mode(&info))
+        else {
+            continue;
+        };
+        ends.push(PipeEnd {
+            fd,
+            inode: meta.ino(),
+            mode,
+        });
+    }
+    ends.sort_by_key(|end| end.fd);
+    Ok(ends)
+}
+
+/// The access mode in the text of a `/proc/<pid>/fdinfo/<fd>` file, whose
+/// `flags:` line holds the open flags in octal.
+fn pipe_mode(fdinfo: &str) -> Option<PipeMode> {
+    let flags = fdinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("flags:"))?
+        .trim();
+    let flags = i32::from_str_radix(flags, 8).ok()?;
+    match flags & nix::libc::O_ACCMODE {
+        nix::libc::O_RDONLY => Some(PipeMode::Read),
+        nix::libc::O_WRONLY => Some(PipeMode::Write),
+        nix::libc::O_RDWR => Some(PipeMode::ReadWrite),
+        _ => None,
+    }
+}
+
+/// The descriptors by which process `pid` holds pipe `inode` open for
+/// writing (empty if it holds no write end of it). For the assertion "the
+/// child holds no write end of its own input pipe".
+pub fn write_ends_of(pid: u32, inode: u64) -> std::io::Result<Vec<i32>> {
+    Ok(pipe_ends(pid)?
+        .into_iter()
+        .filter(|end| end.inode == inode && end.writes())
+        .map(|end| end.fd)
+        .collect())
+}
+
+/// The descriptors by which process `pid` holds pipe `inode` open for
+/// reading.
+pub fn read_ends_of(pid: u32, inode: u64) -> std::io::Result<Vec<i32>> {
+    Ok(pipe_ends(pid)?
+        .into_iter()
+        .filter(|end| end.inode == inode && end.reads())
+        .map(|end| end.fd)
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,6 +415,15 @@ mod tests {
             "a descriptor now open on another file of the same name must be reported: \
              {problems:?}"
         );
+    }
+
+    #[test]
+    fn the_access_mode_is_read_from_the_octal_flags() {
+        let info = |flags: &str| format!("pos:\t0\nflags:\t{flags}\nmnt_id:\t15\nino:\t42\n");
+        assert_eq!(pipe_mode(&info("0100000")), Some(PipeMode::Read));
+        assert_eq!(pipe_mode(&info("02000001")), Some(PipeMode::Write));
+        assert_eq!(pipe_mode(&info("0100002")), Some(PipeMode::ReadWrite));
+        assert_eq!(pipe_mode("pos:\t0\n"), None);
     }
 
     #[test]

@@ -27,13 +27,19 @@
 //!   a zombie, an orphaned grandchild or a new file descriptor remains.
 
 mod hygiene;
-pub use hygiene::{ProcessScope, process_scope};
+pub use hygiene::{
+    PipeEnd, PipeMode, ProcessScope, pipe_ends, pipe_inode, process_scope, read_ends_of,
+    write_ends_of,
+};
 pub mod panics;
 pub mod proc;
 mod run;
+pub mod signals;
 pub use run::{Limits, NotRun, ProgramRun, run_command, run_program};
 pub mod stuck;
+pub mod syscalls;
 pub mod task;
+pub mod threads;
 pub mod watch;
 
 use std::sync::mpsc;

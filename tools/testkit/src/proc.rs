@@ -33,6 +33,9 @@ pub struct Stat {
     pub cpu_ticks: u64,
     /// How many threads the process has.
     pub threads: u64,
+    /// When it started, in clock ticks since boot: with its id, it names a
+    /// task even after the id is reused.
+    pub start_ticks: u64,
 }
 
 impl Stat {
@@ -80,6 +83,17 @@ impl Task {
 
     fn read(&self, file: &str) -> Option<String> {
         std::fs::read_to_string(self.dir.join(file)).ok()
+    }
+
+    /// The path of one of its files (`stat`, `syscall`, `fd`, ...).
+    pub fn file(&self, name: &str) -> PathBuf {
+        self.dir.join(name)
+    }
+
+    /// The text of its `syscall` file, or the error that kept it from being
+    /// read (the task ended, or this machine does not show it).
+    pub fn syscall_file(&self) -> io::Result<String> {
+        std::fs::read_to_string(self.dir.join("syscall"))
     }
 
     /// Its `stat` file, or `None` if it has ended.
@@ -142,6 +156,7 @@ pub fn parse_stat(text: &str) -> Option<Stat> {
         ppid: fields.get(1)?.parse().ok()?,
         cpu_ticks: number(14)? + number(15)?,
         threads: number(20).unwrap_or(1),
+        start_ticks: number(22).unwrap_or(0),
     })
 }
 
@@ -214,6 +229,7 @@ mod tests {
             (stat.state, stat.ppid, stat.cpu_ticks, stat.threads),
             ('S', 7, 15, 4)
         );
+        assert_eq!(stat.start_ticks, 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
+use std::path::Path;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -39,13 +40,7 @@ pub fn current_tid() -> u32 {
 /// The kernel's view of thread `tid` of this process, or `None` if it has
 /// ended.
 pub fn sample(tid: u32) -> Option<Sample> {
-    let thread = Task::thread(tid);
-    let stat = thread.stat()?;
-    Some(Sample {
-        asleep: stat.asleep(),
-        sleeps: thread.status()?.voluntary_switches,
-        cpu: thread.cpu()?,
-    })
+    sample_task(&Task::thread(tid))
 }
 
 /// CPU time used so far by the calling thread. Waiting in `join`, `recv` or
@@ -72,30 +67,6 @@ pub fn cpu_times(ids: &BTreeSet<u32>) -> BTreeMap<u32, Duration> {
         .collect()
 }
 
-/// The system calls in which a thread waits for time to pass, for a child to
-/// end or for a descriptor to become ready. Lock waits (`futex`) are not
-/// among them: a thread may block on a lock before it reaches the call a test
-/// is interested in (in the allocator, in a one-time initialisation).
-fn waiting_calls() -> &'static [i64] {
-    use nix::libc;
-    &[
-        libc::SYS_nanosleep,
-        libc::SYS_clock_nanosleep,
-        libc::SYS_ppoll,
-        libc::SYS_pselect6,
-        libc::SYS_epoll_pwait,
-        libc::SYS_waitid,
-        libc::SYS_wait4,
-        libc::SYS_read,
-        #[cfg(target_arch = "x86_64")]
-        libc::SYS_poll,
-        #[cfg(target_arch = "x86_64")]
-        libc::SYS_select,
-        #[cfg(target_arch = "x86_64")]
-        libc::SYS_epoll_wait,
-    ]
-}
-
 /// The number of the system call that thread `tid` is blocked in right now,
 /// or `None` if it is running, has ended, or the kernel will not say.
 pub fn blocked_in_syscall(tid: u32) -> Option<i64> {
@@ -104,35 +75,110 @@ pub fn blocked_in_syscall(tid: u32) -> Option<i64> {
     (asleep && number >= 0).then_some(number)
 }
 
-/// Waits until thread `tid` is asleep in a system call that waits for time,
-/// for a child or for a descriptor (sleep, poll, waitid, read, …), and
-/// returns that call's number. Gives up after `deadline` with `Err` saying
-/// what the thread was doing meanwhile: it never slept in such a call, or it
-/// ended.
+/// Waits until thread `tid` of this process is asleep in a system call that
+/// waits for time, for a child, for a signal or for a descriptor (sleep,
+/// poll, waitid, read, rt_sigtimedwait, accept, …; see
+/// [`crate::syscalls::is_waiting`]), and returns that call's number. Gives
+/// up after `deadline` with `Err` saying what the thread was doing
+/// meanwhile: it never slept in such a call, or it ended; or, on a machine
+/// whose kernel does not show which call a thread is in, that the test
+/// cannot judge.
 ///
 /// Run the code under test on its own thread, learn that thread's id with
 /// [`current_tid`], then call this before you change what it waits for: the
 /// code has then certainly made its first check and gone to sleep.
 pub fn until_waiting(tid: u32, deadline: Duration) -> Result<i64, String> {
+    until_waiting_in(&Task::thread(tid), deadline).map(|(number, _)| number)
+}
+
+/// [`until_waiting`] for thread `tid` of process `pid` (a forked child's
+/// thread: `tid == pid` for its main thread).
+pub fn until_child_waiting(pid: u32, tid: u32, deadline: Duration) -> Result<i64, String> {
+    until_waiting_in(&Task::thread_of(pid, tid), deadline).map(|(number, _)| number)
+}
+
+/// [`until_waiting`] for any task; also returns the sample that saw it
+/// asleep (its count of sleeps identifies that one sleep).
+pub(crate) fn until_waiting_in(task: &Task, deadline: Duration) -> Result<(i64, Sample), String> {
+    if crate::syscalls::table().is_none() {
+        return Err(crate::syscalls::unsupported());
+    }
     let give_up_at = Instant::now() + deadline;
     loop {
-        if let Some(number) = blocked_in_syscall(tid)
-            && waiting_calls().contains(&number)
-        {
-            return Ok(number);
+        let before = sample_task(task);
+        match task.syscall_file() {
+            Ok(text) => {
+                let number = parse_syscall(&text);
+                let after = sample_task(task);
+                if let (Some(number), Some(before), Some(after)) = (number, before, after)
+                    && before.asleep
+                    && after.asleep
+                    && before.sleeps == after.sleeps
+                    && crate::syscalls::is_waiting(number)
+                {
+                    return Ok((number, after));
+                }
+            }
+            // Unreadable while the thread still exists: the machine hides it.
+            Err(error) if before.is_some() && !ended(task) => {
+                return Err(cannot_tell(&task.file("syscall"), &error));
+            }
+            Err(_) => {}
         }
-        if sample(tid).is_none() {
+        let Some(now) = sample_task(task).filter(|_| !ended(task)) else {
             return Err("the thread ended before it ever waited".to_string());
-        }
+        };
         if Instant::now() >= give_up_at {
-            let cpu = sample(tid).map(|s| s.cpu).unwrap_or_default();
             return Err(format!(
                 "the thread never went to sleep waiting within {deadline:?} \
-                 (it used {cpu:?} of CPU time meanwhile)"
+                 (it used {:?} of CPU time meanwhile)",
+                now.cpu
             ));
         }
         std::thread::sleep(Duration::from_micros(500)); // sampling /proc, not synchronising
     }
+}
+
+/// Whether `task` has ended: gone, or a zombie that nobody reaped yet.
+pub(crate) fn ended(task: &Task) -> bool {
+    task.stat()
+        .is_none_or(|stat| matches!(stat.state, 'Z' | 'X'))
+}
+
+/// The kernel's view of any task, or `None` if it has ended.
+pub(crate) fn sample_task(task: &Task) -> Option<Sample> {
+    let stat = task.stat()?;
+    Some(Sample {
+        asleep: stat.asleep(),
+        sleeps: task.status()?.voluntary_switches,
+        cpu: task.cpu()?,
+    })
+}
+
+/// The call number at the start of a `syscall` file's text ("running", or
+/// "<nr> <args…> <sp> <pc>"); `None` if running, `Some(-1)` if asleep
+/// outside a system call.
+fn parse_syscall(text: &str) -> Option<i64> {
+    text.split_whitespace().next()?.parse().ok()
+}
+
+/// What a test says when `path`, a task's `syscall` file, cannot be read.
+fn cannot_tell(path: &Path, error: &std::io::Error) -> String {
+    format!(
+        "this machine cannot tell what a thread waits in ({} cannot be read: {error}; the \
+         kernel needs CONFIG_HAVE_ARCH_TRACEHOOK, and a sandbox such as gVisor or a strict \
+         ptrace policy may hide it); the test cannot judge. Run the tests on an ordinary \
+         Linux kernel",
+        path.display()
+    )
+}
+
+/// `Ok` if the `syscall` file at `path` can be read, else the message that
+/// says the test cannot judge here.
+pub fn check_syscall_file(path: &Path) -> Result<(), String> {
+    fs::read_to_string(path)
+        .map(drop)
+        .map_err(|error| cannot_tell(path, &error))
 }
 
 /// What a sleeping thread waits for, from the system call the kernel says
@@ -152,11 +198,11 @@ pub enum SleepingIn {
 
 /// Which kind of sleep system call `number` is.
 fn kind_of(number: i64) -> SleepingIn {
-    use nix::libc;
-    match number {
-        libc::SYS_futex => SleepingIn::Futex,
-        libc::SYS_nanosleep | libc::SYS_clock_nanosleep => SleepingIn::Timer,
-        other => SleepingIn::Other(other),
+    use crate::syscalls::Kind;
+    match crate::syscalls::by_number(number).map(|c| c.kind) {
+        Some(Kind::Futex) => SleepingIn::Futex,
+        Some(Kind::Timer) => SleepingIn::Timer,
+        _ => SleepingIn::Other(number),
     }
 }
 
@@ -179,17 +225,67 @@ pub fn sleeping_in(tid: u32) -> Option<(Sample, SleepingIn)> {
     Some((after, kind_of(number)))
 }
 
-/// Panics with an explanation if this kernel does not show which system
+/// Panics with an explanation if this machine does not show which system
 /// call a thread is in (`/proc/<pid>/task/<tid>/syscall`, present on every
-/// mainstream Linux): the tests that watch threads cannot tell a blocked
-/// thread from a polling one without it.
+/// mainstream Linux) or its architecture is not one whose call numbers
+/// [`crate::syscalls`] knows: the tests that watch threads cannot tell a
+/// blocked thread from a polling one without both.
 fn require_syscall_reports() {
-    static SHOWN: OnceLock<bool> = OnceLock::new();
-    let shown = *SHOWN.get_or_init(|| fs::read_to_string("/proc/thread-self/syscall").is_ok());
-    assert!(
-        shown,
-        "this kernel does not show /proc/thread-self/syscall, which the tests read to tell a \
-         thread blocked on a lock or Condvar (futex) from one that polls (nanosleep). Run the \
-         tests on a Linux kernel built with it (every distribution kernel is)"
-    );
+    static SHOWN: OnceLock<Result<(), String>> = OnceLock::new();
+    let shown = SHOWN.get_or_init(|| {
+        if crate::syscalls::table().is_none() {
+            return Err(crate::syscalls::unsupported());
+        }
+        check_syscall_file(Path::new("/proc/thread-self/syscall"))
+    });
+    if let Err(why) = shown {
+        panic!("{why}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_syscall_file_means_the_test_cannot_judge() {
+        let why = check_syscall_file(Path::new("/proc/self/task/0/no-such-syscall"))
+            .expect_err("a missing file cannot be read");
+        assert!(
+            why.starts_with("this machine cannot tell what a thread waits in (")
+                && why.contains("no-such-syscall")
+                && why.contains("the test cannot judge"),
+            "{why}"
+        );
+        assert_eq!(
+            check_syscall_file(Path::new("/proc/thread-self/syscall")),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn a_thread_in_rt_sigtimedwait_is_waiting() {
+        use nix::sys::signal::{SigSet, Signal};
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiter = std::thread::spawn(move || {
+            let mut set = SigSet::empty();
+            set.add(Signal::SIGUSR1);
+            set.thread_block().unwrap();
+            tx.send(current_tid()).unwrap();
+            // Waits until the test sends SIGUSR1 to this very thread.
+            set.wait().unwrap()
+        });
+        let tid = rx.recv().unwrap();
+        let number = until_waiting(tid, crate::DEADLINE).expect("a thread in sigwait waits");
+        assert_eq!(crate::syscalls::name_of(number), "rt_sigtimedwait");
+        let pid = std::process::id() as i32;
+        // SAFETY: tgkill sends a signal to thread `tid` of this process,
+        // which blocks SIGUSR1 and waits for it in sigwait: nothing runs a
+        // handler, the signal is only consumed by that wait.
+        let sent = unsafe {
+            nix::libc::syscall(nix::libc::SYS_tgkill, pid, tid as i32, nix::libc::SIGUSR1)
+        };
+        assert_eq!(sent, 0);
+        assert_eq!(waiter.join().unwrap(), Signal::SIGUSR1);
+    }
 }

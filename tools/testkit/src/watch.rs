@@ -33,7 +33,7 @@ use crate::task::{Sample, SleepingIn, current_tid, sample, sleeping_in};
 /// gap; the gap only rules out a wait that is over at once, such as a lock
 /// held for a moment by a thread outside the ones watched (the allocator's,
 /// or the C library's while it spawns a thread).
-const LOOK_AGAIN: Duration = Duration::from_millis(20);
+pub(crate) const LOOK_AGAIN: Duration = Duration::from_millis(20);
 /// How often a waiting test looks at `/proc` (sampling, not synchronising).
 const SAMPLE_EVERY: Duration = Duration::from_millis(2);
 /// CPU time that a waiting thread may not use: a blocked waiter uses
@@ -95,6 +95,12 @@ where
 }
 
 impl<T> Watched<T> {
+    /// The kernel's id of the thread: for [`crate::signals::Target::thread`]
+    /// or [`crate::threads::Census`].
+    pub fn tid(&self) -> u32 {
+        self.tid
+    }
+
     /// The kernel's view of the thread now, or `None` once it has ended.
     pub fn sample(&self) -> Option<Sample> {
         sample(self.tid)
@@ -303,7 +309,7 @@ fn named(name: &str) -> Vec<u32> {
 
 /// The count of sleeps of thread `tid` if it sleeps in a wait that a timer
 /// does not end (`futex`, a read, a poll), `None` otherwise.
-fn waiting_sleeps(tid: u32) -> Option<u64> {
+pub(crate) fn waiting_sleeps(tid: u32) -> Option<u64> {
     match sleeping_in(tid)? {
         (_, SleepingIn::Timer) => None,
         (seen, _) => Some(seen.sleeps),
