@@ -7,16 +7,13 @@
 //! `watch`): a caller that sleeps on after all its workers ended
 //! is reported at once, not waited out.
 //!
-//! The workers are found by thread id, never by name (`common`'s `Census`:
-//! the threads that appeared after the caller started; the tests of this
-//! file that look at threads run alone for that): a worker may well have a
-//! name of its own.
-
-mod common;
+//! The workers are found by thread id, never by name (`testkit::threads`:
+//! the threads that appeared after the caller started; every test of this
+//! file takes a census first, so they run one at a time): a worker may well
+//! have a name of its own.
 
 use choosing::demos::io::SlowServer;
 use choosing::exercises::io_fan_out::fetch_all;
-use common::{Census, alongside_others, one_at_a_time};
 use std::io::{self, BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -27,6 +24,7 @@ use std::time::Instant;
 use testkit::DEADLINE;
 use testkit::panics::catch_quietly;
 use testkit::task::{SleepingIn, current_tid, sleeping_in};
+use testkit::threads::{Census, Snapshot, census};
 use testkit::watch::spawn_watched;
 
 /// Where the server's handlers wait until the test lets each request go.
@@ -98,7 +96,7 @@ impl Drop for OpenOnDrop {
 /// in transit, and the client sends nothing more until a held request is
 /// let go. Nothing here depends on how fast the machine is.
 fn all_quiet(census: &Census) -> bool {
-    census.all_asleep()
+    census.quiet()
 }
 
 fn requests(n: usize) -> Vec<String> {
@@ -135,7 +133,7 @@ fn run_fetch_all_with(
     mut tick: impl FnMut(),
 ) -> Result<Vec<io::Result<String>>, String> {
     let (tid_tx, tid_rx) = mpsc::channel();
-    let since_the_call = Census::now();
+    let since_the_call = Snapshot::now();
     let started = Instant::now();
     let caller = spawn_watched(name, move || {
         let _ = tid_tx.send(current_tid());
@@ -157,7 +155,7 @@ fn run_fetch_all_with(
         }
         tick();
         // Its workers and the server's threads for its requests: all ended.
-        let alone = || since_the_call.newcomers_besides(tid).is_empty();
+        let alone = || since_the_call.appeared_ids().iter().all(|&t| t == tid);
         if alone() && caller.stays_asleep() && alone() {
             panic!(
                 "clause 7 (returns once every answer is in, without polling): fetch_all never \
@@ -204,8 +202,7 @@ fn answers_or_panic(outcome: Result<Vec<io::Result<String>>, String>) -> Vec<Str
 /// then reversed.
 #[test]
 fn answers_come_back_in_request_order_even_when_they_finish_in_reverse() {
-    let _one = one_at_a_time();
-    let census = Census::now();
+    let census = census();
     const N: usize = 3;
     const CLIENT: &str = "fan-reverse";
     let gate = Arc::new(Gate::default());
@@ -259,8 +256,7 @@ fn answers_come_back_in_request_order_even_when_they_finish_in_reverse() {
 /// `max_threads` requests must be there, no fewer and no more.
 #[test]
 fn up_to_max_threads_requests_are_in_flight_never_more() {
-    let _one = one_at_a_time();
-    let census = Census::now();
+    let census = census();
     const MAX: usize = 3;
     const CLIENT: &str = "fan-in-flight";
     let gate = Arc::new(Gate::default());
@@ -314,8 +310,7 @@ fn up_to_max_threads_requests_are_in_flight_never_more() {
 #[test]
 fn workers_with_their_own_names_are_still_found() {
     for (n, max) in [(10, 3), (2, 5)] {
-        let _one = one_at_a_time();
-        let census = Census::now();
+        let census = census();
         let gate = Arc::new(Gate::default());
         let handlers = Arc::new(Mutex::new(Vec::new()));
         let server = {
@@ -330,13 +325,13 @@ fn workers_with_their_own_names_are_still_found() {
         let _open_at_end = OpenOnDrop(Arc::clone(&gate));
         // Taken after the server's acceptor started: what appears from now
         // on is the caller, its workers and the server's handlers.
-        let since_the_call = Census::now();
+        let since_the_call = Snapshot::now();
         let mut workers = None;
         let answers = run_fetch_all_with("fan-named", server.addr(), requests(n), max, || {
             if workers.is_none() && all_quiet(&census) {
                 let handlers = handlers.lock().unwrap().clone();
                 let others: Vec<u32> = since_the_call
-                    .newcomers()
+                    .appeared_ids()
                     .into_iter()
                     .filter(|tid| !handlers.contains(tid))
                     .collect();
@@ -370,7 +365,7 @@ fn workers_with_their_own_names_are_still_found() {
 /// the course runs on, up to 64 cores) has cores.
 #[test]
 fn many_requests_on_64_threads() {
-    let _one = one_at_a_time();
+    let _census = census();
     let server = SlowServer::with_handler(|r| r.to_uppercase()).unwrap();
     let answers = answers_or_panic(run_fetch_all("fan-many", server.addr(), requests(300), 64));
     drop(server);
@@ -392,8 +387,7 @@ fn many_requests_on_64_threads() {
 /// `max_threads` (or split up front) holds the fast requests behind it.
 #[test]
 fn a_slow_request_does_not_hold_back_the_fast_ones() {
-    let _one = one_at_a_time();
-    let census = Census::now();
+    let census = census();
     const N: usize = 8;
     const CLIENT: &str = "fan-slow-one";
     let gate = Arc::new(Gate::default());
@@ -443,7 +437,7 @@ fn a_slow_request_does_not_hold_back_the_fast_ones() {
 
 #[test]
 fn more_threads_than_requests_is_fine() {
-    let _one = one_at_a_time();
+    let _census = census();
     let server = SlowServer::with_handler(|r| r.to_uppercase()).unwrap();
     let answers = answers_or_panic(run_fetch_all("fan-few", server.addr(), requests(2), 16));
     assert!(
@@ -498,7 +492,7 @@ impl PickyServer {
 
 #[test]
 fn a_request_that_fails_is_an_err_in_its_place_and_the_others_still_run() {
-    let _one = one_at_a_time();
+    let _census = census();
     // The first request fails: a worker that gives up at its first error
     // leaves most of the others undone.
     let requests: Vec<String> = (0..8)
@@ -558,7 +552,7 @@ fn a_request_that_fails_is_an_err_in_its_place_and_the_others_still_run() {
 
 #[test]
 fn a_server_that_is_not_there_gives_an_err_per_request() {
-    let _one = one_at_a_time();
+    let _census = census();
     // A port that was free a moment ago and has nobody listening now.
     let addr = TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -591,7 +585,7 @@ fn a_server_that_is_not_there_gives_an_err_per_request() {
 
 #[test]
 fn zero_threads_is_refused() {
-    let _others = alongside_others();
+    let _census = census();
     let addr = "127.0.0.1:9".parse().unwrap();
     match catch_quietly(|| fetch_all(addr, &requests(1), 0)) {
         Ok(_) => panic!(

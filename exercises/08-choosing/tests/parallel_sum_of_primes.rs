@@ -7,19 +7,17 @@
 //! the other, or split up front, is caught for certain and at once.
 //!
 //! `parallel_sum`'s threads are found by thread id, never by name
-//! (`common`'s `Census`: the threads that appeared after the caller started;
-//! a test that counts threads runs alone for that): a worker may well
-//! have a name of its own.
-
-mod common;
+//! (`testkit::threads`: the threads that appeared after the caller started;
+//! every test of this file takes a census first, so they run one at a
+//! time): a worker may well have a name of its own.
 
 use choosing::exercises::parallel_sum_of_primes::{parallel_sum, parallel_sum_of_primes};
-use common::{Census, alongside_others, one_at_a_time};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use testkit::panics::catch_quietly;
+use testkit::threads::census;
 use testkit::watch::{Waiting, spawn_watched, without_blocking};
 use testkit::{DEADLINE, Rendezvous, within};
 
@@ -54,7 +52,7 @@ fn explain(got: u64, expected: u64) -> &'static str {
 
 #[test]
 fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
-    let _others = alongside_others();
+    let _census = census();
     within(
         DEADLINE,
         "clause 1 (each number in 0..limit added once): parallel_sum_of_primes",
@@ -88,7 +86,7 @@ fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
 /// hands the same block to both.
 #[test]
 fn every_number_is_added_exactly_once() {
-    let _others = alongside_others();
+    let _census = census();
     const LIMIT: u64 = 2_000_003;
     // The start line costs little when both threads run and a lot when one
     // waits for the other to get a core: it is used for this long only.
@@ -166,7 +164,7 @@ fn start_line(arrived: &AtomicU64) {
 
 #[test]
 fn small_ranges_and_more_threads_than_blocks() {
-    let _others = alongside_others();
+    let _census = census();
     let complaint = "clause 4 (the caller joins its threads, no polling): parallel_sum on a \
                      tiny range did not just return: its threads have \
                      nothing to wait for, yet it slept, spun, or polls in a thread::sleep loop";
@@ -194,15 +192,15 @@ fn small_ranges_and_more_threads_than_blocks() {
 /// than it was asked for has joined a thread before spawning the rest.
 #[test]
 fn the_threads_run_at_the_same_time() {
-    let _one = one_at_a_time();
+    let census = census();
     thread_local! {
         static ARRIVED: Cell<bool> = const { Cell::new(false) };
     }
     const THREADS: usize = 4;
     const NAME: &str = "sum-at-once";
-    let census = Census::now();
-    // The caller is one of the newcomers; the others are its threads.
-    let workers_now = || census.newcomers().len().saturating_sub(1);
+    // The caller is one of the threads that appeared; the others are its
+    // workers.
+    let workers_now = || census.appeared().len().saturating_sub(1);
     let meet = Arc::new(Rendezvous::new(THREADS));
     let all_met = Arc::new(AtomicBool::new(false));
     let caller = {
@@ -253,9 +251,8 @@ fn the_threads_run_at_the_same_time() {
 /// thread ends after its own share, and the test sees it end.
 #[test]
 fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
-    let _one = one_at_a_time();
+    let census = census();
     const NAME: &str = "sum-falls-back";
-    let census = Census::now();
     const LIMIT: u64 = 2_000;
     const BLOCK: u64 = 50;
     const OTHERS: u64 = LIMIT - BLOCK; // every number outside the first block
@@ -293,7 +290,7 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
     while !caller.finished() {
         let both_seen = started.load(Ordering::SeqCst) == 2;
         // The caller and its two workers.
-        let alive = census.newcomers().len();
+        let alive = census.appeared().len();
         // Read after `alive`: a worker that has ended counted all it did.
         let numbers_done = *done.0.lock().unwrap();
         if both_seen && alive < 3 && numbers_done < OTHERS && !caller.finished() {
@@ -306,7 +303,7 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
         }
         if !both_seen
             && caller.stays_asleep()
-            && census.newcomers().len() < 3
+            && census.appeared().len() < 3
             && started.load(Ordering::SeqCst) < 2
         {
             panic!(
@@ -336,7 +333,7 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
 /// again, or spinning.
 #[test]
 fn the_caller_waits_for_its_threads_without_polling() {
-    let _others = alongside_others();
+    let _census = census();
     let gate = Arc::new((Mutex::new(false), Condvar::new()));
     let caller = {
         let gate = Arc::clone(&gate);
@@ -400,7 +397,7 @@ const STOP: &str = "the test stops each thread at its first number on purpose";
 /// threads that come after the end get block 0 (or 2) again.
 #[test]
 fn limits_near_u64_max_hand_out_each_block_once() {
-    let _others = alongside_others();
+    let _census = census();
     testkit::panics::quiet_deliberate_panics();
     const HALF: u64 = 1 << 63;
     const THIRD: u64 = u64::MAX / 3 + 1;
@@ -473,7 +470,7 @@ fn limits_near_u64_max_hand_out_each_block_once() {
 /// cores) has cores, and more threads than blocks.
 #[test]
 fn sixty_four_threads() {
-    let _others = alongside_others();
+    let _census = census();
     let what = "clause 1 (each number in 0..limit added once): parallel_sum on 64 threads";
     within(DEADLINE, what, "a thread that never ends", || {
         for (limit, block) in [(10_000, 7), (100, 1_000), (1_000, 1)] {
@@ -492,7 +489,7 @@ fn sixty_four_threads() {
 
 #[test]
 fn zero_threads_or_empty_blocks_are_refused() {
-    let _others = alongside_others();
+    let _census = census();
     for (threads, block, expected) in [
         (0, 5, "at least one thread"),
         (2, 0, "at least one number per block"),
