@@ -362,17 +362,19 @@ fn workers_with_their_own_names_are_still_found() {
 }
 
 /// More requests than threads, and more threads than this machine (or any
-/// the course runs on, up to 64 cores) has cores.
+/// the course runs on, up to 64 cores) has cores. Fewer than 128 requests:
+/// a listener's queue holds 128 connections, and a client that opens more
+/// at once (one thread per request) waits seconds for the kernel's retries.
 #[test]
 fn many_requests_on_64_threads() {
     let _census = census();
     let server = SlowServer::with_handler(|r| r.to_uppercase()).unwrap();
-    let answers = answers_or_panic(run_fetch_all("fan-many", server.addr(), requests(300), 64));
+    let answers = answers_or_panic(run_fetch_all("fan-many", server.addr(), requests(120), 64));
     drop(server);
-    let expected: Vec<String> = (0..300).map(|i| format!("REQUEST {i}")).collect();
-    if let Some(i) = (0..300).find(|&i| answers.get(i) != expected.get(i)) {
+    let expected: Vec<String> = (0..120).map(|i| format!("REQUEST {i}")).collect();
+    if let Some(i) = (0..120).find(|&i| answers.get(i) != expected.get(i)) {
         panic!(
-            "clause 1 (answers in request order): 300 requests on 64 threads, {} answers; \
+            "clause 1 (answers in request order): 120 requests on 64 threads, {} answers; \
              answers[{i}] should be {:?}, got {:?}",
             answers.len(),
             expected[i],
