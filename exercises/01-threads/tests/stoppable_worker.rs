@@ -83,6 +83,11 @@ impl Progress {
         }
     }
 
+    /// Whether the step closure is gone: the worker's thread has finished.
+    fn thread_finished(&self) -> bool {
+        self.state.lock().unwrap().dropped
+    }
+
     /// Fails unless the step closure is gone, which happens when the
     /// worker's thread has finished. `event` names what just returned.
     fn assert_thread_finished(&self, event: &str) {
@@ -226,6 +231,9 @@ fn stop_blocks_instead_of_polling() {
     // calls thread::sleep. The kernel says which.
     let stopping = spawn_watched("stop", move || worker.stop());
     let waiting = stopping.until_blocked();
+    // Whether the worker's thread had ended before the test let its step go:
+    // then stop() waited for it (the step gave up after SPIN_HOLD).
+    let ended_before_the_gate = progress.thread_finished();
     gate.raise();
     let stopped = stopping.join_within(STOP_DEADLINE);
     let advice = "Block in join() instead: a thread blocked in join uses no CPU, and wakes \
@@ -247,6 +255,13 @@ fn stop_blocks_instead_of_polling() {
             "clause 2 (stop waits for the thread in join, not polling): stop() never went to \
              sleep while the worker finished its step (it used {cpu:?} \
              of CPU time). {advice}"
+        ),
+        // It waited for the whole held step without ever sleeping, but used
+        // too little CPU to be caught spinning (a loaded machine).
+        Waiting::Returned if ended_before_the_gate && matches!(stopped, Some(Ok(_))) => panic!(
+            "clause 2 (stop waits for the thread in join, not polling): stop() waited for the \
+             worker's held step without ever going to sleep: it is busy-waiting (a loop around \
+             is_finished() or a flag). {advice}"
         ),
         Waiting::Returned => match stopped {
             Some(Err(message)) => panic!(
