@@ -6,6 +6,9 @@
 //! luck: workers meet at a rendezvous (they must all run at once), finish in
 //! reverse order on purpose ([`common::ReverseFinish`]), or hold until the
 //! test has seen `spawn_workers` return.
+//!
+//! The first line of every failure names the clause of the contract it
+//! breaks (`exercises/01-threads/course.toml`).
 
 mod common;
 
@@ -33,6 +36,20 @@ where
     T: Send + 'static,
     F: Fn(usize) -> T + Send + Clone + 'static,
 {
+    call_spawn_workers_from(n, work, must_finish).0
+}
+
+/// [`call_spawn_workers`], also giving the id of the thread that called
+/// `spawn_workers` (a thread is told by its id, never by its name).
+fn call_spawn_workers_from<T, F>(
+    n: usize,
+    work: F,
+    must_finish: usize,
+) -> (Result<Vec<T>, String>, ThreadId)
+where
+    T: Send + 'static,
+    F: Fn(usize) -> T + Send + Clone + 'static,
+{
     let finished = Arc::new(AtomicUsize::new(0));
     let counted = {
         let finished = Arc::clone(&finished);
@@ -44,12 +61,17 @@ where
     };
     let outcome = within(
         CALL_DEADLINE,
-        "spawn_workers",
+        "clause 4 (spawn_workers joins every worker, then returns): spawn_workers",
         "a worker never finished, or a join waits for a thread that never ends",
         move || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| spawn_workers(n, counted)))
+            let caller = thread::current().id();
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                spawn_workers(n, counted)
+            }));
+            (outcome, caller)
         },
     );
+    let (outcome, caller) = outcome;
     let done = finished.load(Ordering::SeqCst);
     if done < must_finish {
         let how = match &outcome {
@@ -57,16 +79,25 @@ where
             Err(payload) => format!("panicked ({})", panics::message(payload.as_ref())),
         };
         panic!(
-            "spawn_workers {how} while workers were still running ({done} of {must_finish} had \
+            "clause 4 (spawn_workers joins every worker, then returns): spawn_workers {how} while \
+             workers were still running ({done} of {must_finish} had \
              finished): join every thread before returning; sleeping is not waiting"
         );
     }
-    outcome.map_err(|payload| panics::message(payload.as_ref()))
+    (
+        outcome.map_err(|payload| panics::message(payload.as_ref())),
+        caller,
+    )
 }
 
 /// Unwraps the results of a call in which no worker panics.
 fn results<T>(outcome: Result<Vec<T>, String>) -> Vec<T> {
-    outcome.unwrap_or_else(|message| panic!("spawn_workers panicked, but no worker did: {message}"))
+    outcome.unwrap_or_else(|message| {
+        panic!(
+            "clause 1 (runs work(i) for each i and returns its results): spawn_workers \
+             panicked, but no worker did: {message}"
+        )
+    })
 }
 
 /// Work that first waits at a rendezvous of all `n` workers (recording in
@@ -95,7 +126,8 @@ where
 fn assert_met(missed: &Mutex<Option<Missed>>) {
     if let Some(missing) = *missed.lock().unwrap() {
         panic!(
-            "{missing}: spawn_workers must start every worker before it joins any. Did you join \
+            "clause 3 (the workers run at the same time): {missing}: spawn_workers must start \
+             every worker before it joins any. Did you join \
              each thread right after spawning it?"
         );
     }
@@ -103,11 +135,12 @@ fn assert_met(missed: &Mutex<Option<Missed>>) {
 
 fn assert_in_input_order<T: PartialEq + Debug>(got: &[T], expected: &[T]) {
     if let Some(problem) = order_problem(got, expected, "the results") {
-        panic!("{problem}");
+        panic!("clause 2 (results in index order): {problem}");
     }
-    assert_eq!(
-        got, expected,
-        "result[i] must be work(i), one result per worker, in input order"
+    assert!(
+        got == expected,
+        "clause 2 (results in index order): result[i] must be work(i), one result per worker, \
+         in input order: expected {expected:?}, got {got:?}"
     );
 }
 
@@ -140,7 +173,8 @@ fn results_come_back_in_input_order_when_workers_finish_in_reverse() {
     assert_met(&missed);
     if let Some(what) = stuck.lock().unwrap().take() {
         panic!(
-            "{what}: each worker must run on a thread of its own that ends when its work is done"
+            "clause 1 (each worker on a thread of its own): {what}: each worker must run on a \
+             thread of its own that ends when its work is done"
         );
     }
     let expected: Vec<String> = (0..6).map(|i| format!("report {i}")).collect();
@@ -161,10 +195,10 @@ fn every_index_runs_exactly_once() {
     );
     let mut seen = seen.lock().unwrap().clone();
     seen.sort_unstable();
-    assert_eq!(
-        seen,
-        (0..20).collect::<Vec<_>>(),
-        "work must be called once for each i in 0..n, no more, no less"
+    assert!(
+        seen == (0..20).collect::<Vec<_>>(),
+        "clause 1 (work(i) runs exactly once for each i): work must be called once for each i \
+         in 0..20, no more, no less, but it was called with {seen:?}"
     );
     let expected: Vec<usize> = (0..20).map(|i| i * i).collect();
     assert_in_input_order(&results(outcome), &expected);
@@ -172,27 +206,19 @@ fn every_index_runs_exactly_once() {
 
 #[test]
 fn each_worker_runs_on_a_thread_of_its_own() {
-    let outcome = call_spawn_workers(
-        8,
-        |_| {
-            let me = thread::current();
-            (me.id(), me.name().map(String::from))
-        },
-        8,
-    );
+    let (outcome, caller) = call_spawn_workers_from(8, |_| thread::current().id(), 8);
     let threads = results(outcome);
     assert!(
-        !threads
-            .iter()
-            .any(|(_, name)| name.as_deref() == Some("deadline: spawn_workers")),
-        "work(i) ran on the thread that called spawn_workers: it must run on a new thread \
+        !threads.contains(&caller),
+        "clause 1 (each worker on a thread of its own): work(i) ran on the thread that called \
+         spawn_workers: it must run on a new thread \
          (thread::spawn)"
     );
-    let distinct: HashSet<ThreadId> = threads.iter().map(|(id, _)| *id).collect();
-    assert_eq!(
-        distinct.len(),
-        8,
-        "8 workers ran on only {} distinct threads: spawn one thread per index",
+    let distinct: HashSet<ThreadId> = threads.iter().copied().collect();
+    assert!(
+        distinct.len() == 8,
+        "clause 1 (each worker on a thread of its own): 8 workers ran on only {} distinct \
+         threads: spawn one thread per index",
         distinct.len()
     );
 }
@@ -223,9 +249,15 @@ fn spawn_workers_waits_for_every_worker_before_returning() {
 
 #[test]
 fn zero_workers_means_no_thread_and_no_result() {
-    let outcome: Result<Vec<u8>, String> =
-        call_spawn_workers(0, |i| panic!("work({i}) was called although n == 0"), 0);
-    assert!(results(outcome).is_empty(), "n == 0 must give an empty Vec");
+    let outcome: Result<Vec<u8>, String> = call_spawn_workers(
+        0,
+        |i| panic!("clause 5 (n == 0: no thread, no result): work({i}) was called although n == 0"),
+        0,
+    );
+    assert!(
+        results(outcome).is_empty(),
+        "clause 5 (n == 0: no thread, no result): n == 0 must give an empty Vec"
+    );
 }
 
 #[test]
@@ -245,13 +277,15 @@ fn a_panicking_worker_is_reported_by_its_index() {
     );
     match outcome {
         Ok(results) => panic!(
-            "spawn_workers returned {results:?} although worker 2 panicked: the panic was \
+            "clause 6 (a worker's panic is reported by its index): spawn_workers returned \
+             {results:?} although worker 2 panicked: the panic was \
              swallowed: join every thread before returning, and when join gives Err (the worker \
              panicked), panic with \"worker 2 panicked\""
         ),
         Err(message) => assert!(
             message.starts_with("worker 2 panicked"),
-            "spawn_workers panicked with {message:?}, but the message must start with \"worker 2 \
+            "clause 6 (a worker's panic is reported by its index): spawn_workers panicked with \
+             {message:?}, but the message must start with \"worker 2 \
              panicked\": turn the Err that join returns into a panic that names the worker's index"
         ),
     }

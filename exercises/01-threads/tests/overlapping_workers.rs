@@ -3,6 +3,9 @@
 //! The tasks decide the schedule, not the machine: they meet at a rendezvous
 //! (so they must all run at once), finish in reverse order on purpose
 //! ([`common::ReverseFinish`]), or panic with a `&str` and a `String` payload.
+//!
+//! The first line of every failure names the clause of the contract it
+//! breaks (`exercises/01-threads/course.toml`).
 
 mod common;
 
@@ -53,12 +56,19 @@ fn run_within_deadline<T: Send + 'static>(
     tasks: Vec<Task<T>>,
     likely_cause: &str,
 ) -> Vec<Result<T, String>> {
-    let outcome = within(CALL_DEADLINE, "run_overlapping", likely_cause, move || {
+    // The one test whose likely cause is not STUCK has tasks that panic.
+    let what = if likely_cause == STUCK {
+        "clause 2 (run_overlapping returns every task's result): run_overlapping"
+    } else {
+        "clause 3 (a task's panic does not stop the others): run_overlapping"
+    };
+    let outcome = within(CALL_DEADLINE, what, likely_cause, move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_overlapping(tasks)))
     });
     outcome.unwrap_or_else(|payload| {
         panic!(
-            "run_overlapping panicked ({}): a task's panic must come back as its Err entry, and \
+            "clause 3 (a task's panic does not stop the others): run_overlapping panicked ({}): \
+             a task's panic must come back as its Err entry, and \
              must not stop run_overlapping or the other tasks",
             panics::message(payload.as_ref())
         )
@@ -72,24 +82,32 @@ fn met<T: Debug>(outcome: Result<Result<T, Missed>, String>, task: usize) -> T {
     match outcome {
         Ok(Ok(value)) => value,
         Ok(Err(missed)) => panic!(
-            "{missed}: run_overlapping must start every task before it joins any. Did you join \
+            "clause 1 (all tasks run at the same time): {missed}: run_overlapping must start \
+             every task before it joins any. Did you join \
              each thread right after spawning it? (An iterator's map is lazy: collect the \
              handles into a Vec before joining.)"
         ),
-        Err(panic) => panic!("task {task} should not panic, but run_overlapping says: {panic}"),
+        Err(panic) => panic!(
+            "clause 3 (a task's entry is Err only if it panicked): task {task} should not panic, \
+             but run_overlapping says: {panic}"
+        ),
     }
 }
 
 fn assert_in_task_order<T: PartialEq + Debug>(got: &[T], expected: &[T]) {
     if let Some(problem) = order_problem(got, expected, "the entries") {
-        panic!("{problem}");
+        panic!("clause 2 (results in task order): {problem}");
     }
 }
 
 #[test]
 fn all_tasks_run_at_the_same_time() {
     let outcomes = run_within_deadline(meeting_tasks(4, |_| ()), STUCK);
-    assert_eq!(outcomes.len(), 4, "expected one result per task");
+    assert!(
+        outcomes.len() == 4,
+        "clause 2 (one result per task): 4 tasks, {} results",
+        outcomes.len()
+    );
     for (task, outcome) in outcomes.into_iter().enumerate() {
         met(outcome, task);
     }
@@ -115,13 +133,17 @@ fn results_come_back_in_task_order_when_tasks_finish_in_reverse() {
         .map(|(task, outcome)| met(outcome, task))
         .collect();
     if let Some(what) = stuck.lock().unwrap().take() {
-        panic!("{what}: each task must run on a thread of its own that ends when the task is done");
+        panic!(
+            "clause 1 (each task on a thread of its own): {what}: each task must run on a thread \
+             of its own that ends when the task is done"
+        );
     }
     let expected: Vec<String> = (0..6).map(|i| format!("task {i} done")).collect();
     assert_in_task_order(&values, &expected);
-    assert_eq!(
-        values, expected,
-        "entry i must be the result of tasks[i]: join the handles in the order of the tasks"
+    assert!(
+        values == expected,
+        "clause 2 (results in task order): entry i must be the result of tasks[i]: join the \
+         handles in the order of the tasks; expected {expected:?}, got {values:?}"
     );
 }
 
@@ -147,30 +169,36 @@ fn a_panicking_task_does_not_stop_the_others() {
         Ok(4),
     ];
     assert_in_task_order(&outcomes, &expected);
-    assert_eq!(
-        outcomes.len(),
-        4,
-        "expected one entry per task: {outcomes:?}"
+    assert!(
+        outcomes.len() == 4,
+        "clause 3 (a task's panic does not stop the others): expected one entry per task: \
+         {outcomes:?}"
     );
-    assert_eq!(
-        outcomes[1], expected[1],
-        "task 1 ran panic!(\"disk full, on purpose\"), whose payload is a &'static str: its entry \
-         must be Err(the message). Downcast the payload that join returns (downcast_ref::<&str>())"
+    assert!(
+        outcomes[1] == expected[1],
+        "clause 3 (a panicking task's entry is Err(its message)): got {:?}; task 1 ran panic!(\"disk full, on purpose\"), whose payload is a &'static str: its entry \
+         must be Err(the message). Downcast the payload that join returns (downcast_ref::<&str>())",
+        outcomes[1]
     );
-    assert_eq!(
-        outcomes[2], expected[2],
-        "task 2 ran panic!(\"disk {{}} full, on purpose\", 3), whose payload is a String (a \
+    assert!(
+        outcomes[2] == expected[2],
+        "clause 3 (a panicking task's entry is Err(its message)): got {:?}; task 2 ran panic!(\"disk {{}} full, on purpose\", 3), whose payload is a String (a \
          formatted message): its entry must be Err(the message). Downcast the payload to String \
-         too, not only to &str"
+         too, not only to &str",
+        outcomes[2]
     );
-    assert_eq!(
-        outcomes, expected,
-        "the tasks that did not panic must come back as Ok(their value)"
+    assert!(
+        outcomes == expected,
+        "clause 3 (a task's panic does not stop the others): the tasks that did not panic must \
+         come back as Ok(their value): expected {expected:?}, got {outcomes:?}"
     );
 }
 
 #[test]
 fn no_tasks_no_results() {
     let outcomes = run_within_deadline(Vec::<Task<u8>>::new(), STUCK);
-    assert!(outcomes.is_empty(), "no tasks must give an empty Vec");
+    assert!(
+        outcomes.is_empty(),
+        "clause 2 (no tasks, no results): no tasks must give an empty Vec"
+    );
 }

@@ -75,7 +75,7 @@ impl Progress {
             .unwrap();
         if state.steps < n {
             panic!(
-                "saw only {} of {n} steps within {STEPS_DEADLINE:?}: does the worker's thread call \
+                "clause 1 (the thread calls step over and over): saw only {} of {n} steps within {STEPS_DEADLINE:?}: does the worker's thread call \
                  step() in a loop, starting right away, without waiting between two steps? \
                  (recv() waits for a message; try_recv() only looks)",
                 state.steps
@@ -83,12 +83,22 @@ impl Progress {
         }
     }
 
+    /// Whether the step closure is gone: the worker's thread has finished.
+    fn thread_finished(&self) -> bool {
+        self.state.lock().unwrap().dropped
+    }
+
     /// Fails unless the step closure is gone, which happens when the
     /// worker's thread has finished. `event` names what just returned.
     fn assert_thread_finished(&self, event: &str) {
+        let clause = if event == "drop" {
+            "clause 3 (dropping the worker stops its thread and waits for it)"
+        } else {
+            "clause 2 (stop asks the thread to stop and waits for it)"
+        };
         if !self.state.lock().unwrap().dropped {
             panic!(
-                "the worker's thread was still running after {event} returned: {event} must wait \
+                "{clause}: the worker's thread was still running after {event} returned: {event} must wait \
                  for the thread (join it) before returning"
             );
         }
@@ -139,15 +149,37 @@ fn held_step(
     (move || step.call(), progress, gate)
 }
 
+/// `StoppableWorker::start(step)` with a deadline: starting a thread never
+/// waits for the thread (or for a step) to run, so a start that does is
+/// reported instead of hanging the test on its own thread (issue 19).
+fn start_within<F>(step: F) -> StoppableWorker
+where
+    F: FnMut() + Send + 'static,
+{
+    within(
+        STOP_DEADLINE,
+        "clause 1 (start starts a thread and returns): StoppableWorker::start()",
+        "start() must only spawn the thread and return; does it wait for the thread, or run \
+         a step itself?",
+        move || StoppableWorker::start(step),
+    )
+}
+
 fn stop_within_deadline(worker: StoppableWorker) -> u64 {
-    within(STOP_DEADLINE, "stop()", STOP_STUCK, move || worker.stop())
+    within(
+        STOP_DEADLINE,
+        "clause 2 (stop asks the thread to stop and waits for it): stop()",
+        STOP_STUCK,
+        move || worker.stop(),
+    )
 }
 
 fn assert_count(returned: u64, progress: &Progress) {
     let observed = progress.steps();
-    assert_eq!(
-        returned, observed,
-        "stop() returned {returned}, but step() ran {observed} times: count every call, and \
+    assert!(
+        returned == observed,
+        "clause 2 (stop returns how many times step ran): stop() returned {returned}, but step() \
+         ran {observed} times: count every call, and \
          return the count of the thread that ran them"
     );
 }
@@ -155,7 +187,7 @@ fn assert_count(returned: u64, progress: &Progress) {
 #[test]
 fn stop_waits_and_returns_how_many_steps_ran() {
     let (step, progress, gate) = held_step(4, HOLD);
-    let worker = StoppableWorker::start(step);
+    let worker = start_within(step);
     progress.wait_for_steps(4); // the 4th step is now being held
     let steps = stop_within_deadline(worker);
     progress.assert_thread_finished("stop()");
@@ -166,7 +198,7 @@ fn stop_waits_and_returns_how_many_steps_ran() {
 #[test]
 fn stopping_at_once_does_not_hang() {
     let (step, progress, gate) = held_step(1, HOLD);
-    let worker = StoppableWorker::start(step);
+    let worker = start_within(step);
     let steps = stop_within_deadline(worker);
     progress.assert_thread_finished("stop()");
     gate.raise();
@@ -176,11 +208,11 @@ fn stopping_at_once_does_not_hang() {
 #[test]
 fn dropping_the_worker_stops_and_joins_it() {
     let (step, progress, gate) = held_step(4, HOLD);
-    let worker = StoppableWorker::start(step);
+    let worker = start_within(step);
     progress.wait_for_steps(4); // the 4th step is now being held
     within(
         STOP_DEADLINE,
-        "dropping the worker",
+        "clause 3 (dropping the worker stops its thread and waits for it): dropping the worker",
         STOP_STUCK,
         move || drop(worker),
     );
@@ -191,7 +223,7 @@ fn dropping_the_worker_stops_and_joins_it() {
 #[test]
 fn stop_blocks_instead_of_polling() {
     let (step, progress, gate) = held_step(4, SPIN_HOLD);
-    let worker = StoppableWorker::start(step);
+    let worker = start_within(step);
     progress.wait_for_steps(4); // the 4th step is now held until the gate opens
     // stop() runs on a thread the test watches through /proc, while the step
     // is held: blocked in join it sleeps in futex(2); a loop around
@@ -199,6 +231,9 @@ fn stop_blocks_instead_of_polling() {
     // calls thread::sleep. The kernel says which.
     let stopping = spawn_watched("stop", move || worker.stop());
     let waiting = stopping.until_blocked();
+    // Whether the worker's thread had ended before the test let its step go:
+    // then stop() waited for it (the step gave up after SPIN_HOLD).
+    let ended_before_the_gate = progress.thread_finished();
     gate.raise();
     let stopped = stopping.join_within(STOP_DEADLINE);
     let advice = "Block in join() instead: a thread blocked in join uses no CPU, and wakes \
@@ -206,30 +241,49 @@ fn stop_blocks_instead_of_polling() {
     match waiting {
         Waiting::Blocked(_) => {}
         Waiting::Spinning(cpu) => panic!(
-            "stop() used {cpu:?} of CPU time while the worker finished its step: it is \
+            "clause 2 (stop waits for the thread in join, not polling): stop() used {cpu:?} of \
+             CPU time while the worker finished its step: it is \
              busy-waiting (a loop around is_finished() or a flag). {advice}"
         ),
         Waiting::Polling(wakeups) => panic!(
-            "stop() polls: while the worker finished its step, it slept in thread::sleep (or \
+            "clause 2 (stop waits for the thread in join, not polling): stop() polls: while the \
+             worker finished its step, it slept in thread::sleep (or \
              woke up {wakeups} times) and looked again (is_finished(), or a flag). However \
              short the sleep, the thread's end cannot wake it. {advice}"
         ),
         Waiting::NeverSlept(cpu) => panic!(
-            "stop() never went to sleep while the worker finished its step (it used {cpu:?} \
+            "clause 2 (stop waits for the thread in join, not polling): stop() never went to \
+             sleep while the worker finished its step (it used {cpu:?} \
              of CPU time). {advice}"
         ),
+        // It waited for the whole held step without ever sleeping, but used
+        // too little CPU to be caught spinning (a loaded machine).
+        Waiting::Returned if ended_before_the_gate && matches!(stopped, Some(Ok(_))) => panic!(
+            "clause 2 (stop waits for the thread in join, not polling): stop() waited for the \
+             worker's held step without ever going to sleep: it is busy-waiting (a loop around \
+             is_finished() or a flag). {advice}"
+        ),
         Waiting::Returned => match stopped {
-            Some(Err(message)) => panic!("stop() panicked: {message}"),
+            Some(Err(message)) => panic!(
+                "clause 2 (stop asks the thread to stop and waits for it): stop() panicked: \
+                 {message}"
+            ),
             _ => panic!(
-                "the worker's thread was still running after stop() returned: stop() must wait \
+                "clause 2 (stop asks the thread to stop and waits for it): the worker's thread \
+                 was still running after stop() returned: stop() must wait \
                  for the thread (join it) before returning"
             ),
         },
     }
     match stopped {
         Some(Ok(_)) => progress.assert_thread_finished("stop()"),
-        Some(Err(message)) => panic!("stop() panicked: {message}"),
-        None => panic!("stop() did not return within {STOP_DEADLINE:?}: {STOP_STUCK}"),
+        Some(Err(message)) => panic!(
+            "clause 2 (stop asks the thread to stop and waits for it): stop() panicked: {message}"
+        ),
+        None => panic!(
+            "clause 2 (stop asks the thread to stop and waits for it): stop() did not return \
+             within {STOP_DEADLINE:?}: {STOP_STUCK}"
+        ),
     }
 }
 
@@ -238,7 +292,7 @@ fn worker_whose_step_panics() -> StoppableWorker {
     quiet_deliberate_panics();
     let progress = Arc::new(Progress::default());
     let report = Arc::clone(&progress);
-    let worker = StoppableWorker::start(move || {
+    let worker = start_within(move || {
         report.update(|s| s.steps += 1);
         panic!("the step failed {ON_PURPOSE}");
     });
@@ -249,21 +303,23 @@ fn worker_whose_step_panics() -> StoppableWorker {
 #[test]
 fn a_panic_in_the_step_comes_back_from_stop() {
     let worker = worker_whose_step_panics();
-    let outcome = within(STOP_DEADLINE, "stop()", STOP_STUCK, move || {
+    let what = "clause 4 (stop panics with the step's own message): stop()";
+    let outcome = within(STOP_DEADLINE, what, STOP_STUCK, move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || worker.stop()))
     });
     match outcome {
         Ok(steps) => panic!(
-            "stop() returned {steps} although step() panicked: stop must wait for the thread \
+            "clause 4 (stop panics with the step's own message): stop() returned {steps} \
+             although step() panicked: stop must wait for the thread \
              (join it), and when join returns Err(payload) (the step panicked), stop must panic \
              with the step's own message: std::panic::resume_unwind(payload)"
         ),
         Err(payload) => {
             let message = panics::message(payload.as_ref());
-            assert_eq!(
-                message,
-                format!("the step failed {ON_PURPOSE}"),
-                "stop() panicked, but not with the step's own message: expected the step's own \
+            assert!(
+                message == format!("the step failed {ON_PURPOSE}"),
+                "clause 4 (stop panics with the step's own message): stop() panicked with \
+                 {message:?}, but not with the step's own message: expected the step's own \
                  message. Re-raise the payload that join returns with std::panic::resume_unwind \
                  instead of a panic of your own"
             );
@@ -276,13 +332,14 @@ fn dropping_a_worker_whose_step_panicked_does_not_panic() {
     let worker = worker_whose_step_panics();
     let dropped_quietly = within(
         STOP_DEADLINE,
-        "dropping the worker",
+        "clause 4 (drop ignores a panic of step): dropping the worker",
         STOP_STUCK,
         move || std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || drop(worker))),
     );
     assert!(
         dropped_quietly.is_ok(),
-        "dropping a worker whose step panicked panicked too: in Drop, ignore the Err that join \
+        "clause 4 (drop ignores a panic of step): dropping a worker whose step panicked \
+         panicked too: in Drop, ignore the Err that join \
          returns (a panic while unwinding would abort the whole program)"
     );
 }

@@ -4,6 +4,11 @@
 //! A deadlock is seen for what it is, not waited out: when every thread of a
 //! test is asleep and none of them is woken for a while, nobody is left to
 //! wake them (see `testkit::watch`).
+//!
+//! No call into the bank runs on a test's own thread without a deadline
+//! (`without_blocking`, or a watched thread). The first line of every
+//! failure names the clause of the contract it breaks
+//! (`exercises/02-locks/course.toml`).
 
 use locks::exercises::bank_transfer::{Bank, TransferError};
 use std::sync::Arc;
@@ -16,7 +21,7 @@ fn balances(bank: &Bank, accounts: usize) -> Vec<u64> {
     (0..accounts).map(|a| bank.balance(a).unwrap()).collect()
 }
 
-const SELF_DEADLOCK: &str = "deadlock: transfer() went to sleep with no other thread running: \
+const SELF_DEADLOCK: &str = "clause 5 (no deadlock): deadlock: transfer() went to sleep with no other thread running: \
                              is one account's Mutex locked twice?";
 
 #[test]
@@ -26,24 +31,28 @@ fn a_transfer_moves_the_money() {
         assert_eq!(
             bank.transfer(0, 1, 30),
             Ok(()),
-            "100 -> 30 to account 1 should succeed"
+            "clause 1 (a transfer moves the money): 100 -> 30 to account 1 should succeed"
         );
         assert_eq!(
             balances(&bank, 2),
             [70, 80],
-            "after moving 30 from account 0 to account 1"
+            "clause 1 (a transfer moves the money): after moving 30 from account 0 to account 1"
         );
         assert_eq!(
             bank.transfer(1, 0, 80),
             Ok(()),
-            "moving a whole balance should succeed"
+            "clause 1 (a transfer moves the money): moving a whole balance should succeed"
         );
         assert_eq!(
             balances(&bank, 2),
             [150, 0],
-            "after moving 80 from account 1 to account 0"
+            "clause 1 (a transfer moves the money): after moving 80 from account 1 to account 0"
         );
-        assert_eq!(bank.total(), 150, "total() should add up every balance");
+        assert_eq!(
+            bank.total(),
+            150,
+            "clause 1 (total adds up every balance): total() should add up every balance"
+        );
     });
 }
 
@@ -58,12 +67,12 @@ fn an_overdraft_is_refused_and_changes_nothing() {
                 balance: 100,
                 requested: 150
             }),
-            "account 0 holds 100: a transfer of 150 must be refused"
+            "clause 2 (no overdraft): account 0 holds 100: a transfer of 150 must be refused"
         );
         assert_eq!(
             balances(&bank, 2),
             [100, 0],
-            "a refused transfer must not move any money"
+            "clause 2 (no overdraft): a refused transfer must not move any money"
         );
     });
 }
@@ -77,7 +86,8 @@ fn unknown_accounts_are_refused() {
             assert_eq!(
                 outcome,
                 Ok(Err(TransferError::NoSuchAccount(unknown))),
-                "transfer({from}, {to}, 1) in a bank of 2 accounts must return \
+                "clause 3 (unknown accounts are refused): transfer({from}, {to}, 1) in a bank of 2 \
+                 accounts must return \
                  Err(NoSuchAccount({unknown})), without panicking: check both account numbers \
                  before indexing"
             );
@@ -85,14 +95,14 @@ fn unknown_accounts_are_refused() {
         assert_eq!(
             balances(&bank, 2),
             [10, 10],
-            "a refused transfer must not move any money"
+            "clause 3 (unknown accounts are refused): a refused transfer must not move any money"
         );
     });
 }
 
 #[test]
 fn a_transfer_to_the_same_account_is_refused_without_deadlock() {
-    let complaint = "deadlock: transfer(1, 1, 5) went to sleep and never returned: locking the \
+    let complaint = "clause 4 (the same account is refused): deadlock: transfer(1, 1, 5) went to sleep and never returned: locking the \
                      same Mutex twice on one thread waits forever. Check `from == to` before \
                      taking any lock";
     without_blocking(complaint, || {
@@ -101,13 +111,14 @@ fn a_transfer_to_the_same_account_is_refused_without_deadlock() {
         assert_eq!(
             outcome,
             Ok(Err(TransferError::SameAccount(1))),
-            "transfer(1, 1, 5) must return Err(SameAccount(1)), without panicking: check \
+            "clause 4 (the same account is refused): transfer(1, 1, 5) must return \
+             Err(SameAccount(1)), without panicking: check \
              `from == to` before taking any lock"
         );
         assert_eq!(
             balances(&bank, 2),
             [10, 20],
-            "a refused transfer must not move any money"
+            "clause 4 (the same account is refused): a refused transfer must not move any money"
         );
     });
 }
@@ -127,11 +138,14 @@ fn opposite_transfers_from_many_threads_never_deadlock() {
             let (bank, start) = (Arc::clone(&bank), Arc::clone(&start));
             let (from, to) = if t % 2 == 0 { (0, 1) } else { (1, 0) };
             spawn_watched("transfers", move || {
-                start.wait(DEADLINE).expect("the workers never all started");
+                start
+                    .wait(DEADLINE)
+                    .expect("clause 5 (no deadlock): the workers never all started");
                 for _ in 0..TRANSFERS {
                     if let Err(error) = bank.transfer(from, to, 1) {
                         panic!(
-                            "transfer({from}, {to}, 1) was refused with {error:?}, but account \
+                            "clause 2 (only a transfer beyond the balance is refused): \
+                             transfer({from}, {to}, 1) was refused with {error:?}, but account \
                              {from} holds far more than the {TRANSFERS} moved"
                         );
                     }
@@ -141,7 +155,7 @@ fn opposite_transfers_from_many_threads_never_deadlock() {
         .collect();
     match join_all_or_stuck(workers) {
         Err(stuck) => panic!(
-            "deadlock: {stuck} threads making transfers 0->1 and 1->0 sleep forever, each \
+            "clause 5 (no deadlock): deadlock: {stuck} threads making transfers 0->1 and 1->0 sleep forever, each \
              holding one account's lock and waiting for the other's. Lock the two accounts in \
              one global order (the smaller account number first), whichever is `from`"
         ),
@@ -151,10 +165,14 @@ fn opposite_transfers_from_many_threads_never_deadlock() {
             }
         }
     }
-    assert_eq!(
-        bank.total(),
-        2 * START,
-        "money appeared or vanished: 2 * {START} went in, transfers move it, nothing more"
+    let total = without_blocking(
+        "clause 5 (no deadlock): total() went to sleep with no transfer running",
+        move || bank.total(),
+    );
+    assert!(
+        total == 2 * START,
+        "clause 6 (no money appears or vanishes): 2 * {START} went in, transfers move it, \
+         nothing more, but total() says {total}"
     );
 }
 
@@ -198,24 +216,30 @@ fn competing_transfers_never_overdraw_an_account() {
                     // is still a `todo!()`): never wait for it for ever.
                     assert!(
                         waiting_since.elapsed() < DEADLINE,
-                        "the auditor stopped adding up: total() panicked or never returned"
+                        "clause 6 (total is a snapshot): the auditor stopped adding up: total() \
+                         panicked or never returned"
                     );
                     std::thread::yield_now();
                 }
                 meet.wait(DEADLINE)
-                    .expect("the competitors fell out of step");
+                    .expect("clause 5 (no deadlock): the competitors fell out of step");
                 let took = bank.transfer(CONTESTED, 0, AMOUNT);
                 // Everybody has tried before the winner puts the money back.
                 meet.wait(DEADLINE)
-                    .expect("the competitors fell out of step");
+                    .expect("clause 5 (no deadlock): the competitors fell out of step");
                 match took {
                     Ok(()) => {
                         won += 1;
-                        bank.transfer(0, CONTESTED, AMOUNT)
-                            .expect("moving back what was just received must succeed");
+                        bank.transfer(0, CONTESTED, AMOUNT).expect(
+                            "clause 2 (only a transfer beyond the balance is refused): \
+                                 moving back what was just received must succeed",
+                        );
                     }
                     Err(TransferError::InsufficientFunds { .. }) => {}
-                    Err(other) => panic!("competitor {me}: transfer failed with {other:?}"),
+                    Err(other) => panic!(
+                        "clause 2 (only a transfer beyond the balance is refused): competitor \
+                         {me}: transfer failed with {other:?}"
+                    ),
                 }
             }
             won
@@ -239,14 +263,16 @@ fn competing_transfers_never_overdraw_an_account() {
     let everyone: Vec<_> = competitors.chain([auditor]).collect();
     let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
         panic!(
-            "deadlock: {stuck} threads sleep forever while transfers from account {CONTESTED} \
+            "clause 5 (no deadlock): deadlock: {stuck} threads sleep forever while transfers from \
+             account {CONTESTED} \
              to account 0 run beside total()"
         )
     });
     let wrong = wrong_total.load(Ordering::SeqCst);
     if wrong != usize::MAX {
         panic!(
-            "money appeared or vanished: total() returned {wrong} while transfers ran, but the \
+            "clause 6 (no money appears or vanishes): money appeared or vanished: total() \
+             returned {wrong} while transfers ran, but the \
              bank always holds {AMOUNT}. transfer() must hold both locks until both balances \
              are changed (no money in flight), and total() must hold every lock while it adds"
         );
@@ -256,15 +282,16 @@ fn competing_transfers_never_overdraw_an_account() {
         match outcome {
             Ok(won) => wins += won,
             Err(message) => panic!(
-                "overdraft: two transfers took the same money ({message}). The balance was \
+                "clause 2 (no overdraft): overdraft: two transfers took the same money \
+                 ({message}). The balance was \
                  checked in one lock section and debited in another (check-then-act): check \
                  it while you hold the locks you debit under"
             ),
         }
     }
-    assert_eq!(
-        wins, ROUNDS,
-        "overdraft: in each of {ROUNDS} rounds {THREADS} threads tried to take the same \
+    assert!(
+        wins == ROUNDS,
+        "clause 2 (no overdraft): overdraft: in each of {ROUNDS} rounds {THREADS} threads tried to take the same \
          {AMOUNT} and exactly one should have got it, but {wins} transfers succeeded. Check \
          the balance while holding the lock you debit under"
     );
@@ -309,7 +336,10 @@ fn total_is_exact_while_transfers_run() {
             while !done.load(Ordering::SeqCst) {
                 match bank.transfer(from, to, 7) {
                     Ok(()) | Err(TransferError::InsufficientFunds { .. }) => {}
-                    Err(other) => panic!("transfer({from}, {to}, 7) failed with {other:?}"),
+                    Err(other) => panic!(
+                        "clause 2 (only a transfer beyond the balance is refused): \
+                         transfer({from}, {to}, 7) failed with {other:?}"
+                    ),
                 }
                 transfers.fetch_add(1, Ordering::SeqCst);
             }
@@ -343,14 +373,15 @@ fn total_is_exact_while_transfers_run() {
     let everyone = movers.into_iter().chain([auditor]).collect();
     let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
         panic!(
-            "deadlock: {stuck} threads sleep forever while total() runs beside transfers: do \
+            "clause 5 (no deadlock): deadlock: {stuck} threads sleep forever while total() runs beside transfers: do \
              transfer() and total() take the locks in the same order?"
         )
     });
     for outcome in outcomes {
         match outcome {
             Ok(Some(total)) => panic!(
-                "money appeared or vanished: total() returned {total} while transfers ran, but \
+                "clause 6 (no money appears or vanishes): money appeared or vanished: total() \
+                 returned {total} while transfers ran, but \
                  the bank always holds {EXPECTED}. total() must hold every account's lock while \
                  it adds (a snapshot, not one lock at a time), and transfer() must hold both \
                  locks until both balances are changed (no money in flight)"
@@ -359,10 +390,13 @@ fn total_is_exact_while_transfers_run() {
             Err(message) => panic!("{message}"),
         }
     }
-    let final_total: u64 = balances(&bank, ACCOUNTS).iter().sum();
-    assert_eq!(
-        final_total, EXPECTED,
-        "money appeared or vanished: the final balances add up to {final_total}, not \
+    let final_total: u64 = without_blocking(
+        "clause 5 (no deadlock): balance() went to sleep with no transfer running",
+        move || balances(&bank, ACCOUNTS).iter().sum(),
+    );
+    assert!(
+        final_total == EXPECTED,
+        "clause 6 (no money appears or vanishes): money appeared or vanished: the final balances add up to {final_total}, not \
          {EXPECTED}"
     );
 }

@@ -4,6 +4,13 @@
 //! Most tests go step by step: a producer or consumer is started, the test
 //! waits until the kernel reports it asleep in `push()` or `pop()` (see
 //! `testkit::watch`), then changes one thing and checks what the sleeper did.
+//!
+//! No call into the buffer runs on a test's own thread without a deadline:
+//! `push`/`pop` that must wait run on watched threads, and every call that
+//! must not wait runs under `without_blocking` ([`promptly`]), which fails at
+//! once, naming the clause, if the call goes to sleep or spins. The first
+//! line of every failure names the clause of the contract it breaks
+//! (`exercises/02-locks/course.toml`).
 
 use locks::exercises::bounded_buffer::BoundedBuffer;
 use std::sync::Arc;
@@ -12,27 +19,42 @@ use testkit::task::Sample;
 use testkit::watch::{Waiting, Watched, join_all_or_stuck, spawn_watched, without_blocking};
 use testkit::{DEADLINE, within};
 
+/// Runs a call into the buffer that must not wait (the buffer is neither
+/// full for a push nor empty for a pop) on a watched thread: if it goes to
+/// sleep or spins, the test fails at once with `complaint`.
+fn promptly<T: Send + 'static>(complaint: &str, call: impl FnOnce() -> T + Send + 'static) -> T {
+    without_blocking(complaint, call)
+}
+
+/// What [`promptly`] says when a call that had no reason to wait waited.
+const NEEDLESS_WAIT: &str = "clause 3 (push waits only while full, pop only while empty): a \
+                             call went to sleep (or spun) although the buffer was neither full \
+                             for a push nor empty for a pop: check the conditions of the \
+                             `while` loops";
+
 /// Waits until `thread` is blocked in `call` (`"push()"` or `"pop()"`), or
 /// fails with what it did instead; `state` says why it should wait.
 fn blocked_in<T>(thread: &Watched<T>, call: &str, state: &str) -> Sample {
     match thread.until_blocked() {
         Waiting::Blocked(sample) => sample,
         Waiting::Returned => panic!(
-            "{call} returned (or panicked) although {state}: it must wait until that changes"
+            "clause 3 (push waits while full, pop while empty): {call} returned (or panicked) \
+             although {state}: it must wait until that changes"
         ),
         Waiting::Spinning(cpu) => panic!(
-            "busy-wait: a thread waiting in {call} used {cpu:?} of CPU while {state}. Wait on a \
+            "clause 3 (a waiting push or pop sleeps): busy-wait: a thread waiting in {call} used {cpu:?} of CPU while {state}. Wait on a \
              Condvar (it sleeps until notified) instead of looping"
         ),
         Waiting::Polling(wakeups) => panic!(
-            "busy-wait: a thread waiting in {call} polls while {state}: it sleeps for a while \
+            "clause 3 (a waiting push or pop sleeps): busy-wait: a thread waiting in {call} polls while {state}: it sleeps for a while \
              (thread::sleep, or a short timeout) and looks again ({wakeups} wakeups so far). \
              However long the sleep, nobody can wake it when that changes: wait on a \
              Condvar that the other side notifies"
         ),
         Waiting::NeverSlept(cpu) => panic!(
-            "a thread calling {call} while {state} never went to sleep (it used {cpu:?} of CPU): \
-             it must block on a Condvar"
+            "clause 3 (a waiting push or pop sleeps): busy-wait: a thread calling {call} while \
+             {state} never went to sleep (it used {cpu:?} of CPU, yielding or spinning): it must \
+             block on a Condvar"
         ),
     }
 }
@@ -42,11 +64,13 @@ fn expect_done<T>(thread: Watched<T>, who: &str) -> T {
     match join_all_or_stuck(vec![thread]) {
         Ok(mut outcomes) => match outcomes.pop() {
             Some(Ok(value)) => value,
-            Some(Err(message)) => panic!("{who} panicked: {message}"),
+            Some(Err(message)) => {
+                panic!("clause 3 (push and pop wait, then go on): {who} panicked: {message}")
+            }
             None => unreachable!("one thread, one outcome"),
         },
         Err(_) => panic!(
-            "lost wakeup: {who} sleeps on although what it waited for is there. push() must \
+            "clause 3 (each side wakes the other): lost wakeup: {who} sleeps on although what it waited for is there. push() must \
              notify the Condvar consumers wait on (`not_empty`), pop() the one producers wait \
              on (`not_full`)"
         ),
@@ -55,83 +79,103 @@ fn expect_done<T>(thread: Watched<T>, who: &str) -> T {
 
 #[test]
 fn items_come_out_in_the_order_they_went_in() {
-    let complaint = "push() or pop() went to sleep although the buffer was neither full nor \
-                     empty: check the conditions of the `while` loops";
+    let complaint = NEEDLESS_WAIT;
     without_blocking(complaint, || {
         let buffer = BoundedBuffer::new(4);
         assert_eq!(
             buffer.capacity(),
             4,
-            "capacity() should return what new() was given"
+            "clause 1 (capacity, len, first in first out): capacity() should return what new() \
+             was given"
         );
-        assert!(buffer.is_empty(), "a new buffer should be empty");
+        assert!(
+            buffer.is_empty(),
+            "clause 1 (capacity, len, first in first out): a new buffer should be empty"
+        );
         for item in ["first", "second", "third"] {
             buffer.push(item);
         }
-        assert_eq!(buffer.len(), 3, "3 items were pushed and none popped");
+        assert_eq!(
+            buffer.len(),
+            3,
+            "clause 1 (capacity, len, first in first out): 3 items were pushed and none popped"
+        );
         let popped = [buffer.pop(), buffer.pop(), buffer.pop()];
         assert_eq!(
             popped,
             ["first", "second", "third"],
-            "a bounded buffer is first-in first-out: push at the back, pop at the front"
+            "clause 1 (capacity, len, first in first out): a bounded buffer is first-in \
+             first-out: push at the back, pop at the front"
         );
         assert!(
             buffer.is_empty(),
-            "every item was popped, the buffer should be empty"
+            "clause 1 (capacity, len, first in first out): every item was popped, the buffer \
+             should be empty"
         );
     });
 }
 
 #[test]
 fn try_push_gives_the_item_back_when_full() {
-    let complaint = "try_push() went to sleep: it must never wait, when the buffer is full it \
+    let complaint = "clause 5 (try_push never waits): try_push() went to sleep: it must never \
+                     wait, when the buffer is full it \
                      returns Err(item) at once";
     without_blocking(complaint, || {
         let buffer = BoundedBuffer::new(2);
         assert_eq!(
             buffer.try_push(1),
             Ok(()),
-            "try_push() into an empty buffer of 2 failed"
+            "clause 5 (try_push appends when there is room): try_push() into an empty buffer of \
+             2 failed"
         );
         assert_eq!(
             buffer.try_push(2),
             Ok(()),
-            "try_push() into a buffer with 1 of 2 failed"
+            "clause 5 (try_push appends when there is room): try_push() into a buffer with 1 of \
+             2 failed"
         );
         assert_eq!(
             buffer.try_push(3),
             Err(3),
-            "the buffer holds 2 of 2 items: try_push(3) must give the item back as Err(3), \
+            "clause 5 (try_push gives the item back when full): the buffer holds 2 of 2 items: \
+             try_push(3) must give the item back as Err(3), \
              leaving the buffer as it was"
         );
         assert_eq!(
             [buffer.len(), buffer.pop()],
             [2, 1],
-            "a refused try_push must not change the buffer: 2 items, the oldest first"
+            "clause 5 (try_push gives the item back when full): a refused try_push must not \
+             change the buffer: 2 items, the oldest first"
         );
         assert_eq!(
             buffer.try_push(3),
             Ok(()),
-            "pop() made room, but try_push() still failed"
+            "clause 5 (try_push appends when there is room): pop() made room, but try_push() \
+             still failed"
         );
         assert_eq!(
             [buffer.pop(), buffer.pop()],
             [2, 3],
-            "items should come out in FIFO order"
+            "clause 1 (capacity, len, first in first out): items should come out in FIFO order"
         );
     });
 }
 
 #[test]
 fn a_capacity_of_zero_is_refused() {
-    match catch_quietly(|| BoundedBuffer::<u8>::new(0)) {
+    let complaint = "clause 2 (a capacity of 0 is refused): BoundedBuffer::new(0) went to sleep";
+    match promptly(complaint, || {
+        catch_quietly(|| BoundedBuffer::<u8>::new(0)).map(drop)
+    }) {
         Ok(_) => panic!(
-            "BoundedBuffer::new(0) returned a buffer, but nothing could ever be pushed into it: \
+            "clause 2 (a capacity of 0 is refused): BoundedBuffer::new(0) returned a buffer, but \
+             nothing could ever be pushed into it: \
              panic with a message that contains \"capacity of at least 1\""
         ),
         Err(message) => assert!(
             message.contains("capacity of at least 1"),
-            "BoundedBuffer::new(0) panicked with {message:?}; the message should contain \
+            "clause 2 (a capacity of 0 is refused): BoundedBuffer::new(0) panicked with \
+             {message:?}; the message should contain \
              \"capacity of at least 1\""
         ),
     }
@@ -140,27 +184,31 @@ fn a_capacity_of_zero_is_refused() {
 #[test]
 fn a_push_into_a_full_buffer_sleeps_until_a_pop_wakes_it() {
     let buffer = Arc::new(BoundedBuffer::new(1));
-    buffer.push("already there");
+    let b = Arc::clone(&buffer);
+    promptly(NEEDLESS_WAIT, move || b.push("already there"));
     let producer = {
         let buffer = Arc::clone(&buffer);
         spawn_watched("producer", move || buffer.push("waited for room"))
     };
     let blocked = blocked_in(&producer, "push()", "the buffer (capacity 1) was full");
+    let b = Arc::clone(&buffer);
+    let popped = promptly(NEEDLESS_WAIT, move || b.pop());
     assert_eq!(
-        buffer.pop(),
-        "already there",
-        "pop() should return the oldest item"
+        popped, "already there",
+        "clause 1 (first in first out): pop() should return the oldest item"
     );
     assert!(
         producer.woken_since(blocked),
-        "lost wakeup: pop() did not wake the producer: it made room while a thread slept in \
+        "clause 3 (a pop wakes a waiting push): lost wakeup: pop() did not wake the producer: it made room while a thread slept in \
          push(). pop() must notify the Condvar that push() waits on (`not_full`)"
     );
     expect_done(producer, "the waiting push()");
+    let b = Arc::clone(&buffer);
+    let popped = promptly(NEEDLESS_WAIT, move || b.pop());
     assert_eq!(
-        buffer.pop(),
-        "waited for room",
-        "the waiting push() should have stored its item"
+        popped, "waited for room",
+        "clause 3 (push waits while full, then stores its item): the waiting push() should \
+         have stored its item"
     );
 }
 
@@ -172,14 +220,19 @@ fn a_pop_from_an_empty_buffer_sleeps_until_a_push_wakes_it() {
         spawn_watched("consumer", move || buffer.pop())
     };
     let blocked = blocked_in(&consumer, "pop()", "the buffer was empty");
-    buffer.push(42);
+    let b = Arc::clone(&buffer);
+    promptly(NEEDLESS_WAIT, move || b.push(42));
     assert!(
         consumer.woken_since(blocked),
-        "lost wakeup: push() did not wake the consumer: it stored an item while a thread \
+        "clause 3 (a push wakes a waiting pop): lost wakeup: push() did not wake the consumer: it stored an item while a thread \
          slept in pop(). push() must notify the Condvar that pop() waits on (`not_empty`)"
     );
     let popped = expect_done(consumer, "the waiting pop()");
-    assert_eq!(popped, 42, "pop() should return the item that was pushed");
+    assert_eq!(
+        popped, 42,
+        "clause 3 (pop waits while empty, then takes the item): pop() should return the item \
+         that was pushed"
+    );
 }
 
 /// `if` instead of `while` in `pop`: a thief pushes an item and pops it
@@ -216,20 +269,23 @@ fn a_consumer_whose_item_was_taken_first_waits_again() {
                         None => unreachable!("the consumer had returned"),
                     };
                     panic!(
-                        "pop() woke up with the buffer empty and went on anyway ({how}): the \
+                        "clause 4 (a woken waiter checks again): pop() woke up with the buffer \
+                         empty and went on anyway ({how}): the \
                          test pushed an item and took it back before the woken consumer ran. \
                          A wakeup is only a hint: check again after `wait` returns (`while`, \
                          not `if`)"
                     );
                 }
-                buffer.push("for the consumer");
+                let b = Arc::clone(&buffer);
+                promptly(NEEDLESS_WAIT, move || b.push("for the consumer"));
                 expect_done(consumer, "the waiting pop()");
                 expect_done(thief, "the thief");
                 break;
             }
             if consumer.finished() {
                 // The consumer ran first and got the item: nothing to see.
-                buffer.push("for the thief");
+                let b = Arc::clone(&buffer);
+                promptly(NEEDLESS_WAIT, move || b.push("for the thief"));
                 expect_done(consumer, "the waiting pop()");
                 expect_done(thief, "the thief");
                 break;
@@ -252,36 +308,55 @@ fn a_producer_whose_slot_was_taken_first_waits_again() {
     let mut steals = 0;
     for _ in 0..ROUNDS {
         let buffer = Arc::new(BoundedBuffer::new(1));
-        buffer.push("first");
+        let b = Arc::clone(&buffer);
+        promptly(NEEDLESS_WAIT, move || b.push("first"));
         let producer = {
             let buffer = Arc::clone(&buffer);
             spawn_watched("producer", move || buffer.push("from the producer"))
         };
         blocked_in(&producer, "push()", "the buffer (capacity 1) was full");
-        assert_eq!(buffer.pop(), "first", "pop() should return the oldest item");
-        if buffer.try_push("stolen slot").is_err() {
+        // Pop and fill the slot again at once, before the woken producer
+        // runs: one call on one thread, with a deadline.
+        let b = Arc::clone(&buffer);
+        let (popped, stolen) = promptly(NEEDLESS_WAIT, move || {
+            let popped = b.pop();
+            (popped, b.try_push("stolen slot"))
+        });
+        assert_eq!(
+            popped, "first",
+            "clause 1 (first in first out): pop() should return the oldest item"
+        );
+        if stolen.is_err() {
             // The producer ran first and filled the slot: nothing to see.
             expect_done(producer, "the waiting push()");
             continue;
         }
         steals += 1;
         if let Waiting::Returned = producer.until_blocked() {
-            let len = buffer.len();
+            let b = Arc::clone(&buffer);
+            let len = promptly(NEEDLESS_WAIT, move || b.len());
             if len <= 1 {
                 panic!(
-                    "try_push() stored an item in a full buffer (capacity 1, the producer's item \
+                    "clause 5 (try_push gives the item back when full): try_push() stored an \
+                     item in a full buffer (capacity 1, the producer's item \
                      was already in it) and returned Ok: it must give the item back as \
                      Err(item) when the buffer is full, and leave the buffer as it was"
                 );
             }
             panic!(
-                "push() woke up with the buffer full and went on anyway: the buffer of capacity \
+                "clause 4 (a woken waiter checks again): push() woke up with the buffer full and \
+                 went on anyway: the buffer of capacity \
                  1 now holds {len} items. The test popped an item and filled the slot again \
                  before the woken producer ran. A wakeup is only a hint: check again after \
                  `wait` returns (`while`, not `if`)"
             );
         }
-        assert_eq!(buffer.pop(), "stolen slot");
+        let b = Arc::clone(&buffer);
+        let popped = promptly(NEEDLESS_WAIT, move || b.pop());
+        assert_eq!(
+            popped, "stolen slot",
+            "clause 1 (first in first out): the item in the buffer was the test's"
+        );
         expect_done(producer, "the waiting push()");
         if steals == STEALS {
             break;
@@ -321,7 +396,8 @@ fn a_pop_wakes_a_waiting_producer_even_when_consumers_wait_too() {
         };
         match join_all_or_stuck(vec![first, second, producer]) {
             Err(stuck) => panic!(
-                "lost wakeup: {stuck} threads sleep forever. Two consumers waited on an empty \
+                "clause 3 (a pop wakes a waiting push, also when consumers wait too): lost \
+                 wakeup: {stuck} threads sleep forever. Two consumers waited on an empty \
                  buffer of capacity 1; a producer pushed two items, the second one into a full \
                  buffer. A pop() made room, but the waiting producer was never woken. With one \
                  Condvar for both kinds of waiter, notify_one can wake the other consumer \
@@ -330,11 +406,18 @@ fn a_pop_wakes_a_waiting_producer_even_when_consumers_wait_too() {
             ),
             Ok(outcomes) => {
                 if let Some(Err(message)) = outcomes.into_iter().find(Result::is_err) {
-                    panic!("a producer or consumer panicked: {message}");
+                    panic!(
+                        "clause 3 (push and pop wait, then go on): a producer or consumer \
+                         panicked: {message}"
+                    );
                 }
             }
         }
-        assert!(buffer.is_empty(), "two items pushed and two popped");
+        let b = Arc::clone(&buffer);
+        assert!(
+            promptly(NEEDLESS_WAIT, move || b.is_empty()),
+            "clause 1 (len): two items pushed and two popped, but the buffer is not empty"
+        );
     }
 }
 
@@ -346,7 +429,7 @@ fn many_producers_and_consumers_deliver_every_item_exactly_once() {
     const TOTAL: usize = PRODUCERS * PER_PRODUCER;
     let received: Vec<Vec<(usize, usize)>> = within(
         DEADLINE,
-        "4 producers and 4 consumers sharing a buffer of 3",
+        "clause 3 (each side wakes the other): 4 producers and 4 consumers sharing a buffer of 3",
         "producers or consumers never finished",
         || {
             let buffer = Arc::new(BoundedBuffer::new(3));
@@ -371,7 +454,8 @@ fn many_producers_and_consumers_deliver_every_item_exactly_once() {
             let everyone = producers.chain(consumers).collect();
             let outcomes = join_all_or_stuck(everyone).unwrap_or_else(|stuck| {
                 panic!(
-                    "lost wakeup: {stuck} producers and consumers sleep and nobody wakes them. \
+                    "clause 3 (each side wakes the other): lost wakeup: {stuck} producers and \
+                     consumers sleep and nobody wakes them. \
                      Does every push() notify `not_empty` and every pop() notify `not_full`?"
                 )
             });
@@ -379,20 +463,27 @@ fn many_producers_and_consumers_deliver_every_item_exactly_once() {
                 .into_iter()
                 .map(|outcome| {
                     outcome.unwrap_or_else(|message| {
-                        panic!("a producer or consumer panicked: {message}")
+                        panic!(
+                            "clause 3 (push and pop wait, then go on): a producer or consumer \
+                             panicked: {message}"
+                        )
                     })
                 })
                 .filter(|items| !items.is_empty())
                 .collect();
             assert!(
                 buffer.is_empty(),
-                "every item was popped, but the buffer is not empty"
+                "clause 1 (len): every item was popped, but the buffer is not empty"
             );
             received
         },
     );
     let mut all: Vec<(usize, usize)> = received.iter().flatten().copied().collect();
-    assert_eq!(all.len(), TOTAL, "as many items popped as pushed");
+    assert_eq!(
+        all.len(),
+        TOTAL,
+        "clause 1 (first in first out): as many items popped as pushed"
+    );
     for (consumer, items) in received.iter().enumerate() {
         for producer in 0..PRODUCERS {
             let from_producer: Vec<usize> = items
@@ -402,7 +493,8 @@ fn many_producers_and_consumers_deliver_every_item_exactly_once() {
                 .collect();
             assert!(
                 from_producer.windows(2).all(|w| w[0] < w[1]),
-                "consumer {consumer} got producer {producer}'s items out of order: the buffer \
+                "clause 1 (first in first out): consumer {consumer} got producer {producer}'s \
+                 items out of order: the buffer \
                  must be first-in first-out"
             );
         }
@@ -412,6 +504,6 @@ fn many_producers_and_consumers_deliver_every_item_exactly_once() {
     assert_eq!(
         all.len(),
         TOTAL,
-        "some items were delivered twice and others never"
+        "clause 1 (first in first out): some items were delivered twice and others never"
     );
 }

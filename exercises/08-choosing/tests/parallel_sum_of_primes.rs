@@ -5,6 +5,11 @@
 //! as in chapter 2): a test sees how many of `parallel_sum`'s threads exist and
 //! whether the caller sleeps in `join`, so that work run one thread after
 //! the other, or split up front, is caught for certain and at once.
+//!
+//! `parallel_sum`'s threads are found by thread id, never by name
+//! (`testkit::threads`: the threads that appeared after the caller started;
+//! every test of this file takes a census first, so they run one at a
+//! time): a worker may well have a name of its own.
 
 use choosing::exercises::parallel_sum_of_primes::{parallel_sum, parallel_sum_of_primes};
 use std::cell::Cell;
@@ -12,7 +17,8 @@ use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 use testkit::panics::catch_quietly;
-use testkit::watch::{Waiting, spawn_watched, threads_named, without_blocking};
+use testkit::threads::census;
+use testkit::watch::{Waiting, spawn_watched};
 use testkit::{DEADLINE, Rendezvous, within};
 
 /// The primes below `limit` by the sieve of Eratosthenes: an answer that
@@ -46,9 +52,10 @@ fn explain(got: u64, expected: u64) -> &'static str {
 
 #[test]
 fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
+    let _census = census();
     within(
         DEADLINE,
-        "parallel_sum_of_primes",
+        "clause 1 (each number in 0..limit added once): parallel_sum_of_primes",
         "a thread that never ends",
         || {
             assert_eq!(
@@ -61,9 +68,10 @@ fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
             for threads in [1, 2, 4, 7] {
                 let got = parallel_sum_of_primes(limit, threads);
                 let why = explain(got, expected);
-                assert_eq!(
-                    got, expected,
-                    "the primes below {limit} add up to {expected}, but on {threads} thread(s) \
+                assert!(
+                    got == expected,
+                    "clause 1 (each number in 0..limit added once): the primes below {limit} add \
+                     up to {expected}, but on {threads} thread(s) \
                      the sum was {got}: {why}"
                 );
             }
@@ -78,11 +86,13 @@ fn the_sum_is_the_same_on_1_2_4_and_7_threads() {
 /// hands the same block to both.
 #[test]
 fn every_number_is_added_exactly_once() {
+    let _census = census();
     const LIMIT: u64 = 2_000_003;
     // The start line costs little when both threads run and a lot when one
     // waits for the other to get a core: it is used for this long only.
     const PAIRING: Duration = Duration::from_millis(300);
-    within(DEADLINE, "parallel_sum", "a thread that never ends", || {
+    let what = "clause 1 (each number in 0..limit added once): parallel_sum";
+    within(DEADLINE, what, "a thread that never ends", || {
         let seen: Vec<AtomicU8> = (0..LIMIT + 1_000).map(|_| AtomicU8::new(0)).collect();
         let arrived = AtomicU64::new(0);
         let pairing_ends = std::time::Instant::now() + PAIRING;
@@ -106,26 +116,29 @@ fn every_number_is_added_exactly_once() {
         let twice: Vec<u64> = (0..LIMIT).filter(|&n| count(n) > 1).take(10).collect();
         assert!(
             twice.is_empty(),
-            "numbers were added more than once (the first: {twice:?}): two threads took the \
+            "clause 1 (each number in 0..limit added once): numbers were added more than once \
+             (the first: {twice:?}): two threads took the \
              same block. Claim a block with one atomic step (`fetch_add`), not a load followed \
              by a store"
         );
         let missing: Vec<u64> = (0..LIMIT).filter(|&n| count(n) == 0).take(10).collect();
         assert!(
             missing.is_empty(),
-            "these numbers were never added (the first few): {missing:?}: is the last, shorter \
+            "clause 1 (each number in 0..limit added once): these numbers were never added (the first few): {missing:?}: is the last, shorter \
              block cut off, or a remainder dropped?"
         );
         let past: Vec<u64> = (LIMIT..LIMIT + 1_000).filter(|&n| count(n) > 0).collect();
         assert!(
             past.is_empty(),
-            "numbers at or past the limit {LIMIT} were added: {past:?}; cut the last block \
+            "clause 1 (each number in 0..limit added once): numbers at or past the limit \
+             {LIMIT} were added: {past:?}; cut the last block \
              with .min(limit)"
         );
-        assert_eq!(
-            total,
-            LIMIT * (LIMIT - 1) / 2,
-            "the total is not the sum of the values"
+        assert!(
+            total == LIMIT * (LIMIT - 1) / 2,
+            "clause 1 (each number in 0..limit added once): every number was added once, but \
+             the total returned is {total}, not {}: are the threads' sums added up?",
+            LIMIT * (LIMIT - 1) / 2
         );
     });
 }
@@ -151,9 +164,12 @@ fn start_line(arrived: &AtomicU64) {
 
 #[test]
 fn small_ranges_and_more_threads_than_blocks() {
-    let complaint = "parallel_sum on a tiny range did not just return: its threads have \
-                     nothing to wait for, yet it slept, spun, or polls in a thread::sleep loop";
-    without_blocking(complaint, || {
+    let _census = census();
+    // The caller sleeps in join while its threads run, which on a loaded
+    // machine can take a while even for tiny ranges: so a deadline, not
+    // `without_blocking` (how the caller waits is the_caller_waits_..'s).
+    let what = "clause 1 (each number in 0..limit added once): parallel_sum on tiny ranges";
+    within(DEADLINE, what, "a thread that never ends", || {
         for (limit, threads, block, expected, what) in [
             (0, 4, 10, 0, "nothing below 0"),
             (5, 4, 1_000, 10, "0+1+2+3+4 on 4 threads, one block"),
@@ -163,7 +179,8 @@ fn small_ranges_and_more_threads_than_blocks() {
             let got = parallel_sum(limit, threads, block, |n| n);
             assert!(
                 got == expected,
-                "{what}: expected {expected}, got {got}; {}",
+                "clause 1 (each number in 0..limit added once): {what}: expected {expected}, got \
+                 {got}; {}",
                 explain(got, expected)
             );
         }
@@ -176,11 +193,15 @@ fn small_ranges_and_more_threads_than_blocks() {
 /// than it was asked for has joined a thread before spawning the rest.
 #[test]
 fn the_threads_run_at_the_same_time() {
+    let census = census();
     thread_local! {
         static ARRIVED: Cell<bool> = const { Cell::new(false) };
     }
     const THREADS: usize = 4;
-    const NAME: &str = "sum-at-once"; // the caller's name, inherited by its threads
+    const NAME: &str = "sum-at-once";
+    // The caller is one of the threads that appeared; the others are its
+    // workers.
+    let workers_now = || census.appeared().len().saturating_sub(1);
     let meet = Arc::new(Rendezvous::new(THREADS));
     let all_met = Arc::new(AtomicBool::new(false));
     let caller = {
@@ -199,11 +220,11 @@ fn the_threads_run_at_the_same_time() {
     while !all_met.load(Ordering::SeqCst) && !caller.finished() {
         // Before the meeting no worker can end (each waits at its first
         // value), so all of them exist once the caller sleeps in `join`.
-        let workers = threads_named(NAME).saturating_sub(1);
+        let workers = workers_now();
         if workers < THREADS && caller.stays_asleep() && !all_met.load(Ordering::SeqCst) {
-            let workers = threads_named(NAME).saturating_sub(1);
+            let workers = workers_now();
             panic!(
-                "the threads ran one after the other: parallel_sum was asked for {THREADS} \
+                "clause 2 (all the threads run at the same time): the threads ran one after the other: parallel_sum was asked for {THREADS} \
                  threads, but it waits in join while only {workers} of them exist. Spawn all \
                  of them in one `thread::scope` first, then join them (join right after spawn \
                  runs them one at a time)"
@@ -212,9 +233,16 @@ fn the_threads_run_at_the_same_time() {
         std::thread::sleep(Duration::from_millis(5)); // sampling /proc
     }
     match caller.join_within(DEADLINE) {
-        Some(Ok(total)) => assert_eq!(total, 40 * 50 * (40 * 50 - 1) / 2),
-        Some(Err(message)) => panic!("{message}"),
-        None => panic!("parallel_sum never returned after all its threads had met"),
+        Some(Ok(total)) => assert!(
+            total == 40 * 50 * (40 * 50 - 1) / 2,
+            "clause 1 (each number in 0..limit added once): 0+1+...+1999 is {}, got {total}",
+            40 * 50 * (40 * 50 - 1) / 2
+        ),
+        Some(Err(message)) => panic!("clause 2 (all the threads run at the same time): {message}"),
+        None => panic!(
+            "clause 4 (the caller joins its threads): parallel_sum never returned after all its \
+             threads had met"
+        ),
     }
 }
 
@@ -224,7 +252,8 @@ fn the_threads_run_at_the_same_time() {
 /// thread ends after its own share, and the test sees it end.
 #[test]
 fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
-    const NAME: &str = "sum-falls-back"; // the caller's name, inherited by its threads
+    let census = census();
+    const NAME: &str = "sum-falls-back";
     const LIMIT: u64 = 2_000;
     const BLOCK: u64 = 50;
     const OTHERS: u64 = LIMIT - BLOCK; // every number outside the first block
@@ -261,13 +290,13 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
     };
     while !caller.finished() {
         let both_seen = started.load(Ordering::SeqCst) == 2;
-        // The caller and its two workers all have NAME.
-        let alive = threads_named(NAME);
+        // The caller and its two workers.
+        let alive = census.appeared().len();
         // Read after `alive`: a worker that has ended counted all it did.
         let numbers_done = *done.0.lock().unwrap();
         if both_seen && alive < 3 && numbers_done < OTHERS && !caller.finished() {
             panic!(
-                "the work was split up front: the thread on block 0..{BLOCK} fell behind, and \
+                "clause 3 (a thread takes the next free block): the work was split up front: the thread on block 0..{BLOCK} fell behind, and \
                  the other thread ended after {numbers_done} of the {OTHERS} numbers outside \
                  that block instead of taking the rest. Hand the blocks out one at a time from \
                  a shared counter"
@@ -275,19 +304,25 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
         }
         if !both_seen
             && caller.stays_asleep()
-            && threads_named(NAME) < 3
+            && census.appeared().len() < 3
             && started.load(Ordering::SeqCst) < 2
         {
             panic!(
-                "the threads ran one after the other: parallel_sum waits in join while only one \
+                "clause 2 (all the threads run at the same time): the threads ran one after the \
+                 other: parallel_sum waits in join while only one \
                  of its 2 threads exists. Spawn all the threads first, then join them"
             );
         }
         std::thread::sleep(Duration::from_millis(5)); // sampling /proc
     }
     match caller.join_within(DEADLINE) {
-        Some(Ok(total)) => assert_eq!(total, LIMIT * (LIMIT - 1) / 2),
-        Some(Err(message)) => panic!("{message}"),
+        Some(Ok(total)) => assert!(
+            total == LIMIT * (LIMIT - 1) / 2,
+            "clause 1 (each number in 0..limit added once): 0+1+...+{} is {}, got {total}",
+            LIMIT - 1,
+            LIMIT * (LIMIT - 1) / 2
+        ),
+        Some(Err(message)) => panic!("clause 3 (a thread takes the next free block): {message}"),
         None => unreachable!("the caller had finished"),
     }
 }
@@ -299,6 +334,7 @@ fn a_thread_that_falls_behind_does_not_hold_back_the_others() {
 /// again, or spinning.
 #[test]
 fn the_caller_waits_for_its_threads_without_polling() {
+    let _census = census();
     let gate = Arc::new((Mutex::new(false), Condvar::new()));
     let caller = {
         let gate = Arc::clone(&gate);
@@ -322,40 +358,153 @@ fn the_caller_waits_for_its_threads_without_polling() {
     match waiting {
         Waiting::Blocked(_) => {}
         Waiting::Polling(_) => panic!(
-            "while one of its threads was still busy, parallel_sum polls: the kernel saw the \
+            "clause 4 (the caller joins its threads, no polling): while one of its threads was \
+             still busy, parallel_sum polls: the kernel saw the \
              caller asleep in thread::sleep (nanosleep), checking again and again whether the \
              threads are done. Join the threads (or let the end of thread::scope join them): \
              a join sleeps until the thread ends and is woken exactly then"
         ),
         Waiting::Spinning(cpu) => panic!(
-            "while one of its threads was still busy, parallel_sum busy-waited: the caller \
+            "clause 4 (the caller joins its threads, no polling): while one of its threads was \
+             still busy, parallel_sum busy-waited: the caller \
              burnt {cpu:?} of CPU time checking whether the threads are done. Join the threads \
              instead"
         ),
         Waiting::Returned | Waiting::NeverSlept(_) => {}
     }
     match caller.join_within(DEADLINE) {
-        Some(Ok(total)) => assert_eq!(total, 100 * 99 / 2, "the sum of 0..100"),
-        Some(Err(message)) => panic!("{message}"),
-        None => panic!("parallel_sum never returned after its held thread was let go"),
+        Some(Ok(total)) => assert!(
+            total == 100 * 99 / 2,
+            "clause 1 (each number in 0..limit added once): the sum of 0..100 is 4950, got \
+             {total}"
+        ),
+        Some(Err(message)) => panic!("clause 4 (the caller joins its threads): {message}"),
+        None => panic!(
+            "clause 4 (the caller joins its threads): parallel_sum never returned after its \
+             held thread was let go"
+        ),
     }
+}
+
+/// How each worker stops in [`limits_near_u64_max_hand_out_each_block_once`].
+const STOP: &str = "the test stops each thread at its first number on purpose";
+
+/// Limits near `u64::MAX`, with blocks so big that there are only two or
+/// three of them and more threads than blocks. Each thread stops at the
+/// first number of its first block (the test's `value` panics there, on
+/// purpose), so nothing near 2^63 numbers is ever added up: all the test
+/// needs to see is which blocks were handed out. A counter moved on with
+/// `fetch_add` by every thread passes `u64::MAX` and wraps round to 0: the
+/// threads that come after the end get block 0 (or 2) again.
+#[test]
+fn limits_near_u64_max_hand_out_each_block_once() {
+    let _census = census();
+    testkit::panics::quiet_deliberate_panics();
+    const HALF: u64 = 1 << 63;
+    const THIRD: u64 = u64::MAX / 3 + 1;
+    for (limit, block, starts) in [
+        (u64::MAX, HALF, vec![0, HALF]),
+        (u64::MAX - 1, THIRD, vec![0, THIRD, 2 * THIRD]),
+    ] {
+        let firsts = Arc::new(Mutex::new(Vec::new()));
+        let outcome = {
+            let firsts = Arc::clone(&firsts);
+            // Eight threads that each stop at their first number: this
+            // takes milliseconds, so a shorter deadline than usual.
+            within(
+                Duration::from_secs(5),
+                "clause 5 (every limit up to u64::MAX): parallel_sum near u64::MAX",
+                "a thread that never ends, or a counter \
+                 that wrapped round and hands out blocks for ever",
+                move || {
+                    catch_quietly(move || {
+                        parallel_sum(limit, 8, block, |n| {
+                            firsts.lock().unwrap().push(n);
+                            panic!("{STOP}")
+                        })
+                    })
+                },
+            )
+        };
+        let mut firsts = firsts.lock().unwrap().clone();
+        firsts.sort_unstable();
+        let mut twice: Vec<u64> = firsts
+            .windows(2)
+            .filter(|w| w[0] == w[1])
+            .map(|w| w[0])
+            .collect();
+        twice.dedup();
+        assert!(
+            twice.is_empty(),
+            "clause 5 (every limit up to u64::MAX): parallel_sum({limit}, 8 threads, block \
+             {block}) handed out the block that starts at {twice:?} more than once: the shared \
+             counter passed u64::MAX and wrapped round to 0. Every thread that comes back after \
+             the end moves a `fetch_add` counter on by another block; do not move it past \
+             `limit` (compare_exchange or fetch_update, which refuse when the counter is at the \
+             limit)"
+        );
+        let elsewhere: Vec<u64> = firsts
+            .iter()
+            .copied()
+            .filter(|n| !starts.contains(n))
+            .collect();
+        assert!(
+            elsewhere.is_empty(),
+            "clause 5 (every limit up to u64::MAX): with limit {limit} and blocks of {block}, \
+             the blocks start at {starts:?}, and each thread should start at one of them (the \
+             test stops it at its first number), but threads started at {elsewhere:?}: the \
+             shared counter wrapped round, or the blocks are not where they should be"
+        );
+        if let Err(message) = &outcome
+            && message.contains("overflow")
+        {
+            panic!(
+                "clause 5 (every limit up to u64::MAX): parallel_sum({limit}, 8, {block}) \
+                 panicked with {message:?}: near u64::MAX, `start + block` overflows; use \
+                 start.saturating_add(block).min(limit)"
+            );
+        }
+    }
+}
+
+/// More threads than this machine (or any the course runs on, up to 64
+/// cores) has cores, and more threads than blocks.
+#[test]
+fn sixty_four_threads() {
+    let _census = census();
+    let what = "clause 1 (each number in 0..limit added once): parallel_sum on 64 threads";
+    within(DEADLINE, what, "a thread that never ends", || {
+        for (limit, block) in [(10_000, 7), (100, 1_000), (1_000, 1)] {
+            let got = parallel_sum(limit, 64, block, |n| n);
+            let expected = limit * (limit - 1) / 2;
+            assert!(
+                got == expected,
+                "clause 1 (each number in 0..limit added once): 0+1+...+{} on 64 threads in \
+                 blocks of {block}: expected {expected}, got {got}; {}",
+                limit - 1,
+                explain(got, expected)
+            );
+        }
+    });
 }
 
 #[test]
 fn zero_threads_or_empty_blocks_are_refused() {
+    let _census = census();
     for (threads, block, expected) in [
         (0, 5, "at least one thread"),
         (2, 0, "at least one number per block"),
     ] {
         match catch_quietly(|| parallel_sum(10, threads, block, |n| n)) {
             Ok(sum) => panic!(
-                "parallel_sum(10, {threads}, {block}, ..) returned {sum}; it must panic with a \
+                "clause 6 (0 threads or 0 per block is refused): parallel_sum(10, {threads}, \
+                 {block}, ..) returned {sum}; it must panic with a \
                  message that contains {expected:?}"
             ),
             Err(message) => assert!(
                 message.contains(expected),
-                "parallel_sum(10, {threads}, {block}, ..) panicked with {message:?}; the \
-                 message should contain {expected:?}"
+                "clause 6 (0 threads or 0 per block is refused): parallel_sum(10, {threads}, \
+                 {block}, ..) panicked with {message:?}; the message should contain {expected:?}"
             ),
         }
     }

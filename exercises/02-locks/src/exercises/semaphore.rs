@@ -32,6 +32,9 @@ impl Semaphore {
     }
 
     /// Waits until a permit is free, takes it, and returns it as a [`Permit`].
+    /// It sleeps while it waits (no busy-wait, no `thread::sleep` loop) until
+    /// a release wakes it, and a waiter that wakes to find the permit taken
+    /// by another thread first goes back to sleep.
     pub fn acquire(&self) -> Permit<'_> {
         todo!("sleep until a permit is free, then take it")
     }
@@ -47,7 +50,9 @@ impl Semaphore {
         todo!("return how many permits are free")
     }
 
-    /// Gives one permit back and wakes one waiter. Called by `Permit::drop`.
+    /// Gives one permit back and wakes one waiter, every time (two releases
+    /// in a row wake two waiters). Called by `Permit::drop`; never waits for
+    /// another thread.
     fn release(&self) {
         todo!("give the permit back and wake a thread that waits for one")
     }

@@ -12,9 +12,13 @@ use std::net::SocketAddr;
 /// flight at the same time (and never more), and returns the answers in the
 /// order of `requests`.
 ///
-/// Use `min(max_threads, requests.len())` scoped worker threads that each take
-/// the next request nobody has taken yet, until none is left. A request that
-/// fails gives an `Err` in its place; the other requests still run.
+/// Use `min(max_threads, requests.len())` scoped worker threads (no more, even
+/// if the extra ones would only wait their turn; name them if you like) that
+/// each take the next request nobody has taken yet, until none is left. A
+/// request that fails gives an `Err` in its place; the other requests still
+/// run. The caller waits for the answers by blocking (`join`, or `recv` on a
+/// channel), never in a `thread::sleep` loop, and returns once every request
+/// has its answer.
 ///
 /// Panics with "at least one thread" if `max_threads` is 0.
 pub fn fetch_all(

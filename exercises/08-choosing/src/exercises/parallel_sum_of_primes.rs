@@ -14,7 +14,13 @@ use crate::demos::cpu::is_prime;
 /// next block nobody has taken yet, adds up its values, and comes back for
 /// another, until none is left. So a thread that falls behind (bigger numbers,
 /// or a busy core) does not hold the others back: they take the blocks it
-/// would have had.
+/// would have had. The caller waits for its threads by joining them (never in
+/// a `thread::sleep` loop).
+///
+/// Every `limit` up to `u64::MAX` works: no block is handed out twice and
+/// nothing at or past `limit` is added, even when `limit + threads * block`
+/// does not fit in a `u64` (a counter that is moved on past the end by every
+/// thread wraps round to 0 there, and hands out block 0 again).
 ///
 /// Panics with "at least one thread" if `threads` is 0, and with "at least
 /// one number per block" if `block` is 0.

@@ -1,5 +1,6 @@
 //! WRONG: joins each thread right after spawning it
 //! EXPECT: Did you join each thread right after spawning it?
+//! CLAUSE: 3
 //!
 //! The results come back in the right order, so it looks fine; but each
 //! worker runs alone while the caller waits for it, and the workers never

@@ -1,5 +1,6 @@
 //! WRONG: each worker pushes its result into a shared Vec as it finishes
 //! EXPECT: whichever thread finishes first decides it
+//! CLAUSE: 2
 //!
 //! Python's `results.append(...)` from each thread, written in Rust: the
 //! results are all there, but in the order the threads happened to finish.

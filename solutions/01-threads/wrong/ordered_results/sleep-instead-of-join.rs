@@ -1,5 +1,6 @@
 //! WRONG: sleeps a little instead of joining, then collects what is there
 //! EXPECT: join every thread before returning
+//! CLAUSE: 4
 //!
 //! "Give the threads time to finish" works on the author's idle machine and
 //! nowhere else: nothing makes the threads finish within the nap, and a

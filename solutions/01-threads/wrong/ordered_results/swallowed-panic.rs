@@ -1,5 +1,6 @@
 //! WRONG: keeps the results of the workers that did not panic, silently
 //! EXPECT: although worker 2 panicked
+//! CLAUSE: 6
 //!
 //! `filter_map(|h| h.join().ok())` reads nicely and compiles; a panicking
 //! worker just disappears from the results, and every later result moves up

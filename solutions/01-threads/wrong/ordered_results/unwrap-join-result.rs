@@ -1,5 +1,6 @@
 //! WRONG: unwraps the result of join, so the panic does not say which worker
 //! EXPECT: the message must start with "worker 2 panicked"
+//! CLAUSE: 6
 //!
 //! `join().unwrap()` does panic when a worker panicked, but with
 //! "called `Result::unwrap()` on an `Err` value: Any { .. }", which tells the

@@ -1,5 +1,6 @@
 //! WRONG: a lazy iterator chains spawn straight into join
 //! EXPECT: Did you join each thread right after spawning it?
+//! CLAUSE: 1
 //!
 //! `tasks.into_iter().map(thread::spawn).map(|h| h.join())` looks like "spawn
 //! them all, then join them all", but iterators are lazy: each task is

@@ -1,5 +1,6 @@
 //! WRONG: reads the panic message only from a &str payload
 //! EXPECT: whose payload is a String (a formatted message)
+//! CLAUSE: 3
 //!
 //! `panic!("disk full")` carries a `&'static str`, but `panic!("disk {} full",
 //! 3)` carries a `String`; a single `downcast_ref::<&str>()` misses it.

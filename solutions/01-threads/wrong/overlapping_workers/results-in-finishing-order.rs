@@ -1,5 +1,6 @@
 //! WRONG: each task's thread pushes its value into a shared Vec as it finishes
 //! EXPECT: whichever thread finishes first decides it
+//! CLAUSE: 2
 //!
 //! The values all come back, and so do the panics (added when the handles
 //! are joined), but in the order the threads finished, not the task order.

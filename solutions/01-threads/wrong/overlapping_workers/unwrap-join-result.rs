@@ -1,5 +1,6 @@
 //! WRONG: unwraps the result of join, so one panicking task stops everything
 //! EXPECT: a task's panic must come back as its Err entry
+//! CLAUSE: 3
 //!
 //! `join().unwrap()` re-panics in the caller: the other tasks' results are
 //! lost, and the caller gets a panic instead of a Vec.

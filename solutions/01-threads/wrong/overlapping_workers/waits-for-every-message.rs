@@ -1,5 +1,6 @@
 //! WRONG: waits for one message per task, and a panicking task never sends one
 //! EXPECT: the panicking task's never comes
+//! CLAUSE: 3
 //!
 //! Each thread sends `(index, value)` on a channel and the caller receives
 //! `tasks.len()` messages. The caller still holds a `Sender`, so after a task

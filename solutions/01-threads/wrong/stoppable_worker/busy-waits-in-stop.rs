@@ -1,5 +1,6 @@
 //! WRONG: stop spins on is_finished() instead of blocking in join
 //! EXPECT: it is busy-waiting
+//! CLAUSE: 2
 //!
 //! Python's `while t.is_alive(): pass`: the answer is right, but the thread
 //! that waits keeps a core busy the whole time.

@@ -1,5 +1,6 @@
 //! WRONG: counts a step before checking whether to stop, so one too many
 //! EXPECT: stop() returned
+//! CLAUSE: 2
 //!
 //! The count goes up at the top of the loop, before the check that ends it:
 //! the last turn counts a step that never ran.

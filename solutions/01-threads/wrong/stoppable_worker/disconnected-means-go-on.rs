@@ -1,5 +1,6 @@
 //! WRONG: stops only on a message, and the stop request is a dropped sender
 //! EXPECT: the thread never noticed the stop request
+//! CLAUSE: 3
 //!
 //! `while stop_received.try_recv().is_err()` reads as "while no stop
 //! message". But `stop` drops the sender instead of sending, and `try_recv`

@@ -1,5 +1,6 @@
 //! WRONG: Drop unwraps the result of join, so it panics after a panicked step
 //! EXPECT: dropping a worker whose step panicked panicked too
+//! CLAUSE: 4
 //!
 //! A panic in `drop` is a second panic if the program is already unwinding,
 //! and that aborts the whole program.

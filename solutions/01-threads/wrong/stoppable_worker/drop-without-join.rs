@@ -1,5 +1,6 @@
 //! WRONG: Drop asks the thread to stop but does not wait for it
 //! EXPECT: the worker's thread was still running after drop returned
+//! CLAUSE: 3
 //!
 //! Setting the flag is only half of stopping: the thread may be in the
 //! middle of a step, and goes on after `drop` has returned.

@@ -1,5 +1,6 @@
 //! WRONG: no Drop: a worker dropped without stop() keeps its thread running
 //! EXPECT: the worker's thread was still running after drop returned
+//! CLAUSE: 3
 //!
 //! Dropping a `JoinHandle` detaches the thread; nothing asks it to stop.
 //! The worker is gone, but its thread goes on calling `step` behind your back.

@@ -1,5 +1,6 @@
 //! WRONG: stop panics with a message of its own, losing the step's
 //! EXPECT: expected the step's own message
+//! CLAUSE: 4
 //!
 //! `expect("the worker panicked")` does panic, but the step's own message,
 //! the one that says what went wrong, is thrown away.

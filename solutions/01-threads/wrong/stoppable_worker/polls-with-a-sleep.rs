@@ -1,5 +1,6 @@
 //! WRONG: stop polls is_finished() with a 10 ms sleep instead of blocking in join
 //! EXPECT: stop() polls
+//! CLAUSE: 2
 //!
 //! Python's `while t.is_alive(): time.sleep(0.01)`, the usual repair of the
 //! spinning loop: it uses almost no CPU, so a test that only measures CPU

@@ -1,5 +1,6 @@
 //! WRONG: stop returns 0 when the step panicked, instead of panicking
 //! EXPECT: although step() panicked
+//! CLAUSE: 4
 //!
 //! `join().unwrap_or(0)` keeps `stop` from panicking, and hides the failure:
 //! the caller cannot tell "the step panicked" from "no step ran".

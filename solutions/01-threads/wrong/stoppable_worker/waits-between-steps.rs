@@ -1,5 +1,6 @@
 //! WRONG: the thread blocks in recv() between two steps
 //! EXPECT: saw only 1 of 4 steps
+//! CLAUSE: 1
 //!
 //! `recv()` waits for a message, so the worker runs one step and then sleeps
 //! until it is told to stop: `try_recv()` would only have looked.

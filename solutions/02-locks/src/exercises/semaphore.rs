@@ -31,6 +31,9 @@ impl Semaphore {
 
     // ANCHOR: acquire
     /// Waits until a permit is free, takes it, and returns it as a [`Permit`].
+    /// It sleeps while it waits (no busy-wait, no `thread::sleep` loop) until
+    /// a release wakes it, and a waiter that wakes to find the permit taken
+    /// by another thread first goes back to sleep.
     pub fn acquire(&self) -> Permit<'_> {
         let mut free = self.lock();
         // A loop, not an `if`: a wakeup is only a hint. It may be spurious,
@@ -61,7 +64,9 @@ impl Semaphore {
     }
 
     // ANCHOR: release
-    /// Gives one permit back and wakes one waiter. Called by `Permit::drop`.
+    /// Gives one permit back and wakes one waiter, every time (two releases
+    /// in a row wake two waiters). Called by `Permit::drop`; never waits for
+    /// another thread.
     fn release(&self) {
         *self.lock() += 1;
         // One permit came back, so one waiter can use it: notify_one.

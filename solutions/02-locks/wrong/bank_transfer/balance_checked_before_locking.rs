@@ -1,5 +1,6 @@
 //! WRONG: checks the balance in one lock section, debits in another
 //! EXPECT: overdraft
+//! CLAUSE: 2
 //!
 //! `balance()` is right there and reads well, but between the check and the
 //! debit another transfer can take the same money (check-then-act).

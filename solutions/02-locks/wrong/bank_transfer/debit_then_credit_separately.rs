@@ -1,5 +1,6 @@
 //! WRONG: releases the `from` lock before it credits `to`
 //! EXPECT: money appeared or vanished
+//! CLAUSE: 6
 //!
 //! One lock at a time cannot deadlock, which is why students reach for it;
 //! but between the two sections the money is in neither account, and a

@@ -1,5 +1,6 @@
 //! WRONG: locks `from` first, then `to` (no global lock order)
 //! EXPECT: deadlock
+//! CLAUSE: 5
 //!
 //! The natural order to write it in. Transfers 0->1 and 1->0 at the same
 //! time each take their first lock and wait forever for the other's.

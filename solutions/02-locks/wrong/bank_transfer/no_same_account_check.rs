@@ -1,5 +1,6 @@
 //! WRONG: does not refuse a transfer from an account to itself
 //! EXPECT: deadlock: transfer(1, 1, 5)
+//! CLAUSE: 4
 //!
 //! With `from == to`, "lock the smaller, then the larger" locks the same
 //! Mutex twice on one thread, which never returns.

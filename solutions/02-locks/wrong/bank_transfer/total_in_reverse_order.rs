@@ -1,5 +1,6 @@
 //! WRONG: `total` locks the accounts from the last to the first
 //! EXPECT: deadlock
+//! CLAUSE: 5
 //!
 //! Holding every lock makes the sum a snapshot, but in the opposite order
 //! to `transfer`'s: the auditor holds the last account and waits for the

@@ -1,5 +1,6 @@
 //! WRONG: `total` locks one account at a time
 //! EXPECT: money appeared or vanished
+//! CLAUSE: 6
 //!
 //! Each balance is read under its lock, so it looks safe, but a transfer
 //! can run between two reads: counted in neither account, or in both.

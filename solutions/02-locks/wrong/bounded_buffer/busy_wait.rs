@@ -1,5 +1,6 @@
 //! WRONG: `pop` spins (lock, look, unlock, yield) instead of waiting
 //! EXPECT: busy-wait
+//! CLAUSE: 3
 //!
 //! No Condvar to get wrong, and it passes the functional tests, but every
 //! idle consumer burns a core.

@@ -1,5 +1,6 @@
 //! WRONG: `if` instead of `while` around `Condvar::wait` in `pop`
 //! EXPECT: pop() woke up with the buffer empty
+//! CLAUSE: 4
 //!
 //! A consumer woken by a push takes it as a promise that an item is there.
 //! Another consumer (or the pusher itself) can take the item before the woken

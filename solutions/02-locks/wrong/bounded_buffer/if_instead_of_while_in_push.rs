@@ -1,5 +1,6 @@
 //! WRONG: `if` instead of `while` around `Condvar::wait` in `push`
 //! EXPECT: push() woke up with the buffer full
+//! CLAUSE: 4
 //!
 //! A producer woken by a pop assumes the slot is still free; another
 //! producer can fill it first, and the buffer then holds more than its

@@ -1,5 +1,6 @@
 //! WRONG: one Condvar for producers and consumers, with `notify_one`
 //! EXPECT: lost wakeup
+//! CLAUSE: 3
 //!
 //! Looks economical: everybody waits on `changed`, every change notifies it.
 //! But `notify_one` wakes whoever waits longest, which can be a thread of

@@ -1,5 +1,6 @@
 //! WRONG: checks for room or an item under the lock and sleeps 250 ms between checks
 //! EXPECT: polls
+//! CLAUSE: 3
 //!
 //! The Condvars look like extra machinery when "look, and if there is
 //! nothing to do, sleep a bit" seems to work: the CPU stays idle. But a

@@ -1,5 +1,6 @@
 //! WRONG: `pop` notifies `not_empty` (its own Condvar) instead of `not_full`
 //! EXPECT: lost wakeup
+//! CLAUSE: 3
 //!
 //! Copying `push` into `pop` and swapping the obvious parts, the notify
 //! line stayed as it was: producers waiting for room are never told.

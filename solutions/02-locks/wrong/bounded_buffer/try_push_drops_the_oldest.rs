@@ -1,5 +1,6 @@
 //! WRONG: `try_push` on a full buffer drops the oldest item to make room
 //! EXPECT: give the item back
+//! CLAUSE: 5
 //!
 //! A ring buffer that overwrites is a fine data structure, but not this
 //! one: a refused `try_push` must leave the buffer as it was and hand the

@@ -1,5 +1,6 @@
 //! WRONG: a busy-wait (`try_acquire` in a loop) instead of waiting on the Condvar
 //! EXPECT: busy-wait
+//! CLAUSE: 3
 //!
 //! It works, and it looks simpler, but a waiting thread burns a whole core
 //! re-checking the count, taking CPU from the threads that do the work.

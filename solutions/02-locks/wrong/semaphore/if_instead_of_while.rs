@@ -1,5 +1,6 @@
 //! WRONG: `if` instead of `while` around `Condvar::wait`
 //! EXPECT: woke up with no permit free
+//! CLAUSE: 5
 //!
 //! The wakeup is taken as a promise that a permit is free. Another thread
 //! can take the released permit between the notify and the moment the woken

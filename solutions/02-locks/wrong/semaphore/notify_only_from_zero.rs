@@ -1,5 +1,6 @@
 //! WRONG: `release` notifies only when the count goes from 0 to 1
 //! EXPECT: lost wakeup
+//! CLAUSE: 4
 //!
 //! "Nobody waits unless the count was 0" sounds like a saving, but two
 //! releases can come before the first woken waiter runs: the second one sees

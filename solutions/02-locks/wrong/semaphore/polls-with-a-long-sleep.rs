@@ -1,5 +1,6 @@
 //! WRONG: checks the count under the lock and sleeps 250 ms between checks
 //! EXPECT: polls
+//! CLAUSE: 3
 //!
 //! What a student writes after hearing that a spin burns a core: "check,
 //! and if there is nothing, sleep a bit". The CPU stays idle, so it looks

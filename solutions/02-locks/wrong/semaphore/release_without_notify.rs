@@ -1,5 +1,6 @@
 //! WRONG: `release` gives the permit back but never notifies
 //! EXPECT: release did not wake the waiter
+//! CLAUSE: 4
 //!
 //! The count goes up, but a thread already asleep in `wait` is never told:
 //! it sleeps on although a permit is free.

@@ -1,5 +1,6 @@
 //! WRONG: polls with `thread::sleep` instead of waiting on the Condvar
 //! EXPECT: busy-wait
+//! CLAUSE: 3
 //!
 //! Less CPU than a spin, but every waiter wakes up a thousand times a
 //! second for nothing, and a released permit waits up to a millisecond.

@@ -6,7 +6,9 @@ use std::thread;
 
 // ANCHOR: solution
 /// Adds up `value(n)` for every `n` in `0..limit` on `threads` scoped
-/// threads that take blocks of `block` numbers from a shared counter.
+/// threads that take blocks of `block` numbers from a shared counter that
+/// never passes `limit` (so it cannot wrap, for any `limit` up to
+/// `u64::MAX`).
 pub fn parallel_sum<F>(limit: u64, threads: usize, block: u64, value: F) -> u64
 where
     F: Fn(u64) -> u64 + Sync,
@@ -23,16 +25,21 @@ where
             .map(|_| {
                 s.spawn(move || {
                     let mut sum = 0;
-                    loop {
-                        // Relaxed is enough: the counter only has to hand
-                        // each block out once; the results travel by join.
-                        let start = next_block.fetch_add(block, Ordering::Relaxed);
-                        if start >= limit {
-                            return sum;
-                        }
+                    // Claims the next block in one atomic step, and never
+                    // moves the counter past `limit`: a plain `fetch_add`
+                    // would go on adding `block` once per thread after the
+                    // end, and near u64::MAX wrap round to 0 and hand out
+                    // block 0 again. Relaxed is enough: the counter only has
+                    // to hand each block out once; the sums travel by join.
+                    while let Ok(start) =
+                        next_block.fetch_update(Ordering::Relaxed, Ordering::Relaxed, |start| {
+                            (start < limit).then(|| start.saturating_add(block).min(limit))
+                        })
+                    {
                         let end = start.saturating_add(block).min(limit);
                         sum += (start..end).map(value).sum::<u64>();
                     }
+                    sum
                 })
             })
             .collect();

@@ -1,5 +1,6 @@
 //! WRONG: requests fetched in batches of `max_threads`
 //! EXPECT: a slow request held back the fast ones
+//! CLAUSE: 4
 //!
 //! Never more than `max_threads` in flight and answers in order, so it
 //! looks right; but each batch waits for its slowest request while the

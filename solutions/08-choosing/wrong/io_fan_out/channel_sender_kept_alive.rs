@@ -1,5 +1,6 @@
 //! WRONG: collects answers from a channel whose last sender is never dropped
 //! EXPECT: fetch_all never returned
+//! CLAUSE: 7
 //!
 //! Each worker gets a clone of `tx`, but the original stays alive in the
 //! caller, so `for (i, answer) in rx` waits for one more message forever.

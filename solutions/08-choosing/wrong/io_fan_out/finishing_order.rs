@@ -1,5 +1,6 @@
 //! WRONG: answers collected in the order they finish
 //! EXPECT: in the order of the requests
+//! CLAUSE: 1
 //!
 //! Every worker pushes its answer into one shared Vec as soon as it has it.
 //! With a server that answers at an even pace the order often looks right;

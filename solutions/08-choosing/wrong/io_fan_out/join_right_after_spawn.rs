@@ -1,5 +1,6 @@
 //! WRONG: each worker is joined right after it is spawned
 //! EXPECT: should be in flight at once
+//! CLAUSE: 2
 //!
 //! The loop spawns a worker and joins it before spawning the next, so only
 //! one request is ever in flight: sequential code with thread overhead.

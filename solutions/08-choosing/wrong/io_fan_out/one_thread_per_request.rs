@@ -1,5 +1,6 @@
 //! WRONG: one thread per request, `max_threads` ignored
 //! EXPECT: never more than max_threads
+//! CLAUSE: 2
 //!
 //! The chapter's `fetch_on_threads` again. Fine for ten requests, not for
 //! ten thousand, and not what was asked: the server sees them all at once.

@@ -1,5 +1,6 @@
 //! WRONG: collects the answers with `try_recv` in a `thread::sleep` loop
 //! EXPECT: fetch_all polls
+//! CLAUSE: 7
 //!
 //! The Python habit `queue.get_nowait()` plus `time.sleep(0.01)`: the
 //! caller asks the channel for an answer, and when there is none yet it

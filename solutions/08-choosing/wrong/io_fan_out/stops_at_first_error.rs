@@ -1,5 +1,6 @@
 //! WRONG: a worker gives up at its first failed request
 //! EXPECT: a worker stopped at the first error
+//! CLAUSE: 5
 //!
 //! `?`-style thinking: on an error, the worker records it and returns. The
 //! requests it would have taken next are never sent.

@@ -1,5 +1,6 @@
 //! WRONG: a failed request becomes an empty answer
 //! EXPECT: the error was swallowed
+//! CLAUSE: 5
 //!
 //! `unwrap_or_default()` keeps the types simple and the program running,
 //! and the caller can no longer tell a failure from an empty reply.

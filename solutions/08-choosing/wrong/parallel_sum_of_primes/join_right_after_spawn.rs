@@ -1,5 +1,6 @@
 //! WRONG: each thread is joined right after it is spawned
 //! EXPECT: one after the other
+//! CLAUSE: 2
 //!
 //! `map(spawn).map(join)` in one iterator chain looks like "spawn them all,
 //! then join", but iterators are lazy: each thread is joined before the

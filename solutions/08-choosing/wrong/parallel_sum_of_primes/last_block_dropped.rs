@@ -1,5 +1,6 @@
 //! WRONG: a block that would end past `limit` is skipped
 //! EXPECT: never added
+//! CLAUSE: 1
 //!
 //! "Stop when the block does not fit" instead of cutting the last block
 //! short: the numbers of the last, shorter block are lost whenever `limit`

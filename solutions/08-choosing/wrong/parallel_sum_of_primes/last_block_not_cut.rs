@@ -1,5 +1,6 @@
 //! WRONG: the last block is not cut at `limit`
 //! EXPECT: at or past the limit
+//! CLAUSE: 1
 //!
 //! The last block runs to `start + block`, adding numbers that are not
 //! below `limit`.

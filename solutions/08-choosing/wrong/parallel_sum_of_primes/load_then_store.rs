@@ -1,5 +1,6 @@
 //! WRONG: a block is claimed with a load and a store, not one `fetch_add`
 //! EXPECT: added more than once
+//! CLAUSE: 1
 //!
 //! Each step is atomic, but the pair is not: two threads can read the same
 //! start before either stores the next one, and both add the same block.

@@ -1,5 +1,6 @@
 //! WRONG: waits for the workers by checking a shared counter in a `thread::sleep` loop
 //! EXPECT: polls
+//! CLAUSE: 4
 //!
 //! What a Python programmer writes who does not know that `thread::scope`
 //! joins its threads: each worker adds its sum to a shared total and counts

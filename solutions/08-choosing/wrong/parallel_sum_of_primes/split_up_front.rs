@@ -1,5 +1,6 @@
 //! WRONG: the range is cut into one share per thread up front
 //! EXPECT: the work was split up front
+//! CLAUSE: 3
 //!
 //! Correct sums, all threads at once, but a thread whose share is slow
 //! (bigger numbers, a busy core) finishes last while the others sit idle:

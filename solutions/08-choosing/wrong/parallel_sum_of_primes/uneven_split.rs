@@ -1,5 +1,6 @@
 //! WRONG: split up front into `limit / threads` numbers per thread, the remainder forgotten
 //! EXPECT: split up front
+//! CLAUSE: 3
 //!
 //! Integer division rounds down: with 4 threads and 10 numbers, each takes
 //! 2, and 8 and 9 are never added.

@@ -1,0 +1,60 @@
+//! WRONG: the block counter is moved on with `fetch_add` past the end, and wraps near u64::MAX
+//! EXPECT: wrapped round to 0
+//! CLAUSE: 5
+//!
+//! The course's first solution. Every thread that comes back after the last
+//! block adds `block` to the counter once more before it sees `start >=
+//! limit`. For everyday limits that is harmless; when `limit + threads *
+//! block` does not fit in a u64 the counter wraps round to 0 and the next
+//! thread gets block 0 again, so numbers are added twice (and for a small
+//! block, the threads would start all over).
+
+use crate::demos::cpu::is_prime;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::thread;
+
+/// Adds up `value(n)` for every `n` in `0..limit` on `threads` scoped
+/// threads that take blocks of `block` numbers from a shared counter.
+pub fn parallel_sum<F>(limit: u64, threads: usize, block: u64, value: F) -> u64
+where
+    F: Fn(u64) -> u64 + Sync,
+{
+    assert!(threads > 0, "parallel_sum needs at least one thread");
+    assert!(
+        block > 0,
+        "parallel_sum needs at least one number per block"
+    );
+    let next_block = AtomicU64::new(0);
+    let (next_block, value) = (&next_block, &value);
+    thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                s.spawn(move || {
+                    let mut sum = 0;
+                    loop {
+                        // Relaxed is enough: the counter only has to hand
+                        // each block out once; the results travel by join.
+                        let start = next_block.fetch_add(block, Ordering::Relaxed);
+                        if start >= limit {
+                            return sum;
+                        }
+                        let end = start.saturating_add(block).min(limit);
+                        sum += (start..end).map(value).sum::<u64>();
+                    }
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum()
+    })
+}
+
+/// The sum of the primes below `limit`, computed on `threads` threads.
+pub fn parallel_sum_of_primes(limit: u64, threads: usize) -> u64 {
+    parallel_sum(limit, threads, 1_000, |n| if is_prime(n) { n } else { 0 })
+}
