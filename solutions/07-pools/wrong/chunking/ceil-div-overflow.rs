@@ -1,5 +1,5 @@
-//! WRONG: counts the chunks with `(len + chunksize - 1) / chunksize`, which overflows for a huge chunk size
-//! EXPECT: chunk_ranges(2, 18446744073709551615)
+//! WRONG: counts chunks with `(len + chunksize - 1) / chunksize`, which overflows for a huge chunk size
+//! EXPECT: chunk_ranges(1, 18446744073709551615) panicked
 //! CLAUSE: 1
 //!
 //! The ceiling division is the textbook way to count chunks, and it is right
@@ -24,7 +24,11 @@ pub fn chunk_ranges(len: usize, chunksize: usize) -> Vec<Range<usize>> {
     (0..count)
         .map(|i| {
             let start = i * chunksize;
-            let end = if i + 1 == count { len } else { start + chunksize };
+            let end = if i + 1 == count {
+                len
+            } else {
+                start + chunksize
+            };
             start..end
         })
         .collect()
