@@ -254,15 +254,22 @@ fn a_child_that_fails_is_reported_with_its_slot() {
 fn a_child_killed_by_a_signal_is_reported_with_its_slot() {
     let _clean = testkit::process_scope();
     const N: usize = 4;
+    let parent = std::process::id();
     let outcome = within(
         PATIENCE,
         "clause 5 (a failed child is an error naming its slot, after joining all): compute_in_children",
         LIKELY,
         move || {
             // SAFETY: the work computes a number, and for slot 1 sends
-            // SIGKILL to its own process (kill(2) is async-signal-safe).
+            // SIGKILL to its own process (getpid and kill(2) are
+            // async-signal-safe), unless it runs in the test's process.
             unsafe {
                 compute_in_children(N, |i| {
+                    assert_ne!(
+                        std::process::id(),
+                        parent,
+                        "clause 3 (each work(i) in a child of its own): work ran in the parent (pid {parent}); call it in the child, after fork"
+                    );
                     if i == 1 {
                         let _ = nix::sys::signal::kill(
                             nix::unistd::getpid(),
