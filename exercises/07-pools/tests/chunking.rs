@@ -35,7 +35,13 @@ const EVEN_SIZES: &str = "clause 6 (sizes differ by at most one, the larger firs
 fn call(clause: &str, cut: Cut, name: &str, len: usize, n: usize) -> (String, Vec<Range<usize>>) {
     let what = format!("{clause}: {name}({len}, {n})");
     let chunks = catch_quietly(|| cut(len, n)).unwrap_or_else(|message| {
-        panic!("{what} panicked: {message} (an overflow? `start + chunksize` overflows for a huge chunk size)")
+        let why = if message.contains("overflow") {
+            " (a chunk size may be as large as usize::MAX: `start + chunksize` overflows, \
+             `chunksize.min(len - start)` does not)"
+        } else {
+            ""
+        };
+        panic!("{what} panicked: {message}{why}")
     });
     (what, chunks)
 }
