@@ -247,3 +247,49 @@ fn a_child_that_fails_is_reported_with_its_slot() {
         "clause 5 (a failed child is an error naming its slot, after joining all): the error should name the failed slot as `slot 2`, got: {error}"
     );
 }
+
+/// Fault injection: a child that dies by a signal (the OOM killer's SIGKILL,
+/// a segfault, an abort) never exits with 0, and its slot holds no result.
+#[test]
+fn a_child_killed_by_a_signal_is_reported_with_its_slot() {
+    let _clean = testkit::process_scope();
+    const N: usize = 4;
+    let parent = std::process::id();
+    let outcome = within(
+        PATIENCE,
+        "clause 5 (a failed child is an error naming its slot, after joining all): compute_in_children",
+        LIKELY,
+        move || {
+            // SAFETY: the work computes a number, and for slot 1 sends
+            // SIGKILL to its own process (getpid and kill(2) are
+            // async-signal-safe), unless it runs in the test's process.
+            unsafe {
+                compute_in_children(N, |i| {
+                    assert_ne!(
+                        std::process::id(),
+                        parent,
+                        "clause 3 (each work(i) in a child of its own): work ran in the parent (pid {parent}); call it in the child, after fork"
+                    );
+                    if i == 1 {
+                        let _ = nix::sys::signal::kill(
+                            nix::unistd::getpid(),
+                            nix::sys::signal::Signal::SIGKILL,
+                        );
+                    }
+                    i as u64
+                })
+            }
+        },
+    );
+    let error = outcome.expect_err(
+        "clause 5 (a failed child is an error naming its slot, after joining all): the child for \
+         slot 1 was killed by SIGKILL, so it did not exit with status 0 and its slot holds no \
+         result: compute_in_children should return an error, not Ok. A death by a signal is \
+         ExitStatus::Signaled, not Exited with a code: treat everything but Exited(0) as failure",
+    );
+    assert!(
+        error.to_string().contains("slot 1"),
+        "clause 5 (a failed child is an error naming its slot, after joining all): the error \
+         should name the failed slot as `slot 1`, got: {error}"
+    );
+}

@@ -314,3 +314,81 @@ fn concurrent_adds_to_one_bucket_are_not_lost() {
         "4 workers adding to one bucket at the same time",
     );
 }
+
+/// Each byte of `data` is its own position, so that `bucket_of` sees which
+/// part of `data` the child that calls it counts: the test records, per
+/// child, the lowest and highest position and how many it saw.
+#[test]
+fn the_chunks_are_contiguous_and_differ_by_at_most_one() {
+    let _clean = testkit::process_scope();
+    for (len, workers) in [(10usize, 4usize), (9, 6), (23, 4), (7, 7), (1, 3)] {
+        // pid, lowest, highest, how many: per child, in shared memory.
+        let table = SharedSlice::<AtomicU64>::new(4 * workers).expect("mmap failed");
+        for (slot, field) in table.iter().enumerate() {
+            if slot % 4 == 1 {
+                field.store(u64::MAX, Ordering::Relaxed);
+            }
+        }
+        let data: Vec<u8> = (0..len).map(|i| i as u8).collect();
+        let seen = within(
+            PATIENCE,
+            "clause 6 (contiguous chunks whose lengths differ by at most one): histogram",
+            LIKELY,
+            move || {
+                let mine = Cell::new(None::<usize>);
+                // SAFETY: bucket_of uses a Cell of the child's own memory,
+                // atomics in shared memory and getpid.
+                unsafe {
+                    histogram(&data, 1, workers, |b| {
+                        let at = mine.get().unwrap_or_else(|| {
+                            let me = u64::from(std::process::id());
+                            let at = (0..workers)
+                                .find(|w| {
+                                    table[4 * w]
+                                        .compare_exchange(0, me, Ordering::Relaxed, Ordering::Relaxed)
+                                        .is_ok()
+                                })
+                                .expect("more children called bucket_of than there are workers");
+                            mine.set(Some(at));
+                            at
+                        });
+                        table[4 * at + 1].fetch_min(u64::from(b), Ordering::Relaxed);
+                        table[4 * at + 2].fetch_max(u64::from(b), Ordering::Relaxed);
+                        table[4 * at + 3].fetch_add(1, Ordering::Relaxed);
+                        0
+                    })
+                }
+                .expect("clause 6 (contiguous chunks whose lengths differ by at most one): histogram failed");
+                let fields: Vec<u64> = table.iter().map(|f| f.load(Ordering::Relaxed)).collect();
+                fields
+            },
+        );
+        let mut chunks: Vec<(u64, u64, u64)> = seen
+            .chunks(4)
+            .filter(|child| child[0] != 0)
+            .map(|child| (child[1], child[2], child[3]))
+            .collect();
+        chunks.sort();
+        for &(low, high, count) in &chunks {
+            assert_eq!(
+                high - low + 1,
+                count,
+                "clause 6 (contiguous chunks whose lengths differ by at most one): {len} bytes, \
+                 {workers} workers: one child counted {count} bytes between positions {low} and \
+                 {high}: a chunk is one contiguous run of data"
+            );
+        }
+        let mut lengths: Vec<u64> = chunks.iter().map(|&(_, _, count)| count).collect();
+        lengths.resize(workers.max(lengths.len()), 0); // the children with empty chunks
+        let (least, most) = (lengths.iter().min(), lengths.iter().max());
+        assert!(
+            most.zip(least)
+                .is_some_and(|(most, least)| most - least <= 1),
+            "clause 6 (contiguous chunks whose lengths differ by at most one): {len} bytes, \
+             {workers} workers: the chunks had {lengths:?} bytes (empty ones as 0); their \
+             lengths must differ by at most one. Cutting chunks of len.div_ceil(workers) bytes \
+             leaves the last ones short or empty: give each len / workers bytes and the first \
+             len % workers one more"
+        );
+    }
+}

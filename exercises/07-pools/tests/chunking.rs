@@ -20,12 +20,29 @@ use testkit::{Limits, NotRun, run_command};
 
 type Cut = fn(usize, usize) -> Vec<Range<usize>>;
 
+/// The clause that `chunk_ranges`' cover checks test.
+const CHUNK_COVER: &str = "clause 1 (every item in exactly one chunk, whatever the chunk size)";
+/// The clause of `chunk_ranges`' chunk sizes.
+const CHUNK_SIZES: &str = "clause 2 (every chunk has chunksize items but the last)";
+/// The clause that `even_ranges`' cover checks test.
+const EVEN_COVER: &str = "clause 5 (every item in exactly one chunk, never an empty one)";
+/// The clause of `even_ranges`' chunk sizes.
+const EVEN_SIZES: &str = "clause 6 (sizes differ by at most one, the larger first)";
+
 /// Calls `cut(len, n)` (named `name` in messages), failing with a clear
-/// message if it panics. Returns the call as text, and the chunks.
-fn call(cut: Cut, name: &str, len: usize, n: usize) -> (String, Vec<Range<usize>>) {
-    let what = format!("{name}({len}, {n})");
-    let chunks = catch_quietly(|| cut(len, n))
-        .unwrap_or_else(|message| panic!("{what} panicked: {message}"));
+/// message, that begins with `clause`, if it panics. Returns the call as
+/// text, and the chunks.
+fn call(clause: &str, cut: Cut, name: &str, len: usize, n: usize) -> (String, Vec<Range<usize>>) {
+    let what = format!("{clause}: {name}({len}, {n})");
+    let chunks = catch_quietly(|| cut(len, n)).unwrap_or_else(|message| {
+        let why = if message.contains("overflow") {
+            " (a chunk size may be as large as usize::MAX: `start + chunksize` overflows, \
+             `chunksize.min(len - start)` does not)"
+        } else {
+            ""
+        };
+        panic!("{what} panicked: {message}{why}")
+    });
     (what, chunks)
 }
 
@@ -64,10 +81,12 @@ fn check_cover(len: usize, chunks: &[Range<usize>], what: &str) {
 
 /// All the properties of `chunk_ranges`, over every size, most telling first.
 fn check_chunk_ranges_everywhere() {
+    // Sizes up to 30, and huge ones: a chunk size is any usize but 0.
+    let huge = [usize::MAX, usize::MAX - 1, usize::MAX / 2 + 1];
     let calls: Vec<(usize, usize, String, Vec<Range<usize>>)> = (0..200)
-        .flat_map(|len| (1..30).map(move |size| (len, size)))
+        .flat_map(|len| (1..30).chain(huge).map(move |size| (len, size)))
         .map(|(len, size)| {
-            let (what, chunks) = call(chunk_ranges, "chunk_ranges", len, size);
+            let (what, chunks) = call(CHUNK_COVER, chunk_ranges, "chunk_ranges", len, size);
             (len, size, what, chunks)
         })
         .collect();
@@ -78,7 +97,7 @@ fn check_chunk_ranges_everywhere() {
         let all_but_last = &chunks[..chunks.len().saturating_sub(1)];
         if let Some(short) = all_but_last.iter().find(|c| c.len() != *size) {
             panic!(
-                "chunk_ranges({len}, {size}): chunk {short:?} has {} items; every chunk has \
+                "{CHUNK_SIZES}: chunk_ranges({len}, {size}): chunk {short:?} has {} items; every chunk has \
                  {size} but the last, in {chunks:?}",
                 short.len()
             );
@@ -86,7 +105,7 @@ fn check_chunk_ranges_everywhere() {
         assert_eq!(
             chunks.len(),
             len.div_ceil(*size),
-            "chunk_ranges({len}, {size}): how many chunks, in {chunks:?}"
+            "{CHUNK_SIZES}: chunk_ranges({len}, {size}): how many chunks, in {chunks:?}"
         );
     }
 }
@@ -96,7 +115,7 @@ fn check_even_ranges_everywhere() {
     let calls: Vec<(usize, usize, String, Vec<Range<usize>>)> = (0..200)
         .flat_map(|len| (1..20).map(move |parts| (len, parts)))
         .map(|(len, parts)| {
-            let (what, chunks) = call(even_ranges, "even_ranges", len, parts);
+            let (what, chunks) = call(EVEN_COVER, even_ranges, "even_ranges", len, parts);
             (len, parts, what, chunks)
         })
         .collect();
@@ -108,7 +127,7 @@ fn check_even_ranges_everywhere() {
         if let (Some(min), Some(max)) = (sizes.iter().min(), sizes.iter().max()) {
             assert!(
                 max - min <= 1,
-                "even_ranges({len}, {parts}): sizes {sizes:?} differ by more than one \
+                "{EVEN_SIZES}: even_ranges({len}, {parts}): sizes {sizes:?} differ by more than one \
                  (an uneven split: each chunk gets len / parts items, the first len % parts \
                  one more)"
             );
@@ -118,12 +137,13 @@ fn check_even_ranges_everywhere() {
         let sizes: Vec<usize> = chunks.iter().map(|c| c.len()).collect();
         assert!(
             sizes.windows(2).all(|w| w[0] >= w[1]),
-            "even_ranges({len}, {parts}): sizes {sizes:?}: the larger chunks come first"
+            "{EVEN_SIZES}: even_ranges({len}, {parts}): sizes {sizes:?}: the larger chunks come first"
         );
         assert_eq!(
             chunks.len(),
             (*parts).min(*len),
-            "even_ranges({len}, {parts}): how many chunks (parts, or len if fewer), in {chunks:?}"
+            "{EVEN_COVER}: even_ranges({len}, {parts}): how many chunks (parts, or len if fewer), \
+             in {chunks:?}"
         );
     }
 }
@@ -131,16 +151,27 @@ fn check_even_ranges_everywhere() {
 #[test]
 fn chunk_ranges_examples() {
     check_chunk_ranges_everywhere();
-    assert_eq!(chunk_ranges(10, 4), vec![0..4, 4..8, 8..10]);
-    assert_eq!(chunk_ranges(8, 4), vec![0..4, 4..8]);
-    assert_eq!(chunk_ranges(3, 10), vec![0..3]);
-    assert_eq!(chunk_ranges(0, 4), vec![]);
-    let (_, none) = call(chunk_ranges, "chunk_ranges", 0, 0);
+    for (len, size, expected) in [(10, 4, vec![0..4, 4..8, 8..10]), (8, 4, vec![0..4, 4..8])] {
+        assert_eq!(
+            chunk_ranges(len, size),
+            expected,
+            "{CHUNK_SIZES}: chunk_ranges({len}, {size})"
+        );
+    }
     assert_eq!(
-        none,
-        vec![],
-        "no items need no chunk size: chunk_ranges(0, 0) is empty"
+        chunk_ranges(3, 10),
+        vec![0..3],
+        "{CHUNK_COVER}: chunk_ranges(3, 10)"
     );
+    const NONE: &str = "clause 3 (no items, no chunks, whatever the chunk size)";
+    for size in [4, 1, usize::MAX, 0] {
+        let (_, none) = call(NONE, chunk_ranges, "chunk_ranges", 0, size);
+        assert_eq!(
+            none,
+            vec![],
+            "{NONE}: chunk_ranges(0, {size}) is empty (no items need no chunk size)"
+        );
+    }
 }
 
 #[test]
@@ -156,7 +187,8 @@ fn with_pythons_chunksize_there_are_at_most_four_chunks_per_worker() {
             let chunks = chunk_ranges(len, python_chunksize(len, workers));
             assert!(
                 chunks.len() <= 4 * workers,
-                "{len} items, {workers} workers: {chunks:?}"
+                "{CHUNK_SIZES}: {len} items, {workers} workers, chunks of \
+                 python_chunksize({len}, {workers}): more than four per worker in {chunks:?}"
             );
         }
     }
@@ -192,7 +224,7 @@ fn zero_chunksize_probe() {
     std::process::exit(code);
 }
 
-const ZERO: &str = "chunk_ranges(5, 0) must panic: a chunk size of 0 never moves past item 0";
+const ZERO: &str = "clause 4 (a chunk size of 0 panics when there are items): chunk_ranges(5, 0) must panic: a chunk size of 0 never moves past item 0";
 
 #[test]
 fn chunk_ranges_refuses_a_chunk_size_of_zero() {
@@ -220,7 +252,7 @@ fn chunk_ranges_refuses_a_chunk_size_of_zero() {
     match status.code() {
         Some(0) => {}
         Some(3) => panic!("{ZERO}; it returned {said}"),
-        Some(4) => panic!("chunk_ranges(5, 1) panicked: {said}"),
+        Some(4) => panic!("{CHUNK_COVER}: chunk_ranges(5, 1) panicked: {said}"),
         _ => panic!(
             "{ZERO}: it ran out of memory ({status}), adding empty chunks for ever; refuse \
              it with assert!"
@@ -231,15 +263,40 @@ fn chunk_ranges_refuses_a_chunk_size_of_zero() {
 #[test]
 fn even_ranges_examples() {
     check_even_ranges_everywhere();
-    assert_eq!(even_ranges(10, 4), vec![0..3, 3..6, 6..8, 8..10]);
-    assert_eq!(even_ranges(8, 4), vec![0..2, 2..4, 4..6, 6..8]);
-    assert_eq!(even_ranges(2, 4), vec![0..1, 1..2], "never an empty chunk");
-    assert_eq!(even_ranges(0, 4), vec![]);
-    let zero = catch_quietly(|| even_ranges(5, 0));
-    assert!(
-        zero.is_err(),
-        "even_ranges(5, 0) must panic: items cannot go into 0 chunks; it returned {zero:?}"
+    assert_eq!(
+        even_ranges(10, 4),
+        vec![0..3, 3..6, 6..8, 8..10],
+        "{EVEN_SIZES}"
     );
+    assert_eq!(
+        even_ranges(8, 4),
+        vec![0..2, 2..4, 4..6, 6..8],
+        "{EVEN_SIZES}"
+    );
+    assert_eq!(
+        even_ranges(2, 4),
+        vec![0..1, 1..2],
+        "{EVEN_COVER}: never an empty chunk"
+    );
+    assert_eq!(
+        even_ranges(0, 4),
+        vec![],
+        "{EVEN_COVER}: no items, no chunks"
+    );
+}
+
+#[test]
+fn even_ranges_refuses_zero_parts_even_with_no_items() {
+    check_even_ranges_everywhere();
+    for len in [5, 1, 0] {
+        let zero = catch_quietly(|| even_ranges(len, 0));
+        assert!(
+            zero.is_err(),
+            "clause 7 (parts == 0 panics, even with no items): even_ranges({len}, 0) must panic: \
+             items cannot go into 0 chunks, and the promise has no exception for no items \
+             (assert on parts before you return early); it returned {zero:?}"
+        );
+    }
 }
 
 #[test]

@@ -55,7 +55,7 @@ fn alone() -> RwLockWriteGuard<'static, ()> {
 fn start(size: usize) -> Pool {
     let pool = ManuallyDrop::new(within(
         QUICK,
-        "PanicSafePool::new",
+        "clause 1 (new starts size workers that run size jobs at once): PanicSafePool::new",
         "new never returned",
         move || PanicSafePool::new(size),
     ));
@@ -86,11 +86,11 @@ fn meet_on_every_worker(pool: &PanicSafePool, size: usize, panics: usize) -> Has
         let (thread, met) = match report {
             Ok(report) => report,
             Err(_) if panics == 0 => panic!(
-                "only {ran} of {size} jobs ran on a new pool: does new start {size} workers \
+                "clause 1 (new starts size workers that run size jobs at once): only {ran} of {size} jobs ran on a new pool: does new start {size} workers \
                  that take jobs from the channel?"
             ),
             Err(_) => panic!(
-                "only {ran} of {size} jobs ran after {panics} job(s) panicked: the pool has \
+                "clause 2 (a panicking job ends its worker, and a replacement takes its place): only {ran} of {size} jobs ran after {panics} job(s) panicked: the pool has \
                  fewer than {size} live workers; start a replacement for each worker whose \
                  job panicked"
             ),
@@ -100,12 +100,12 @@ fn meet_on_every_worker(pool: &PanicSafePool, size: usize, panics: usize) -> Has
                 threads.insert(thread);
             }
             Err(missed) if panics == 0 => panic!(
-                "{missed} on a new pool of {size}: jobs ran one at a time. Is a lock held \
+                "clause 1 (new starts size workers that run size jobs at once): {missed} on a new pool of {size}: jobs ran one at a time. Is a lock held \
                  while a job runs? (the guard of `while let Ok(job) = rx.lock().unwrap().recv()` \
                  lives for the whole loop body)"
             ),
             Err(missed) => panic!(
-                "{missed} after {panics} job(s) panicked: the pool has fewer than {size} live \
+                "clause 2 (a panicking job ends its worker, and a replacement takes its place): {missed} after {panics} job(s) panicked: the pool has fewer than {size} live \
                  workers; start a replacement for each worker whose job panicked"
             ),
         }
@@ -122,7 +122,7 @@ fn panic_on_a_worker<P: Send + 'static>(pool: &PanicSafePool, payload: P) -> Thr
         panic_quietly(payload);
     });
     rx.recv_timeout(QUICK)
-        .unwrap_or_else(|_| panic!("a job given to execute never ran within {QUICK:?}"))
+        .unwrap_or_else(|_| panic!("clause 1 (new starts size workers that run size jobs at once): a job given to execute never ran within {QUICK:?}"))
 }
 
 /// Checks the messages `panics()` recorded.
@@ -132,7 +132,7 @@ fn assert_panics(pool: &PanicSafePool, mut expected: Vec<&str>) {
     expected.sort();
     assert_eq!(
         got, expected,
-        "panics() should hold each panic's message. A formatted panic!(\"job {{}}\", i) \
+        "clause 3 (panics() holds every panic's message, recorded before the replacement starts): panics() should hold each panic's message. A formatted panic!(\"job {{}}\", i) \
          carries a String payload, a panic!(\"literal\") a &'static str: downcast_ref both"
     );
 }
@@ -142,7 +142,7 @@ fn finish(pool: Pool) {
     let pool = ManuallyDrop::into_inner(pool);
     within(
         QUICK,
-        "drop(pool)",
+        "clause 4 (drop runs the queued jobs, then joins every thread the pool started): drop(pool)",
         "drop never returned: close the job channel so the workers end, then join them \
          (and whatever thread watches them)",
         move || drop(pool),
@@ -157,7 +157,7 @@ fn jobs_run_on_size_workers_at_once() {
     assert_eq!(
         threads.len(),
         3,
-        "three jobs that meet run on three threads"
+        "clause 1 (new starts size workers that run size jobs at once): three jobs that meet run on three threads"
     );
     assert_panics(&pool, vec![]);
 }
@@ -170,7 +170,7 @@ fn a_panic_kills_its_worker_and_a_replacement_takes_its_place() {
     let threads = meet_on_every_worker(&pool, 2, 1);
     assert!(
         !threads.contains(&victim),
-        "the thread whose job panicked still runs jobs: let the panic end the thread \
+        "clause 2 (a panicking job ends its worker, and a replacement takes its place): the thread whose job panicked still runs jobs: let the panic end the thread \
          (no catch_unwind) and start a new worker in its place"
     );
     assert_panics(&pool, vec!["job 1 failed"]);
@@ -189,7 +189,7 @@ fn more_panics_than_workers_and_the_pool_still_works() {
     let threads = meet_on_every_worker(&pool, size, messages.len());
     assert!(
         threads.is_disjoint(&victims),
-        "the thread whose job panicked still runs jobs: let the panic end the thread \
+        "clause 2 (a panicking job ends its worker, and a replacement takes its place): the thread whose job panicked still runs jobs: let the panic end the thread \
          (no catch_unwind) and start a new worker in its place"
     );
     assert_panics(&pool, messages.to_vec());
@@ -236,13 +236,13 @@ fn drop_runs_the_queued_jobs_and_joins_every_worker_replacements_too() {
     finish(pool);
     assert!(
         last_job_done.load(Ordering::SeqCst),
-        "drop returned while a queued job was still running: drop must join every worker \
+        "clause 4 (drop runs the queued jobs, then joins every thread the pool started): drop returned while a queued job was still running: drop must join every worker \
          it started, the replacements included, after closing the job channel"
     );
     assert_eq!(
         done.load(Ordering::SeqCst),
         294,
-        "every queued job that does not panic must run before drop returns"
+        "clause 4 (drop runs the queued jobs, then joins every thread the pool started): every queued job that does not panic must run before drop returns"
     );
     drop(gate);
 }
@@ -277,7 +277,7 @@ fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
     go.send(()).expect("the job waits for the go");
     let (dropped, worker) = within(
         QUICK,
-        "a job that drops the last handle of its own pool",
+        "clause 5 (a drop inside one of the pool's own jobs does not wait for that job): a job that drops the last handle of its own pool",
         "deadlock: the pool's drop ran on one of the pool's own workers (the job held the \
          pool's last Arc) and waited for that very worker: it joined a thread that waits for \
          this worker to end (the supervisor), or the worker itself. When drop runs on one of \
@@ -287,7 +287,7 @@ fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
     );
     if let Err(message) = dropped {
         panic!(
-            "dropping the pool's last handle inside one of its own jobs panicked ({message}): \
+            "clause 5 (a drop inside one of the pool's own jobs does not wait for that job): dropping the pool's last handle inside one of its own jobs panicked ({message}): \
              the drop joined the worker thread it runs on (a thread cannot join itself: \
              pthread_join fails with EDEADLK, and std panics). When drop runs on one of the \
              pool's workers, leave that thread (and whatever waits for it) to end on its own"
@@ -295,7 +295,7 @@ fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
     }
     within(
         QUICK,
-        "the jobs queued behind the one that dropped the pool",
+        "clause 5 (a drop inside one of the pool's own jobs does not wait for that job): the jobs queued behind the one that dropped the pool",
         "the jobs queued before the pool was dropped never all ran: a drop inside a job must \
          still let the workers drain the queue",
         move || {
@@ -308,7 +308,7 @@ fn dropping_the_pool_inside_one_of_its_own_jobs_does_not_wait_for_that_job() {
     // (the channel is closed and empty): no thread is left behind.
     within(
         QUICK,
-        "the worker that dropped its own pool to end",
+        "clause 5 (a drop inside one of the pool's own jobs does not wait for that job): the worker that dropped its own pool to end",
         "the worker that dropped its own pool never ended: once its job returns, its loop must \
          find the job channel closed and empty, and return",
         move || {
@@ -361,7 +361,7 @@ fn an_idle_pool_does_not_busy_wait() {
         .expect("the reference thread does not panic");
     assert!(
         busiest < spinner / 4,
-        "one of the pool's threads used {busiest:?} of CPU in {IDLE_WINDOW:?} with nothing to \
+        "clause 6 (an idle pool's threads block until there is news): one of the pool's threads used {busiest:?} of CPU in {IDLE_WINDOW:?} with nothing to \
          do, as much as a thread that spins ({spinner:?}): a busy-wait (a loop on try_recv, \
          is_finished or yield_now). Block on the channel (recv) instead"
     );
@@ -381,7 +381,7 @@ fn an_idle_pool_does_not_busy_wait() {
         .unwrap_or_default();
     assert!(
         most <= IDLE_WAKEUPS,
-        "an idle pool polls: one of its threads woke up {most} times in {IDLE_WINDOW:?} with \
+        "clause 6 (an idle pool's threads block until there is news): an idle pool polls: one of its threads woke up {most} times in {IDLE_WINDOW:?} with \
          nothing to do{}: a loop that sleeps (thread::sleep, or recv_timeout) and looks again. \
          Block on the channel (recv), which sleeps until there is news",
         match testkit::task::sleeping_in(tid) {

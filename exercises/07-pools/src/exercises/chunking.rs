@@ -12,6 +12,7 @@ use std::ops::Range;
 // ANCHOR: starter
 /// The chunks of `chunksize` items that cover `0..len`, in order: every
 /// chunk has `chunksize` items except perhaps the last, which has the rest.
+/// Any chunk size from 1 to `usize::MAX` (one chunk then holds everything).
 /// No items, no chunks. Panics if `chunksize` is 0 and there are items.
 ///
 /// `chunk_ranges(10, 4)` is `[0..4, 4..8, 8..10]`.
@@ -22,7 +23,7 @@ pub fn chunk_ranges(len: usize, chunksize: usize) -> Vec<Range<usize>> {
 
 /// `0..len` cut into `parts` contiguous chunks whose sizes differ by at most
 /// one, the larger ones first; fewer chunks if there are fewer items than
-/// parts (never an empty chunk). Panics if `parts` is 0.
+/// parts (never an empty chunk). Panics if `parts` is 0, even with no items.
 ///
 /// `even_ranges(10, 4)` is `[0..3, 3..6, 6..8, 8..10]`.
 pub fn even_ranges(len: usize, parts: usize) -> Vec<Range<usize>> {

@@ -1,5 +1,6 @@
 //! WRONG: every even chunk gets `len / parts` items and the remainder is dropped
 //! EXPECT: a dropped remainder
+//! CLAUSE: 5
 //!
 //! `len / parts` rounds down: with 10 items in 4 parts, four chunks of 2
 //! cover 0..8, and items 8 and 9 are never handed to any worker.

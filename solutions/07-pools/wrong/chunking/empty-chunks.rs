@@ -1,5 +1,6 @@
 //! WRONG: always `parts` chunks, even when there are fewer items than parts
 //! EXPECT: an empty chunk
+//! CLAUSE: 5
 //!
 //! With 2 items in 4 parts, two of the chunks are empty: a worker is woken
 //! for nothing, and a pool that counts replies waits for chunks that hold

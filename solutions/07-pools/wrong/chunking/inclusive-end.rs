@@ -1,5 +1,6 @@
 //! WRONG: a chunk ends at `start + chunksize - 1`, as if ranges were inclusive
 //! EXPECT: are in no chunk
+//! CLAUSE: 1
 //!
 //! Rust's `a..b` already leaves `b` out; subtracting one more drops the
 //! last item of every chunk.

@@ -1,5 +1,6 @@
 //! WRONG: the extra items go to the last chunks instead of the first
 //! EXPECT: the larger chunks come first
+//! CLAUSE: 6
 //!
 //! Sizes still differ by at most one, but not in the order the
 //! specification gives (`even_ranges(10, 4)` is `[0..3, 3..6, 6..8, 8..10]`).

@@ -1,5 +1,6 @@
 //! WRONG: even chunks of `len.div_ceil(parts)` items, the last one takes what is left
 //! EXPECT: differ by more than one
+//! CLAUSE: 6
 //!
 //! Rounding the size up makes every chunk but the last one too big: 10
 //! items in 4 parts become 3, 3, 3 and 1, and the worker with 1 item waits

@@ -1,5 +1,6 @@
 //! WRONG: a chunk size of 0 is not refused, and the loop never advances
 //! EXPECT: a chunk size of 0 never moves past item 0
+//! CLAUSE: 4
 //!
 //! With `chunksize == 0` every chunk ends where it starts, `start` stays
 //! at 0, and the loop pushes empty chunks until memory runs out.

@@ -1,5 +1,6 @@
 //! WRONG: the supervisor polls its event channel with `try_recv` in a loop
 //! EXPECT: busy-wait
+//! CLAUSE: 6
 //!
 //! It works, but the supervisor spins on a core for as long as the pool
 //! lives, doing nothing: on a 2-core machine it halves the machine.

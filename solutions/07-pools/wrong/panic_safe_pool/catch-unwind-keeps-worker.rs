@@ -1,5 +1,6 @@
 //! WRONG: `catch_unwind` around each job: the message is recorded, the worker lives on
 //! EXPECT: the thread whose job panicked still runs jobs
+//! CLAUSE: 2
 //!
 //! The chapter's `ThreadPool` does exactly this, so it is the first thing a
 //! student tries. It keeps the worker count, but the exercise asks for the

@@ -1,5 +1,6 @@
 //! WRONG: drop closes the job channel and returns without joining anything
 //! EXPECT: drop returned while a queued job was still running
+//! CLAUSE: 4
 //!
 //! The workers and the supervisor are detached: they finish the queue on
 //! their own, after `drop` has returned, and may still be running when the

@@ -1,5 +1,6 @@
 //! WRONG: drop joins the supervisor even when it runs inside one of the pool's own jobs
 //! EXPECT: deadlock: the pool's drop ran on one of the pool's own workers
+//! CLAUSE: 5
 //!
 //! Right for a pool dropped by the thread that made it, which is the only
 //! case most people think of. But a job may hold the pool's last `Arc` (to

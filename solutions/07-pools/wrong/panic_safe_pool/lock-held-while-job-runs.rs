@@ -1,5 +1,6 @@
 //! WRONG: the Rust Book's `Mutex<Receiver>`, with the lock held while the job runs
 //! EXPECT: one at a time
+//! CLAUSE: 1
 //!
 //! In `while let Ok(job) = queue.lock().unwrap().recv() { job() }` the
 //! guard is a temporary of the `while let` condition, and lives until the

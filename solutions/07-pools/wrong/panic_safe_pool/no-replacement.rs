@@ -1,5 +1,6 @@
 //! WRONG: the dead worker is joined and its panic recorded, but no replacement starts
 //! EXPECT: fewer than 2 live workers
+//! CLAUSE: 2
 //!
 //! Each panic costs a worker for good: after `size` of them the pool still
 //! accepts jobs and never runs them.

@@ -1,5 +1,6 @@
 //! WRONG: the supervisor polls its event channel with `try_recv` and a 10 ms sleep
 //! EXPECT: polls
+//! CLAUSE: 6
 //!
 //! The usual repair of the spinning supervisor: a short sleep between looks.
 //! It uses little CPU, so comparing CPU time with a spinning thread does not

@@ -1,5 +1,6 @@
 //! WRONG: drop joins the workers the pool started, not their replacements
 //! EXPECT: drop returned while a queued job was still running
+//! CLAUSE: 4
 //!
 //! The pool keeps the handles of its first workers; the supervisor starts
 //! the replacements and keeps theirs to itself, and nobody joins the

@@ -1,5 +1,6 @@
 //! WRONG: the panic message is taken only from a `&str` payload
 //! EXPECT: carries a String payload
+//! CLAUSE: 3
 //!
 //! `panic!("literal")` carries a `&'static str`, but a formatted
 //! `panic!("job {i} failed")` (and `assert!` with a message, `unwrap` and
