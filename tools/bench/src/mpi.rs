@@ -34,11 +34,17 @@ pub const LARGE_MESSAGE_BYTES: f64 = 1024.0 * 1024.0;
 pub const ROUND_TRIP: &str = "mpi/round_trip_8b";
 pub const BANDWIDTH: &str = "mpi/round_trip_1mib";
 pub const SQUARE_MAP: &str = "mpi/square_map";
-pub const IDS: [&str; 3] = [ROUND_TRIP, BANDWIDTH, SQUARE_MAP];
 /// The same round trips between two hosts of chapter 9's lab (group
 /// `mpi_hosts`): rank 0 on one host, rank 1 on the other, over TCP.
 pub const HOSTS_ROUND_TRIP: &str = "mpi_hosts/round_trip_8b";
 pub const HOSTS_BANDWIDTH: &str = "mpi_hosts/round_trip_1mib";
+pub const IDS: [&str; 5] = [
+    ROUND_TRIP,
+    BANDWIDTH,
+    SQUARE_MAP,
+    HOSTS_ROUND_TRIP,
+    HOSTS_BANDWIDTH,
+];
 /// The groups this module measures (`group/` prefixes of its ids).
 const GROUPS: [&str; 2] = ["mpi", "mpi_hosts"];
 
