@@ -345,7 +345,7 @@ fn build(repository: &Path) -> Result<(PathBuf, PathBuf), String> {
         .map_err(|e| format!("could not start cargo: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "chapter 9's `{PROGRAM}` did not build (cargo's messages are above; \
+            "chapter 9's `{PROGRAM}` and `{LAB}` did not build (cargo's messages are above; \
              Open MPI's headers and libclang are needed: {APT})"
         ));
     }
