@@ -51,6 +51,13 @@ const GROUPS: [&str; 2] = ["mpi", "mpi_hosts"];
 /// A whole `mpirun` may take this long before it is killed: a correct run
 /// takes a few seconds.
 const DEADLINE: Duration = Duration::from_secs(120);
+/// Across the lab's two hosts: fewer repeats (a round trip over TCP on a
+/// busy two-core machine can take milliseconds, so one repeat may take
+/// tens of seconds), a token map (it is not reported across hosts), and a
+/// longer deadline.
+const HOSTS_REPEATS: usize = 3;
+const HOSTS_MAP_LEN: u64 = 1000;
+const HOSTS_DEADLINE: Duration = Duration::from_secs(400);
 
 /// Where the Rust side's `mpi_measure` lives (built by [`run`]).
 const PACKAGE: &str = "beyond";
@@ -198,6 +205,8 @@ pub fn run(repository: &Path, repeats: usize, across_hosts: bool) -> MpiRun {
             }
             Ok((program, lab)) => {
                 let program = program.to_string_lossy().into_owned();
+                let (repeats, map_len) = (HOSTS_REPEATS.to_string(), HOSTS_MAP_LEN.to_string());
+                let python_args = [python_args[0], &repeats, &map_len];
                 match lab.mpirun(&[&program, &repeats, &map_len]) {
                     Ok(line) => {
                         eprintln!("{:8} across hosts {line:?}", "rust");
@@ -279,7 +288,7 @@ impl Lab {
             .arg(RANKS.to_string())
             .args(args);
         let shown = format!("lab mpirun -np {RANKS} {}", args.join(" "));
-        run_ranks(&mut command, &shown, DEADLINE)
+        run_ranks(&mut command, &shown, HOSTS_DEADLINE)
     }
 
     /// `lab down` if [`Lab::open`] brought the lab up; a lab found up stays.
