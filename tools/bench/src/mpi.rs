@@ -34,15 +34,36 @@ pub const LARGE_MESSAGE_BYTES: f64 = 1024.0 * 1024.0;
 pub const ROUND_TRIP: &str = "mpi/round_trip_8b";
 pub const BANDWIDTH: &str = "mpi/round_trip_1mib";
 pub const SQUARE_MAP: &str = "mpi/square_map";
-pub const IDS: [&str; 3] = [ROUND_TRIP, BANDWIDTH, SQUARE_MAP];
+/// The same round trips between two hosts of chapter 9's lab (group
+/// `mpi_hosts`): rank 0 on one host, rank 1 on the other, over TCP.
+pub const HOSTS_ROUND_TRIP: &str = "mpi_hosts/round_trip_8b";
+pub const HOSTS_BANDWIDTH: &str = "mpi_hosts/round_trip_1mib";
+pub const IDS: [&str; 5] = [
+    ROUND_TRIP,
+    BANDWIDTH,
+    SQUARE_MAP,
+    HOSTS_ROUND_TRIP,
+    HOSTS_BANDWIDTH,
+];
+/// The groups this module measures (`group/` prefixes of its ids).
+const GROUPS: [&str; 2] = ["mpi", "mpi_hosts"];
 
 /// A whole `mpirun` may take this long before it is killed: a correct run
 /// takes a few seconds.
 const DEADLINE: Duration = Duration::from_secs(120);
+/// Across the lab's two hosts: fewer repeats (a round trip over TCP on a
+/// busy two-core machine can take milliseconds, so one repeat may take
+/// tens of seconds), a token map (it is not reported across hosts), and a
+/// longer deadline.
+const HOSTS_REPEATS: usize = 3;
+const HOSTS_MAP_LEN: u64 = 1000;
+const HOSTS_DEADLINE: Duration = Duration::from_secs(400);
 
 /// Where the Rust side's `mpi_measure` lives (built by [`run`]).
 const PACKAGE: &str = "beyond";
 const PROGRAM: &str = "mpi_measure";
+/// Chapter 9's lab of two hosts (`lab up`, `lab mpirun`, `lab down`).
+const LAB: &str = "lab";
 const APT: &str = "apt-get install openmpi-bin libopenmpi-dev libclang-dev";
 
 /// What one run measured, and why anything is missing (keyed as
@@ -78,6 +99,16 @@ impl Line {
             .find_map(|l| serde_json::from_str(l).ok())
     }
 
+    /// The round trips of [`Line::seconds`] under the ids of the runs
+    /// between two hosts (the map is not measured across hosts).
+    pub fn seconds_across_hosts(&self) -> BTreeMap<String, f64> {
+        let mut seconds = self.seconds();
+        [(ROUND_TRIP, HOSTS_ROUND_TRIP), (BANDWIDTH, HOSTS_BANDWIDTH)]
+            .into_iter()
+            .filter_map(|(here, across)| Some((across.to_string(), seconds.remove(here)?)))
+            .collect()
+    }
+
     /// Seconds per operation, by id, as results.json keeps every number: a
     /// round trip of 8 bytes, a round trip of 1 MiB each way, one whole map.
     pub fn seconds(&self) -> BTreeMap<String, f64> {
@@ -95,14 +126,20 @@ impl Line {
 }
 
 /// Measures both sides with `repeats` repeats each (each repeat is 2000
-/// small round trips, 20 large ones and one map). Never fails: what could
-/// not be measured is in [`MpiRun::not_measured`], and the reason is printed.
-pub fn run(repository: &Path, repeats: usize) -> MpiRun {
+/// small round trips, 20 large ones and one map), on this machine and, with
+/// `across_hosts`, between the two hosts of chapter 9's lab too. Never
+/// fails: what could not be measured is in [`MpiRun::not_measured`], and
+/// the reason is printed.
+pub fn run(repository: &Path, repeats: usize, across_hosts: bool) -> MpiRun {
     let started = crate::machine::describe();
     let mut out = MpiRun::default();
     let mut skip = |side: &str, why: String| {
         eprintln!("{side:8} skipped: {why}");
         out.not_measured.insert(format!("{side}:mpi"), why);
+    };
+    let skip_hosts = |out: &mut MpiRun, side: &str, why: String| {
+        eprintln!("{side:8} across hosts skipped: {why}");
+        out.not_measured.insert(format!("{side}:mpi_hosts"), why);
     };
     let repeats = repeats.to_string();
     let map_len = MAP_LEN.to_string();
@@ -117,13 +154,16 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
     if !succeeds(Command::new("mpirun").arg("--version")) {
         let why = format!("Open MPI's `mpirun` is not installed; `{APT}` adds it");
         skip("python", why.clone());
-        skip("rust", why);
+        skip("rust", why.clone());
+        skip_hosts(&mut out, "python", why.clone());
+        skip_hosts(&mut out, "rust", why);
         when(&mut out);
         return out;
     }
-    match build(repository) {
-        Err(why) => skip("rust", why),
-        Ok(program) => match mpirun(&program, &[&repeats, &map_len]) {
+    let built = build(repository);
+    match &built {
+        Err(why) => skip("rust", why.clone()),
+        Ok((program, _)) => match mpirun(program, &[&repeats, &map_len]) {
             Ok(line) => {
                 eprintln!("{:8} {line:?}", "rust");
                 out.rust = line.seconds();
@@ -131,17 +171,19 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
             Err(why) => skip("rust", why),
         },
     }
-    if !succeeds(Command::new("python3").args(["-c", "import mpi4py"])) {
-        skip(
-            "python",
-            "mpi4py is not installed on this machine; `pip install mpi4py` adds it".to_string(),
-        );
+    let script = crate::python::python_dir().join("mpi_measure.py");
+    let python_args = [
+        script.to_string_lossy().into_owned(),
+        repeats.clone(),
+        map_len.clone(),
+    ];
+    let python_args: Vec<&str> = python_args.iter().map(String::as_str).collect();
+    let has_mpi4py = succeeds(Command::new("python3").args(["-c", "import mpi4py"]));
+    let no_mpi4py = "mpi4py is not installed on this machine; `pip install mpi4py` adds it";
+    if !has_mpi4py {
+        skip("python", no_mpi4py.to_string());
     } else {
-        let script = crate::python::python_dir().join("mpi_measure.py");
-        let mut args = vec![script.to_string_lossy().into_owned()];
-        args.extend([repeats, map_len]);
-        let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        match mpirun(Path::new("python3"), &args) {
+        match mpirun(Path::new("python3"), &python_args) {
             Ok(line) => {
                 eprintln!("{:8} {line:?}", "python");
                 out.python = line.seconds();
@@ -149,22 +191,139 @@ pub fn run(repository: &Path, repeats: usize) -> MpiRun {
             Err(why) => skip("python", why),
         }
     }
+    if !across_hosts {
+        let why = "measured only by `cargo course bench --mpi`, which brings up chapter 9's \
+                   lab of two hosts (as root)"
+            .to_string();
+        skip_hosts(&mut out, "rust", why.clone());
+        skip_hosts(&mut out, "python", why);
+    } else {
+        match built.and_then(|(program, lab)| Lab::open(lab).map(|lab| (program, lab))) {
+            Err(why) => {
+                skip_hosts(&mut out, "rust", why.clone());
+                skip_hosts(&mut out, "python", why);
+            }
+            Ok((program, lab)) => {
+                let program = program.to_string_lossy().into_owned();
+                let (repeats, map_len) = (HOSTS_REPEATS.to_string(), HOSTS_MAP_LEN.to_string());
+                let python_args = [python_args[0], &repeats, &map_len];
+                match lab.mpirun(&[&program, &repeats, &map_len]) {
+                    Ok(line) => {
+                        eprintln!("{:8} across hosts {line:?}", "rust");
+                        out.rust.extend(line.seconds_across_hosts());
+                    }
+                    Err(why) => skip_hosts(&mut out, "rust", why),
+                }
+                if !has_mpi4py {
+                    skip_hosts(&mut out, "python", no_mpi4py.to_string());
+                } else {
+                    let mut args = vec!["python3"];
+                    args.extend(&python_args);
+                    match lab.mpirun(&args) {
+                        Ok(line) => {
+                            eprintln!("{:8} across hosts {line:?}", "python");
+                            out.python.extend(line.seconds_across_hosts());
+                        }
+                        Err(why) => skip_hosts(&mut out, "python", why),
+                    }
+                }
+                if let Err(why) = lab.close() {
+                    eprintln!("lab down failed: {why}");
+                }
+            }
+        }
+    }
     when(&mut out);
     out
+}
+
+/// Chapter 9's lab of two hosts, as the measurements use it: found up, or
+/// brought up by [`Lab::open`] and then down again by [`Lab::close`].
+struct Lab {
+    program: PathBuf,
+    brought_up: bool,
+}
+
+impl Lab {
+    /// The lab, up: `lab check` says whether it is, and `lab up` (root
+    /// only) brings it up when it is not.
+    fn open(program: PathBuf) -> Result<Lab, String> {
+        if succeeds(Command::new(&program).arg("check")) {
+            return Ok(Lab {
+                program,
+                brought_up: false,
+            });
+        }
+        if !nix::unistd::geteuid().is_root() {
+            return Err(
+                "chapter 9's lab of two hosts needs root to come up (it creates \
+                        network namespaces); run `cargo course bench --mpi` as root"
+                    .to_string(),
+            );
+        }
+        let up = Command::new(&program)
+            .arg("up")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("could not start `lab up`: {e}"))?;
+        if !up.status.success() {
+            return Err(format!(
+                "chapter 9's lab of two hosts did not come up: {}",
+                String::from_utf8_lossy(&up.stderr).trim()
+            ));
+        }
+        Ok(Lab {
+            program,
+            brought_up: true,
+        })
+    }
+
+    /// `lab mpirun -np 2 ARGS`: rank 0 on the first host, rank 1 on the
+    /// second (the lab maps ranks by host), and rank 0's JSON line.
+    fn mpirun(&self, args: &[&str]) -> Result<Line, String> {
+        let mut command = Command::new(&self.program);
+        command
+            .arg("mpirun")
+            .arg("-np")
+            .arg(RANKS.to_string())
+            .args(args);
+        let shown = format!("lab mpirun -np {RANKS} {}", args.join(" "));
+        run_ranks(&mut command, &shown, HOSTS_DEADLINE)
+    }
+
+    /// `lab down` if [`Lab::open`] brought the lab up; a lab found up stays.
+    fn close(self) -> Result<(), String> {
+        if !self.brought_up {
+            return Ok(());
+        }
+        let down = Command::new(&self.program)
+            .arg("down")
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("could not start `lab down`: {e}"))?;
+        if down.status.success() {
+            Ok(())
+        } else {
+            Err(String::from_utf8_lossy(&down.stderr).trim().to_string())
+        }
+    }
 }
 
 /// Puts one run into `results`: its numbers replace the previous MPI
 /// numbers, its reasons the previous reasons. With `apart`, the rows were
 /// measured on their own (`--mpi`), and results.json says when.
 pub fn merge_into(results: &mut Results, run: MpiRun, apart: bool) {
-    results.measured_apart.remove("mpi");
+    let ours = |group: &str| GROUPS.contains(&group);
+    results.measured_apart.retain(|group, _| !ours(group));
     if apart && !(run.rust.is_empty() && run.python.is_empty()) {
         results.measured_apart.insert("mpi".to_string(), run.when);
     }
     for side in [&mut results.rust, &mut results.python] {
-        side.retain(|id, _| !id.starts_with("mpi/"));
+        side.retain(|id, _| !ours(id.split('/').next().unwrap_or(id)));
     }
-    results.not_measured.retain(|key, _| !key.ends_with(":mpi"));
+    results
+        .not_measured
+        .retain(|key, _| !ours(key.split_once(':').map_or(key.as_str(), |(_, g)| g)));
     results.rust.extend(run.rust);
     results.python.extend(run.python);
     results.not_measured.extend(run.not_measured);
@@ -179,13 +338,14 @@ fn succeeds(command: &mut Command) -> bool {
         .is_ok_and(|s| s.success())
 }
 
-/// `cargo build --release -p beyond --bin mpi_measure`, and the path of the
-/// program cargo built (read from its JSON messages, so that any target
-/// folder works).
-fn build(repository: &Path) -> Result<PathBuf, String> {
+/// `cargo build --release -p beyond --bin mpi_measure --bin lab`, and the
+/// paths of the two programs cargo built (read from its JSON messages, so
+/// that any target folder works).
+fn build(repository: &Path) -> Result<(PathBuf, PathBuf), String> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let output = Command::new(cargo)
-        .args(["build", "--release", "--package", PACKAGE, "--bin", PROGRAM])
+        .args(["build", "--release", "--package", PACKAGE])
+        .args(["--bin", PROGRAM, "--bin", LAB])
         .arg("--message-format=json-render-diagnostics")
         .current_dir(repository)
         .stdin(Stdio::null())
@@ -194,16 +354,19 @@ fn build(repository: &Path) -> Result<PathBuf, String> {
         .map_err(|e| format!("could not start cargo: {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "chapter 9's `{PROGRAM}` did not build (cargo's messages are above; \
+            "chapter 9's `{PROGRAM}` and `{LAB}` did not build (cargo's messages are above; \
              Open MPI's headers and libclang are needed: {APT})"
         ));
     }
-    executable(&String::from_utf8_lossy(&output.stdout))
-        .ok_or_else(|| format!("cargo built no `{PROGRAM}` program"))
+    let messages = String::from_utf8_lossy(&output.stdout);
+    let find = |name| {
+        executable(&messages, name).ok_or_else(|| format!("cargo built no `{name}` program"))
+    };
+    Ok((find(PROGRAM)?, find(LAB)?))
 }
 
-/// The `executable` of the `mpi_measure` artifact in cargo's JSON messages.
-pub fn executable(messages: &str) -> Option<PathBuf> {
+/// The `executable` of the artifact `program` in cargo's JSON messages.
+pub fn executable(messages: &str, program: &str) -> Option<PathBuf> {
     #[derive(Deserialize)]
     struct Message {
         reason: String,
@@ -218,7 +381,7 @@ pub fn executable(messages: &str) -> Option<PathBuf> {
         .lines()
         .filter_map(|l| serde_json::from_str::<Message>(l).ok())
         .filter(|m| m.reason == "compiler-artifact")
-        .filter(|m| m.target.as_ref().is_some_and(|t| t.name == PROGRAM))
+        .filter(|m| m.target.as_ref().is_some_and(|t| t.name == program))
         .find_map(|m| m.executable)
 }
 
@@ -326,6 +489,25 @@ pub fn rows() -> Vec<Row> {
             ..Row::TIMED
         },
         Row {
+            section: "mpi_round_trip",
+            title: "MPI round trip, 8 bytes, two hosts (TCP)",
+            detail: "the same programs under `lab mpirun -np 2`: rank 0 on one host of \
+                     chapter 9's lab, rank 1 on the other (network namespaces of this \
+                     machine joined by a virtual bridge), TCP between them",
+            rust: Some(HOSTS_ROUND_TRIP),
+            python: Some(HOSTS_ROUND_TRIP),
+            ..Row::TIMED
+        },
+        Row {
+            section: "mpi_bandwidth",
+            title: "MPI ping-pong, 1 MiB messages, two hosts (TCP)",
+            detail: "the same 1 MiB round trips between the lab's two hosts over TCP",
+            rust: Some(HOSTS_BANDWIDTH),
+            python: Some(HOSTS_BANDWIDTH),
+            unit: Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES),
+            ..Row::TIMED
+        },
+        Row {
             section: "map",
             title: "map: MPI scatter/gather, 2 ranks",
             detail: "chapter 9's `scatter_varcount`/`gather_varcount` of `u64`s, each rank \
@@ -340,7 +522,13 @@ pub fn rows() -> Vec<Row> {
 }
 
 /// The anchors of findings.md that this module writes.
-pub const FINDINGS: &[&str] = &["mpi_round_trip", "mpi_queue", "mpi_bandwidth", "mpi_map"];
+pub const FINDINGS: &[&str] = &[
+    "mpi_round_trip",
+    "mpi_queue",
+    "mpi_bandwidth",
+    "mpi_map",
+    "mpi_hosts",
+];
 
 /// One sentence of findings.md that quotes an MPI number, or `None` when
 /// `name` is not one of [`FINDINGS`] or the Rust side was not measured.
@@ -407,8 +595,46 @@ pub fn finding(name: &str, results: &Results) -> Option<String> {
                 python(SQUARE_MAP, &format_time)
             ))
         }
+        "mpi_hosts" => Some(across_hosts(results).unwrap_or_else(|| {
+            format!(
+                "(not measured between two hosts in this run: {})",
+                results
+                    .why_not_measured(Rust(HOSTS_ROUND_TRIP))
+                    .unwrap_or("it was not in this run")
+            )
+        })),
         _ => None,
     }
+}
+
+/// The sentence of `mpi_hosts`: two hosts against one, from Rust (and
+/// mpi4py), or `None` when a Rust figure of either is missing.
+fn across_hosts(results: &Results) -> Option<String> {
+    use Measured::{Python, Rust};
+    let get = |m| results.get(m);
+    let bytes = Unit::Bytes(2.0 * LARGE_MESSAGE_BYTES);
+    let (small, small_here) = (get(Rust(HOSTS_ROUND_TRIP))?, get(Rust(ROUND_TRIP))?);
+    let (large, large_here) = (get(Rust(HOSTS_BANDWIDTH))?, get(Rust(BANDWIDTH))?);
+    let python = match (get(Python(HOSTS_ROUND_TRIP)), get(Python(HOSTS_BANDWIDTH))) {
+        (Some(s), Some(l)) => format!("; with mpi4py, {} and {}", format_time(s), bytes.format(l)),
+        _ => format!(
+            "; the mpi4py side was not measured ({})",
+            results
+                .why_not_measured(Python(HOSTS_ROUND_TRIP))
+                .unwrap_or("it was not in this run")
+        ),
+    };
+    Some(format!(
+        "an 8-byte round trip took {} between two hosts of the lab (TCP) against {} \
+         between two ranks of one host (shared memory), {} as long, and 1 MiB \
+         messages moved {} against {}, {} as long per round trip{python}",
+        format_time(small),
+        format_time(small_here),
+        format_ratio(small / small_here),
+        bytes.format(large),
+        bytes.format(large_here),
+        format_ratio(large / large_here),
+    ))
 }
 
 #[cfg(test)]
@@ -472,9 +698,10 @@ mod tests {
 {"reason":"compiler-artifact","target":{"name":"mpi_measure"},"executable":"/t/release/mpi_measure"}
 {"reason":"build-finished","success":true}"#;
         assert_eq!(
-            executable(messages),
+            executable(messages, PROGRAM),
             Some(PathBuf::from("/t/release/mpi_measure"))
         );
-        assert_eq!(executable(r#"{"reason":"build-finished"}"#), None);
+        assert_eq!(executable(messages, LAB), None);
+        assert_eq!(executable(r#"{"reason":"build-finished"}"#, PROGRAM), None);
     }
 }

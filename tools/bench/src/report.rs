@@ -218,11 +218,11 @@ pub const SECTIONS: &[Section] = &[
     // Chapter 9 (crate::mpi).
     Section {
         name: "mpi_round_trip",
-        title: "MPI, two ranks on one machine: an 8-byte message there and back",
+        title: "MPI, two ranks on one host or two hosts: an 8-byte message there and back",
     },
     Section {
         name: "mpi_bandwidth",
-        title: "MPI, two ranks on one machine: 1 MiB messages there and back",
+        title: "MPI, two ranks on one host or two hosts: 1 MiB messages there and back",
     },
     Section {
         name: "counters",

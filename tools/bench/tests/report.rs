@@ -481,3 +481,91 @@ fn mpi_rows_say_why_a_side_was_not_measured_and_when_they_were_measured() {
         Some("(not measured in this run)".to_string())
     );
 }
+
+#[test]
+fn mpi_rows_between_two_hosts_stand_beside_one_host_and_say_why_when_missing() {
+    use bench::mpi::{
+        BANDWIDTH, HOSTS_BANDWIDTH, HOSTS_ROUND_TRIP, MpiRun, ROUND_TRIP, merge_into,
+    };
+    let mut r = results(
+        &[
+            (ROUND_TRIP, 1e-6),
+            (BANDWIDTH, 1e-3),
+            (HOSTS_ROUND_TRIP, 50e-6),
+            // 2 MiB there and back in 4 ms: 500 MiB/s.
+            (HOSTS_BANDWIDTH, 4e-3),
+        ],
+        &[(HOSTS_ROUND_TRIP, 100e-6)],
+    );
+    r.not_measured
+        .insert("python:mpi_hosts".into(), "mpi4py is not installed".into());
+    let md = render_markdown(&r);
+    assert_eq!(
+        line_of(&md, "MPI round trip, 8 bytes, two hosts (TCP)"),
+        "| MPI round trip, 8 bytes, two hosts (TCP) | 50.0 µs | 100 µs | — | 2.00× faster | — |"
+    );
+    assert_eq!(
+        line_of(&md, "MPI ping-pong, 1 MiB messages, two hosts (TCP)"),
+        "| MPI ping-pong, 1 MiB messages, two hosts (TCP) | 500 MiB/s | not measured | — | — | — |"
+    );
+    // In the same charts as one host, right after it.
+    for (section, bars) in [("mpi_round_trip", 2), ("mpi_bandwidth", 2)] {
+        let section = SECTIONS.iter().find(|s| s.name == section).unwrap();
+        let chart = svg::chart_for(section, &r).expect("a chart");
+        let titles: Vec<&str> = chart.groups.iter().map(|g| g.title.as_str()).collect();
+        assert_eq!(titles.len(), bars, "{titles:?}");
+        assert!(titles[1].ends_with("two hosts (TCP)"), "{titles:?}");
+    }
+    let sentences: BTreeMap<&str, String> = findings(&r).into_iter().collect();
+    assert_eq!(
+        sentences["mpi_hosts"],
+        "an 8-byte round trip took 50.0 µs between two hosts of the lab (TCP) against \
+         1.00 µs between two ranks of one host (shared memory), 50.0× as long, and 1 MiB \
+         messages moved 500 MiB/s against 1.95 GiB/s, 4.00× as long per round trip; the \
+         mpi4py side was not measured (mpi4py is not installed)"
+    );
+    r.python.insert(HOSTS_BANDWIDTH.into(), 8e-3);
+    let sentences: BTreeMap<&str, String> = findings(&r).into_iter().collect();
+    assert!(
+        sentences["mpi_hosts"].ends_with("; with mpi4py, 100 µs and 250 MiB/s"),
+        "{}",
+        sentences["mpi_hosts"]
+    );
+
+    // Not root, or no lab: the reason in the table's note and the sentence.
+    let mut r = results(&[(ROUND_TRIP, 1e-6), (BANDWIDTH, 1e-3)], &[]);
+    let run = MpiRun {
+        rust: [(ROUND_TRIP.to_string(), 2e-6)].into(),
+        not_measured: [(
+            "rust:mpi_hosts".to_string(),
+            "chapter 9's lab of two hosts needs root".to_string(),
+        )]
+        .into(),
+        when: "2026-01-02".into(),
+        ..MpiRun::default()
+    };
+    r.not_measured
+        .insert("rust:mpi_hosts".into(), "an older reason".into());
+    r.rust.insert(HOSTS_ROUND_TRIP.into(), 9.0);
+    merge_into(&mut r, run, true);
+    assert_eq!(r.rust.get(HOSTS_ROUND_TRIP), None, "old figures go");
+    assert_eq!(r.rust.get(BANDWIDTH), None, "every MPI figure is replaced");
+    assert_eq!(r.rust.get(ROUND_TRIP), Some(&2e-6));
+    let md = render_markdown(&r);
+    assert!(
+        line_of(&md, "MPI round trip, 8 bytes, two hosts (TCP)")
+            .starts_with("| MPI round trip, 8 bytes, two hosts (TCP) | not measured |"),
+        "{md}"
+    );
+    assert!(
+        md.contains(
+            "the Rust side of the `mpi_hosts` rows: chapter 9's lab of two hosts needs root."
+        ),
+        "{md}"
+    );
+    let sentences: BTreeMap<&str, String> = findings(&r).into_iter().collect();
+    assert_eq!(
+        sentences["mpi_hosts"],
+        "(not measured between two hosts in this run: chapter 9's lab of two hosts needs root)"
+    );
+}

@@ -41,8 +41,10 @@ struct Options {
     #[arg(long, conflicts_with_all = ["quick", "only", "render"])]
     cold_start: bool,
     /// Measure only chapter 9's MPI rows (Rust, and mpi4py if installed,
-    /// under `mpirun -np 2`; skipped, and marked "not measured", without
-    /// Open MPI). The other figures of results.json are kept.
+    /// under `mpirun -np 2` on this machine, then between the two hosts of
+    /// chapter 9's lab, which it brings up and down again as root; skipped,
+    /// and marked "not measured", without Open MPI or root). The other
+    /// figures of results.json are kept.
     #[arg(long, conflicts_with_all = ["only", "render", "cold_start"])]
     mpi: bool,
 }
@@ -95,7 +97,7 @@ fn run(options: &Options) -> io::Result<()> {
         };
         let mpi_run = options.mpi.then(|| {
             eprintln!("== MPI (chapter 9), {} ranks", mpi::RANKS);
-            mpi::run(&repository(), mpi_repeats(options.quick))
+            mpi::run(&repository(), mpi_repeats(options.quick), true)
         });
         let json = std::fs::read_to_string(&existing)?;
         let mut results: Results = serde_json::from_str(&json).map_err(io::Error::other)?;
@@ -139,7 +141,7 @@ fn run(options: &Options) -> io::Result<()> {
         .is_none_or(|f| mpi::IDS.iter().any(|id| id.contains(f)))
         .then(|| {
             eprintln!("== MPI (chapter 9), {} ranks", mpi::RANKS);
-            mpi::run(&repository(), mpi_repeats(options.quick))
+            mpi::run(&repository(), mpi_repeats(options.quick), false)
         });
     machine.load_after = machine::load();
 
