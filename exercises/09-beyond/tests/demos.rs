@@ -199,3 +199,29 @@ fn the_measurements_come_out_as_one_json_line_on_rank_zero() {
         run.rank_lines(1)
     );
 }
+
+#[test]
+fn heartbeat_ranks_agree_on_when_to_stop() {
+    let _clean = support::scope();
+    let run = mpirun(
+        testkit::bin_path!("heartbeat"),
+        2,
+        &["1"],
+        "a rank left waiting in an all_reduce the others no longer call",
+    );
+    let rounds: Vec<u64> = (0..2u32)
+        .map(|rank| {
+            assert!(
+                run.line(rank, &format!("rank {rank} of 2: pid"))
+                    .ends_with(": running"),
+                "rank {rank} should say it runs before its first round"
+            );
+            number_after(run.line(rank, &format!("rank {rank}:")), &format!("{rank}:"))
+        })
+        .collect();
+    assert_eq!(
+        rounds[0], rounds[1],
+        "the ranks stop together (the stop is a maximum over all of them), so they make \
+         the same number of rounds; they made {rounds:?}"
+    );
+}
