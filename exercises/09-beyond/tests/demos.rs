@@ -216,7 +216,10 @@ fn heartbeat_ranks_agree_on_when_to_stop() {
                     .ends_with(": running"),
                 "rank {rank} should say it runs before its first round"
             );
-            number_after(run.line(rank, &format!("rank {rank}:")), &format!("{rank}:"))
+            number_after(
+                run.line(rank, &format!("rank {rank}:")),
+                &format!("{rank}:"),
+            )
         })
         .collect();
     assert_eq!(
