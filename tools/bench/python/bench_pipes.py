@@ -3,7 +3,7 @@ import os
 import time
 
 from benchmark import Benchmark
-from steady import fork, start_at_line
+from steady import fork, one_cpu, start_at_line
 
 MESSAGE_BYTES = 64 * 1024
 
@@ -100,8 +100,18 @@ def os_write_read(ops):
     return elapsed
 
 
+def pinned(run):
+    """run(ops) with both processes on one CPU (steady.one_cpu)."""
+
+    def on_one_cpu(ops):
+        with one_cpu():
+            return run(ops)
+
+    return on_one_cpu
+
+
 BENCHMARKS = [
-    Benchmark("pipe/send_bytes", send_bytes, full=(2000, 5), quick=(2000, 3)),
-    Benchmark("pipe/send_pickled", send_pickled, full=(2000, 5), quick=(2000, 3)),
-    Benchmark("pipe/os_write_read", os_write_read, full=(2000, 5), quick=(2000, 3)),
+    Benchmark("pipe/send_bytes", pinned(send_bytes), full=(2000, 5), quick=(2000, 3)),
+    Benchmark("pipe/send_pickled", pinned(send_pickled), full=(2000, 5), quick=(2000, 3)),
+    Benchmark("pipe/os_write_read", pinned(os_write_read), full=(2000, 5), quick=(2000, 3)),
 ]

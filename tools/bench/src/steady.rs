@@ -13,6 +13,13 @@
 //! reaps the child after the clock stopped. Python's side does the same
 //! (`python/steady.py`), with the same number of messages per measurement.
 //!
+//! The pipe rows also run both processes on one CPU ([`one_cpu`]): on the
+//! virtual machines this book was measured on, waking a process on the
+//! other CPU costs more than copying 64 KiB, and where the scheduler puts
+//! the two processes changes from run to run (the same C loop moves about
+//! 1 GiB/s across two CPUs and 3 GiB/s on one). On one CPU the figure is the
+//! pipe's; Python's side is pinned the same way.
+//!
 //! [`start_at_line`] refuses to run inside [`timed`]: a workload that forks
 //! while its clock runs panics, so a row cannot mix start-up into its
 //! figure by accident (the benchmark crate's tests run every workload).
@@ -22,6 +29,8 @@ use std::io::{self, PipeWriter, Read, Write};
 use std::os::fd::AsRawFd;
 use std::time::{Duration, Instant};
 
+use nix::sched::{CpuSet, sched_getaffinity, sched_setaffinity};
+use nix::unistd::Pid;
 use processes::demos::process::{ExitStatus, Process};
 
 thread_local! {
@@ -43,6 +52,32 @@ pub fn timed<T>(transfer: impl FnOnce() -> T) -> (T, Duration) {
     let start = Instant::now();
     let value = transfer();
     (value, start.elapsed())
+}
+
+/// Keeps the calling thread, and every process it forks meanwhile, on the
+/// CPU it runs on now; the thread's former CPU set comes back on drop.
+pub struct OneCpu {
+    before: CpuSet,
+}
+
+/// Pins the calling thread to its current CPU until the guard is dropped
+/// (see the module documentation for why the pipe rows do it).
+pub fn one_cpu() -> OneCpu {
+    let me = Pid::from_raw(0);
+    let before = sched_getaffinity(me).expect("sched_getaffinity failed");
+    // SAFETY: sched_getcpu takes no arguments and only returns a number.
+    let cpu = unsafe { nix::libc::sched_getcpu() };
+    let mut only = CpuSet::new();
+    only.set(usize::try_from(cpu).unwrap_or(0))
+        .expect("a CPU number beyond CpuSet's size");
+    sched_setaffinity(me, &only).expect("sched_setaffinity failed");
+    OneCpu { before }
+}
+
+impl Drop for OneCpu {
+    fn drop(&mut self) {
+        let _ = sched_setaffinity(Pid::from_raw(0), &self.before);
+    }
 }
 
 /// A child process waiting at the start line (see [`start_at_line`]).

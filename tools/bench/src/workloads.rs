@@ -22,7 +22,7 @@ use pools::demos::shared_pool::SharedMemoryPool;
 use pools::demos::thread_pool::ThreadPool;
 use processes::demos::process::{ExitStatus, Process};
 
-use crate::steady::{start_at_line, timed};
+use crate::steady::{one_cpu, start_at_line, timed};
 use queues::demos::queue::queue;
 use rayon::prelude::*;
 use serde_bytes::ByteBuf;
@@ -187,6 +187,7 @@ fn framed_transfer(
     send: fn(&mut io::PipeWriter, &[u8]) -> io::Result<()>,
     recv: fn(&mut io::PipeReader) -> io::Result<Option<usize>>,
 ) -> Duration {
+    let _cpu = one_cpu();
     let payload = vec![0x5a_u8; MESSAGE_BYTES];
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
     // SAFETY: the child encodes (allocation is allowed: glibc's malloc
@@ -218,6 +219,7 @@ fn framed_transfer(
 /// The floor: the child `write`s 64 KiB blocks, the parent `read`s them into
 /// one reused buffer. No header, no encoding, no allocation.
 pub fn pipe_raw(iters: u64) -> Duration {
+    let _cpu = one_cpu();
     let block = vec![0x5a_u8; MESSAGE_BYTES];
     let mut buffer = vec![0_u8; MESSAGE_BYTES];
     let (mut reader, mut writer) = io::pipe().expect("pipe failed");
