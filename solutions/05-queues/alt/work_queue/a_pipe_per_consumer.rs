@@ -61,6 +61,14 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
             Err(e) => read_error = read_error.or(Some(e)),
         }
     }
+    // A consumer that died without reporting leaves the producers with
+    // nobody to take their items (each holds a copy of the work queue's read
+    // end, inherited at its fork): stop every child before joining.
+    if reports.len() < consumers {
+        for child in &children {
+            let _ = child.kill();
+        }
+    }
     let mut failure = None;
     for child in &mut children {
         let status = child.join()?;

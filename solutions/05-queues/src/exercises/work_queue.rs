@@ -61,10 +61,24 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
     // ANCHOR: reports
     // Exactly one report per consumer; a dead consumer shows up at the join.
     let mut reports = Vec::with_capacity(consumers);
+    let mut read_error = None;
     while reports.len() < consumers {
-        match report_rx.recv()? {
-            Some(report) => reports.push(report),
-            None => break, // every consumer is gone: some died without reporting
+        match report_rx.recv() {
+            Ok(Some(report)) => reports.push(report),
+            Ok(None) => break, // every consumer is gone: some died without reporting
+            Err(e) => {
+                read_error = Some(e); // a report cut short: its consumer died mid-write
+                break;
+            }
+        }
+    }
+    // A consumer that died without reporting leaves the producers with
+    // nobody to take their items, and each producer holds a copy of the work
+    // queue's read end (inherited at its fork), so it never gets EPIPE: it
+    // would wait for ever on a full queue. Stop every child before joining.
+    if reports.len() < consumers {
+        for child in &children {
+            let _ = child.kill();
         }
     }
     // Join every child, even after a failure: an unjoined child is a zombie.
@@ -77,6 +91,9 @@ pub fn run(producers: usize, items_each: u64, consumers: usize) -> io::Result<Ve
     }
     if let Some(failure) = failure {
         return Err(io::Error::other(failure));
+    }
+    if let Some(e) = read_error {
+        return Err(e);
     }
     if reports.len() < consumers {
         return Err(io::Error::other("a consumer ended without reporting"));
