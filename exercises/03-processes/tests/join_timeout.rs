@@ -131,7 +131,12 @@ fn gives_none_after_the_timeout_and_leaves_the_child_running() {
         "{C2}: join_timeout gave up after {waited:?}, before the 50 ms timeout had passed"
     );
     // Release it: a child left alone exits with 7; a killed one does not.
-    write(&gate, b"x").expect("could not release the child");
+    if let Err(e) = write(&gate, b"x") {
+        panic!(
+            "{C2}: join_timeout must leave a running child alone, but the test could not \
+             release it ({e}): it is gone (did join_timeout kill it when the time was up?)"
+        );
+    }
     drop(gate);
     // cannot block: the child has its byte (or end-of-file) and returns
     assert_eq!(
@@ -245,7 +250,8 @@ fn join_timeout_sleeps_while_it_waits_even_for_the_last_millisecond() {
                 let status = join_or_fail(C5, &mut child, each);
                 assert_eq!(
                     status, None,
-                    "{C5}: the sleeper never ends by itself: join_timeout must leave a running child alone"
+                    "{C2}: the sleeper never ends by itself: join_timeout must leave a running \
+                     child alone (seen while checking {C5})"
                 );
             }
             let slept = sleeps_before.zip(thread_sleeps()).map(|(a, b)| b - a);
@@ -323,7 +329,12 @@ fn returns_when_the_child_ends_not_when_the_timeout_does() {
             outcome.0
         );
     }
-    write(&gate, b"x").expect("could not release the child");
+    if let Err(e) = write(&gate, b"x") {
+        panic!(
+            "{C2}: join_timeout must leave a running child alone, but the test could not \
+             release it ({e}): it is gone (did join_timeout kill it when the time was up?)"
+        );
+    }
     drop(gate);
     let (status, _child) = within(
         PATIENCE,

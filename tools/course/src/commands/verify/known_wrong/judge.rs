@@ -67,16 +67,18 @@ pub fn judge_wrong(
             first_lines(&window)
         ));
     }
-    if let Some(id) = clause
-        && !window.iter().any(|line| names_clause(line, id))
-    {
-        return Err(format!(
-            "the tests fail with \"{expect}\", but the first failure does not name the clause \
-             this mistake breaks: \"clause {id}\" is not in the {EXPECT_WINDOW} lines after its \
-             header (its message should begin `clause {id} (...): ...`), which begin:\n{}",
-            first_lines(&window)
-        ));
-    }
+    // Which test fails first depends on which finishes first, and a mistake
+    // that hangs makes every waiting test fail: a first failure that names
+    // another clause is worth a look, not a failed check (a flaky verdict
+    // would be worse than none).
+    let review = match clause {
+        Some(id) if !window.iter().any(|line| names_clause(line, id)) => format!(
+            "; review: the first failure does not name the clause this mistake breaks \
+             (\"clause {id}\" is not in the {EXPECT_WINDOW} lines after its header; its \
+             message should begin `clause {id} (...): ...`)"
+        ),
+        _ => String::new(),
+    };
     let bound = FAIL_WITHIN.as_secs_f64() * load;
     if seconds > bound {
         return Err(format!(
@@ -86,7 +88,7 @@ pub fn judge_wrong(
         ));
     }
     Ok(format!(
-        "fails with \"{expect}\" in {seconds:.1} s (bound {bound:.1} s at load {load:.2})"
+        "fails with \"{expect}\" in {seconds:.1} s (bound {bound:.1} s at load {load:.2}){review}"
     ))
 }
 
@@ -183,20 +185,29 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_file_that_names_its_clause_needs_the_clause_in_the_first_failure() {
+    fn a_wrong_file_whose_first_failure_names_another_clause_is_flagged_for_review() {
         let named = FAILED.replace(
             "only 1 of 4 threads",
             "clause 3 (workers overlap): only 1 of 4 threads",
         );
         let named = outcome(101, &named);
         assert!(judge_wrong("only 1 of 4", Some(3), &named, 1.0, 1.0).is_ok());
-        let other = judge_wrong("only 1 of 4", Some(2), &named, 1.0, 1.0).unwrap_err();
         assert!(
-            other.contains("does not name the clause") && other.contains("\"clause 2\""),
+            !judge_wrong("only 1 of 4", Some(3), &named, 1.0, 1.0)
+                .unwrap()
+                .contains("review")
+        );
+        let other = judge_wrong("only 1 of 4", Some(2), &named, 1.0, 1.0).unwrap();
+        assert!(
+            other.contains("review: the first failure does not name the clause")
+                && other.contains("\"clause 2\""),
             "{other}"
         );
         let unnamed = judge_wrong("only 1 of 4", Some(3), &outcome(101, FAILED), 1.0, 1.0);
-        assert!(unnamed.is_err(), "no clause in the message: {unnamed:?}");
+        assert!(
+            unnamed.as_ref().is_ok_and(|ok| ok.contains("review")),
+            "no clause in the message: {unnamed:?}"
+        );
         assert!(!names_clause("clause 12 (x)", 1) && names_clause("see clause 1.", 1));
         assert!(
             judge_wrong("only 1 of 4", None, &named, 1.0, 1.0).is_ok(),
