@@ -5,7 +5,7 @@ use std::sync::mpsc;
 use std::thread;
 
 use processes::demos::process::{ExitStatus, Process};
-use queues::demos::ring::{SLOT_BYTES, ring};
+use queues::demos::ring::{SLOT_BYTES, Sender, ring};
 use testkit::DEADLINE;
 use testkit::task::{current_tid, until_waiting};
 
@@ -170,26 +170,28 @@ fn peer_death_a_consumer_child_sees_the_end_once_the_parent_drops_its_sender() {
     );
 }
 
+/// A producer child's body: sends 0, 1, 2, ... until a send fails. Exit
+/// code 0 when the failure is `BrokenPipe` (the consumer is gone), 2 for any
+/// other error, 1 if the counting ever ended.
+fn send_until_broken_pipe(tx: Sender<u64>) -> i32 {
+    for n in 0.. {
+        if let Err(e) = tx.send(&n) {
+            return if e.kind() == io::ErrorKind::BrokenPipe {
+                0
+            } else {
+                2
+            };
+        }
+    }
+    1
+}
+
 #[test]
 fn peer_death_a_producer_child_gets_broken_pipe_once_the_parent_drops_its_receiver() {
     let _clean = testkit::process_scope();
     let ring = ring::<u64>(1).unwrap();
     // SAFETY: the child sends on the ring (atomics, poll/read/write).
-    let (producer, rx) = unsafe {
-        ring.start_producer(|tx| {
-            for n in 0.. {
-                if let Err(e) = tx.send(&n) {
-                    return if e.kind() == io::ErrorKind::BrokenPipe {
-                        0
-                    } else {
-                        2
-                    };
-                }
-            }
-            1
-        })
-    }
-    .unwrap();
+    let (producer, rx) = unsafe { ring.start_producer(send_until_broken_pipe) }.unwrap();
     let first = testkit::within(
         DEADLINE,
         "the producer child's first item",
@@ -257,21 +259,7 @@ fn peer_death_a_producer_child_gets_broken_pipe_after_its_consumer_is_killed() {
     let _clean = testkit::process_scope();
     let ring = ring::<u64>(4).unwrap();
     // SAFETY: the child sends on the ring.
-    let (producer, rx) = unsafe {
-        ring.start_producer(|tx| {
-            for n in 0.. {
-                if let Err(e) = tx.send(&n) {
-                    return if e.kind() == io::ErrorKind::BrokenPipe {
-                        0
-                    } else {
-                        2
-                    };
-                }
-            }
-            1
-        })
-    }
-    .unwrap();
+    let (producer, rx) = unsafe { ring.start_producer(send_until_broken_pipe) }.unwrap();
     // SAFETY: the child receives from the ring until it is killed.
     let mut consumer = unsafe {
         Process::start(move || {
